@@ -1,0 +1,37 @@
+# Two commands: `make run` and `make test`. Both create .venv when needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+OUT ?= out
+
+.PHONY: run test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# The main job: import the bundled sample into a project and describe it.
+run: $(STAMP)
+	rm -f $(OUT)/sample.pushwise
+	mkdir -p $(OUT)
+	$(BIN)/pushwise import resources/sample/online_retail_sample.csv.gz --project $(OUT)/sample.pushwise
+	$(BIN)/pushwise info --project $(OUT)/sample.pushwise
+	@echo "Project written to $(OUT)/sample.pushwise"
+
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+bench: $(STAMP)
+	$(BIN)/python tests/benchmarks/bench_import.py
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache

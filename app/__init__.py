@@ -1,0 +1,1 @@
+"""Pushwise desktop GUI (PySide6). Imports `ml`; `ml` never imports this."""

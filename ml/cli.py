@@ -1,0 +1,157 @@
+"""The `pushwise` command line: the same engine as the GUI, for scripts and CI.
+
+Exit codes: 0 ok, 2 bad arguments, 3 bad input data (one-line reason on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ml import __version__
+from ml.columns import Kind
+from ml.errors import Cancelled, PushwiseError
+from ml.importing.importer import import_file
+from ml.mapping.mapping import ColumnMapping
+from ml.store.project import Project
+
+EXIT_OK = 0
+EXIT_BAD_ARGUMENTS = 2
+EXIT_BAD_INPUT = 3
+EXIT_CANCELLED = 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="pushwise",
+        description="Pushwise: import order and feedback history, plan what to offer.",
+    )
+    parser.add_argument("--version", action="version", version=f"pushwise {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    imp = commands.add_parser(
+        "import",
+        help="import order, feedback, offering or customer files into a project",
+        description="Import files into a project (created if missing). Each file "
+        "is imported completely or not at all.",
+    )
+    imp.add_argument("files", nargs="+", metavar="FILE", type=Path)
+    imp.add_argument("--project", required=True, type=Path, metavar="P.pushwise")
+    imp.add_argument(
+        "--kind",
+        choices=[k.value for k in Kind],
+        help="what the files hold (detected from the columns when omitted)",
+    )
+    imp.add_argument(
+        "--mapping", type=Path, metavar="M.json", help="column mapping saved as JSON"
+    )
+    imp.add_argument("--sheet", metavar="NAME", help="Excel sheet to read")
+    imp.add_argument(
+        "--keep-duplicates",
+        action="store_true",
+        help="keep exact duplicate lines instead of importing them once",
+    )
+    imp.add_argument(
+        "--save-mapping",
+        type=Path,
+        metavar="M.json",
+        help="write the mapping used for the (last) file to this JSON file",
+    )
+
+    info = commands.add_parser("info", help="describe a project")
+    info.add_argument("--project", required=True, type=Path, metavar="P.pushwise")
+    info.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "import":
+            return _run_import(args)
+        return _run_info(args)
+    except PushwiseError as error:
+        print(f"pushwise: {error.message}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (Cancelled, KeyboardInterrupt):
+        print("pushwise: cancelled; the project was left as it was.", file=sys.stderr)
+        return EXIT_CANCELLED
+
+
+def _run_import(args: argparse.Namespace) -> int:
+    for file in args.files:
+        if not file.is_file():
+            print(f"pushwise: {file}: no such file.", file=sys.stderr)
+            return EXIT_BAD_ARGUMENTS
+    mapping = None
+    if args.mapping is not None:
+        if not args.mapping.is_file():
+            print(f"pushwise: {args.mapping}: no such mapping file.", file=sys.stderr)
+            return EXIT_BAD_ARGUMENTS
+        text = args.mapping.read_text(encoding="utf-8")
+        mapping = ColumnMapping.from_json(text, file=args.mapping.name)
+    created = not args.project.exists()
+    kind = Kind(args.kind) if args.kind else None
+    imported_any = False
+    project = Project.open(args.project, create=True)
+    try:
+        for file in args.files:
+            report = import_file(
+                project,
+                file,
+                kind=kind,
+                mapping=mapping,
+                sheet=args.sheet,
+                keep_duplicates=args.keep_duplicates,
+                report=_progress_printer(),
+            )
+            imported_any = True
+            print(report.to_text())
+            if args.save_mapping is not None:
+                args.save_mapping.write_text(report.mapping.to_json(), encoding="utf-8")
+    finally:
+        project.close()
+        # A project this command created but could not fill is not left behind.
+        if created and not imported_any:
+            args.project.unlink(missing_ok=True)
+            args.project.with_name(args.project.name + ".wal").unlink(missing_ok=True)
+    print(f"Project: {args.project}")
+    return EXIT_OK
+
+
+def _run_info(args: argparse.Namespace) -> int:
+    if not args.project.exists():
+        print(f"pushwise: {args.project}: no such project.", file=sys.stderr)
+        return EXIT_BAD_ARGUMENTS
+    with Project.open(args.project) as project:
+        info = project.info()
+        if args.json:
+            print(json.dumps(info.to_dict(), indent=2))
+        else:
+            print(info.to_text())
+    return EXIT_OK
+
+
+def _progress_printer() -> "ProgressPrinter":
+    return ProgressPrinter(sys.stderr.isatty())
+
+
+class ProgressPrinter:
+    """Shows progress on one terminal line; silent when not on a terminal."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def __call__(self, fraction: float, message: str) -> None:
+        if self.enabled:
+            end = "\n" if fraction >= 1.0 else ""
+            print(f"\r{fraction:4.0%}  {message:<60}", end=end, file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,52 @@
+"""Errors the engine raises, each saying what, where, what was found and what to do."""
+
+from __future__ import annotations
+
+
+class Cancelled(BaseException):  # noqa: N818 - named for what happened, like KeyboardInterrupt
+    """The user asked a long job to stop; derives from BaseException so that
+    ``except Exception`` cannot swallow it."""
+
+
+class PushwiseError(Exception):
+    """A problem the user can act on, located in a file, row and column."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.reason = reason
+        self.file = file
+        self.row = row
+        self.column = column
+        self.hint = hint
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        """The full one-paragraph message: where, what, and what to do."""
+        where = []
+        if self.file:
+            where.append(self.file)
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column '{self.column}'")
+        text = ", ".join(where)
+        text = f"{text}: {self.reason}" if text else self.reason
+        if self.hint:
+            text = f"{text} {self.hint}"
+        return text
+
+
+class InputDataError(PushwiseError):
+    """The input file cannot be read or imported as it is (CLI exit code 3)."""
+
+
+class ProjectError(PushwiseError):
+    """The project file is missing, damaged or from an unknown version."""

@@ -1,0 +1,67 @@
+"""SQL that turns the raw text columns of a file into typed canonical columns."""
+
+from __future__ import annotations
+
+from ml.columns import CANONICAL, DATE_COLUMNS, NUMBER_COLUMNS, Columns, Kind
+from ml.importing.formats import ColumnFormats
+from ml.mapping.mapping import ColumnMapping
+from ml.parsing.dates import date_sql
+from ml.parsing.flags import flag_sql
+from ml.parsing.numbers import number_sql
+from ml.parsing.ratings import rating_sql
+from ml.sqltext import quote_ident
+
+LINE = "__line__"
+FLAG_COLUMNS = frozenset({Columns.ACTIVE, Columns.OPTED_OUT})
+
+
+def raw_name(canonical: str) -> str:
+    """Name of the staging column holding a canonical column's original text."""
+    return f"{canonical}__raw"
+
+
+def typed_expression(canonical: str, source: str, formats: ColumnFormats) -> str:
+    """DuckDB expression converting one source column to its canonical type."""
+    text = f"nullif(trim({quote_ident(source)}), '')"
+    if canonical in DATE_COLUMNS:
+        date_format = formats.dates.get(canonical)
+        return date_sql(text, date_format) if date_format else "NULL::TIMESTAMP"
+    if canonical in NUMBER_COLUMNS:
+        return number_sql(text, formats.numbers[canonical])
+    if canonical == Columns.RATING:
+        return rating_sql(text, formats.rating) if formats.rating else "NULL::DOUBLE"
+    if canonical in FLAG_COLUMNS:
+        return flag_sql(text)
+    if canonical in formats.integral_float_ids:
+        return f"regexp_replace({text}, '\\.0+$', '')"
+    return text
+
+
+def staging_select(
+    kind: Kind, mapping: ColumnMapping, formats: ColumnFormats, source: str
+) -> str:
+    """SELECT giving, for every canonical column of the kind, its typed value and
+    its original text (NULL when the column is not in the file)."""
+    parts = [f"{LINE} AS line"]
+    for canonical in CANONICAL[kind]:
+        column = mapping.source_of(canonical)
+        if column is None:
+            parts.append(f"NULL AS {raw_name(canonical)}")
+            parts.append(f"{_missing_value(canonical)} AS {canonical}")
+            continue
+        parts.append(f"nullif(trim({quote_ident(column)}), '') AS {raw_name(canonical)}")
+        parts.append(f"{typed_expression(canonical, column, formats)} AS {canonical}")
+    return f"SELECT {', '.join(parts)} FROM {source}"
+
+
+def _missing_value(canonical: str) -> str:
+    # An export without a quantity column sells one unit per line.
+    if canonical == Columns.QUANTITY:
+        return "1.0::DOUBLE"
+    if canonical in DATE_COLUMNS:
+        return "NULL::TIMESTAMP"
+    if canonical in NUMBER_COLUMNS or canonical == Columns.RATING:
+        return "NULL::DOUBLE"
+    if canonical in FLAG_COLUMNS:
+        return "NULL::BOOLEAN"
+    return "NULL::VARCHAR"

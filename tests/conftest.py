@@ -1,0 +1,24 @@
+"""Test settings shared by every test: headless Qt and paths to the data."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_DATA = ROOT / "tests" / "data"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+SAMPLE = ROOT / "resources" / "sample" / "online_retail_sample.csv.gz"
+ONLINE_RETAIL = SHARED_DATA / "online-retail" / "online_retail.csv.gz"
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """The real datasets beside the repository (skip when they are absent)."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is not beside the repository")
+    return SHARED_DATA

@@ -1,0 +1,93 @@
+"""The `pushwise import` and `pushwise info` commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ml.cli import main
+from tests.conftest import SAMPLE
+
+
+def test_import_then_info_json(tmp_path, capsys) -> None:
+    project = tmp_path / "p.pushwise"
+    assert main(["import", str(SAMPLE), "--project", str(project)]) == 0
+    printed = capsys.readouterr().out
+    assert "Imported" in printed and "rejected" in printed
+    assert "duplicate_line" in printed
+    assert main(["info", "--project", str(project), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert set(info["orders"]) >= {"rows", "customers", "offerings", "first", "last",
+                                   "revenue"}  # fmt: skip
+    assert info["orders"]["first"].startswith("2010-12-01")
+    assert info["returns"]["rows"] > 0
+    assert info["feedback"] == {"rows": 0}
+    (log,) = info["imports"]
+    assert log["file"] == SAMPLE.name and log["kind"] == "orders"
+    assert log["rows_read"] == (
+        log["rows_imported"] + log["rows_returns"] + log["rows_rejected"]
+    )
+    assert sum(log["reasons"].values()) == log["rows_rejected"]
+
+
+def test_bad_data_exits_3_with_one_line_and_creates_no_project(tmp_path, capsys):
+    bad = tmp_path / "notes.csv"
+    bad.write_text("just,some,words\nno,dates,here\n", encoding="utf-8")
+    project = tmp_path / "p.pushwise"
+    assert main(["import", str(bad), "--project", str(project)]) == 3
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "notes.csv" in error
+    assert not project.exists()
+
+
+def test_missing_file_exits_2(tmp_path, capsys) -> None:
+    code = main(["import", str(tmp_path / "nope.csv"), "--project", str(tmp_path / "p")])
+    assert code == 2
+    assert "nope.csv" in capsys.readouterr().err
+
+
+def test_unknown_kind_is_a_bad_argument(tmp_path) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["import", str(SAMPLE), "--project", str(tmp_path / "p"), "--kind", "x"])
+    assert exit_info.value.code == 2
+
+
+def test_saved_mapping_can_be_edited_and_passed_back(tmp_path, capsys) -> None:
+    orders = tmp_path / "orders.csv"
+    orders.write_text(
+        "Kunde,Artikel,Datum,Notiz\nc1,p1,2024-01-05,A\nc2,p2,2024-01-06,B\n",
+        encoding="utf-8",
+    )
+    saved = tmp_path / "mapping.json"
+    project = tmp_path / "p.pushwise"
+    args = ["import", str(orders), "--project", str(project)]
+    assert main([*args, "--save-mapping", str(saved)]) == 0
+    mapping = json.loads(saved.read_text(encoding="utf-8"))
+    mapping["columns"]["category"] = "Notiz"
+    saved.write_text(json.dumps(mapping), encoding="utf-8")
+    edited = tmp_path / "orders2.csv"
+    edited.write_text(orders.read_text(encoding="utf-8").replace("c1", "c3"))
+    other = tmp_path / "q.pushwise"
+    assert main(["import", str(edited), "--project", str(other), "--mapping",
+                 str(saved)]) == 0  # fmt: skip
+    assert "category" in capsys.readouterr().out
+
+
+def test_info_on_missing_project_exits_2(tmp_path, capsys) -> None:
+    assert main(["info", "--project", str(tmp_path / "none.pushwise")]) == 2
+
+
+def test_corrupt_project_exits_3(tmp_path, capsys) -> None:
+    broken = tmp_path / "broken.pushwise"
+    broken.write_bytes(b"this is not a database" * 100)
+    assert main(["info", "--project", str(broken)]) == 3
+    assert "broken.pushwise" in capsys.readouterr().err
+
+
+def test_help_lists_the_commands(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "import" in out and "info" in out

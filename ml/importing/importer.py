@@ -203,6 +203,7 @@ def _store_rows(
     kind = mapping.kind
     file = raw.info.file
     checks = applicable_checks(kind, mapping)
+    con.complete()  # DuckDB refuses to register while a result is pending
     con.register("import_raw", raw.table)
     try:
         con.execute(f"""
@@ -222,6 +223,7 @@ def _store_rows(
                 project, mapping, formats, file, keep_duplicates
             )
     finally:
+        con.complete()
         con.unregister("import_raw")
         con.execute("DROP TABLE IF EXISTS import_checked")
         con.execute("DROP TABLE IF EXISTS import_good")

@@ -1,0 +1,342 @@
+"""Header words for each canonical column, in English, German, French, Spanish, Dutch.
+
+Each entry is "phrase" (strength 1.0) or "phrase=strength": how surely a header
+that *is* this phrase means the canonical column. Phrases are normalised like
+headers (accents, case, punctuation), so "quantité", "Quantite" and "QUANTITE"
+are one entry. Generic words ("date", "price", "name") get lower strength than
+specific ones ("order date", "unit price"), so a file with both picks the
+specific one.
+"""
+
+from __future__ import annotations
+
+from ml.columns import Columns
+
+_C = Columns
+
+_RAW: dict[str, dict[str, str]] = {
+    _C.CUSTOMER: {
+        "en": "customer id; customer number; customer code; customer key; cust id; "
+        "customer=0.9; client id; client number; client=0.85; account id=0.95; "
+        "account number=0.9; account=0.7; account name=0.75; buyer id=0.95; "
+        "buyer=0.8; member id=0.9; user id=0.8; contact id=0.85; shopper id=0.95; "
+        "customer email=0.85; email=0.7; email address=0.7; e mail=0.7; "
+        "customer name=0.7; purchaser=0.8; customer user id=0.9",
+        "de": "kunde=0.9; kunden=0.85; kundennummer; kundennr; kunden id; kundenid; "
+        "kundenname=0.7; kaufer=0.8; kaufer id=0.95; mitgliedsnummer=0.8; "
+        "debitor=0.8; debitorennummer=0.9; kunden email=0.85",
+        "fr": "numero client; id client; code client; identifiant client; "
+        "nom client=0.7; acheteur=0.8; courriel=0.6; email client=0.85",
+        "es": "cliente=0.9; id cliente; numero de cliente; codigo de cliente; "
+        "nombre del cliente=0.7; comprador=0.8; correo electronico=0.6",
+        "nl": "klant=0.9; klantnummer; klantnr; klant id; klantcode; klantnaam=0.7; "
+        "koper=0.8",
+    },
+    _C.OFFERING: {
+        "en": "product id; product code; product number; sku; item id=0.95; "
+        "item code; item number=0.95; article id; article number; stock code; "
+        "part number=0.9; product=0.8; item=0.7; article=0.8; variant id=0.8; "
+        "material number=0.85; material=0.6; offering id; offering=0.9; "
+        "service id=0.8; plan id=0.7; ean=0.8; gtin=0.8; upc=0.8; "
+        "product reference=0.9; product sku",
+        "de": "artikel=0.85; artikelnummer; artikelnr; artikel id; produkt=0.8; "
+        "produktnummer; produkt id; produktcode; warennummer=0.9; "
+        "materialnummer=0.9; sachnummer=0.9; teilenummer=0.85",
+        "fr": "produit=0.8; id produit; code produit; reference produit; "
+        "reference=0.7; ref=0.6; numero article; code article",
+        "es": "producto=0.8; id producto; codigo de producto; referencia=0.7; "
+        "articulo=0.8; codigo de articulo; numero de articulo",
+        "nl": "productnummer; productcode; artikelcode",
+    },
+    _C.ORDER: {
+        "en": "order id; order number; order=0.8; invoice=0.85; invoice number; "
+        "invoice id; transaction id=0.95; transaction=0.7; receipt number=0.85; "
+        "receipt=0.7; purchase id=0.9; purchase order=0.8; sales order=0.9; "
+        "sales order number; basket id=0.85; cart id=0.8; opportunity id=0.9; "
+        "deal id=0.9; document number=0.7; booking id=0.8; order key=0.9",
+        "de": "bestellung=0.85; bestellnummer; bestellnr; auftrag=0.8; "
+        "auftragsnummer; auftragsnr; rechnung=0.8; rechnungsnummer; "
+        "rechnungsnr; belegnummer=0.9; beleg=0.7; transaktion=0.7; "
+        "vorgangsnummer=0.8",
+        "fr": "commande=0.85; numero de commande; id commande; facture=0.8; "
+        "numero de facture",
+        "es": "pedido=0.85; numero de pedido; id pedido; orden=0.8; "
+        "numero de orden; factura=0.8; numero de factura",
+        "nl": "bestelling=0.85; bestelnummer; ordernummer; order nummer; "
+        "factuur=0.8; factuurnummer",
+    },
+    _C.ORDERED_AT: {
+        "en": "order date; ordered at; date=0.8; invoice date; purchase date; "
+        "transaction date; created at=0.85; created=0.7; create date=0.85; "
+        "creation date=0.85; order time=0.95; timestamp=0.8; order timestamp; "
+        "purchase timestamp; order purchase timestamp; date time=0.8; "
+        "datetime=0.8; paid at=0.75; payment date=0.75; sale date; sales date; "
+        "close date=0.85; closed at=0.8; booking date=0.9; time=0.5; day=0.5; "
+        "posting date=0.8; order created=0.95",
+        "de": "datum=0.8; bestelldatum; auftragsdatum; rechnungsdatum; kaufdatum; "
+        "belegdatum=0.9; verkaufsdatum; zeitpunkt=0.6; zeitstempel=0.8; "
+        "erstellt am=0.85; buchungsdatum=0.85; lieferdatum=0.6",
+        "fr": "date de commande; date d achat; date de facture; date de vente; "
+        "date de creation=0.85",
+        "es": "fecha=0.8; fecha de pedido; fecha de compra; fecha de factura; "
+        "fecha de venta; fecha de creacion=0.85",
+        "nl": "besteldatum; orderdatum; factuurdatum; aankoopdatum; verkoopdatum",
+    },
+    _C.QUANTITY: {
+        "en": "quantity; qty; quantity ordered; ordered quantity; quantity sold; "
+        "units sold; units=0.85; count=0.6; pieces=0.8; pcs=0.8; "
+        "number of items=0.85; num items=0.8",
+        "de": "menge; anzahl; anz=0.8; stuckzahl; stuck=0.85; stk=0.85; bestellmenge; "
+        "liefermenge=0.8; mng=0.8",
+        "fr": "quantite; qte; nombre=0.7; unites=0.8; nombre d articles=0.8",
+        "es": "cantidad; cant=0.8; unidades=0.85; numero de unidades=0.9",
+        "nl": "aantal; hoeveelheid; stuks=0.85; besteld aantal",
+    },
+    _C.AMOUNT: {
+        "en": "amount=0.9; total=0.85; total amount; total price; line total; "
+        "line amount; revenue; sales=0.8; sales amount; sale amount; "
+        "net amount=0.95; gross amount=0.9; value=0.5; order value=0.85; "
+        "total value=0.9; subtotal=0.8; line subtotal=0.95; net price=0.75; "
+        "extended price=0.95; item total; spend=0.8; spent=0.7; turnover=0.9; "
+        "sum=0.6; payment value=0.7; total spent=0.8; monetary=0.7; "
+        "order total=0.85; order total amount=0.85",
+        "de": "betrag; umsatz; gesamtbetrag; gesamtpreis; summe=0.85; "
+        "nettobetrag=0.95; bruttobetrag=0.9; wert=0.6; positionswert=0.9; "
+        "rechnungsbetrag=0.9; gesamt=0.8",
+        "fr": "montant; montant total; total ttc=0.9; total ht=0.9; "
+        "chiffre d affaires; prix total; valeur=0.6; somme=0.8",
+        "es": "importe; importe total; monto; precio total; ventas=0.8; "
+        "ingresos=0.9; valor=0.6; suma=0.7",
+        "nl": "bedrag; totaalbedrag; totaal=0.85; omzet; totaalprijs; waarde=0.6",
+    },
+    _C.UNIT_PRICE: {
+        "en": "unit price; price=0.85; price each; item price; sales price; "
+        "sale price=0.95; selling price=0.95; list price=0.8; unit cost=0.8; "
+        "item cost=0.85; cost=0.5; rate=0.5; price per unit; lineitem price",
+        "de": "preis=0.85; einzelpreis; stuckpreis; einheitspreis; "
+        "verkaufspreis=0.95; listenpreis=0.8",
+        "fr": "prix=0.85; prix unitaire; pu=0.6; prix de vente=0.95",
+        "es": "precio=0.85; precio unitario; precio de venta=0.95; pvp=0.8",
+        "nl": "prijs=0.85; eenheidsprijs; stukprijs; verkoopprijs=0.95",
+    },
+    _C.OFFERING_NAME: {
+        "en": "product name; item name; description=0.8; product description=0.9; "
+        "item description=0.9; product title=0.95; title=0.5; name=0.5; "
+        "lineitem name; article name; service name=0.9; plan name=0.8; "
+        "offering name; product=0.55",
+        "de": "artikelname; artikelbezeichnung; bezeichnung=0.85; produktname; "
+        "produktbezeichnung; beschreibung=0.75; artikeltext=0.9",
+        "fr": "nom du produit; libelle=0.85; designation=0.9; nom article; "
+        "libelle produit",
+        "es": "nombre del producto; nombre de articulo; descripcion=0.8; "
+        "denominacion=0.8",
+        "nl": "productnaam; artikelnaam; omschrijving=0.85; beschrijving=0.75; "
+        "productomschrijving",
+    },
+    _C.CATEGORY: {
+        "en": "category; product category; categories=0.9; product type=0.9; "
+        "type=0.4; product family; family=0.7; product group; group=0.6; "
+        "department=0.8; product line=0.9; class=0.5",
+        "de": "kategorie; warengruppe; produktgruppe; artikelgruppe; "
+        "produktkategorie; sparte=0.7; gruppe=0.6; produktfamilie",
+        "fr": "categorie; famille=0.8; famille de produits; gamme=0.8; rayon=0.7; "
+        "type de produit=0.9",
+        "es": "categoria; familia=0.8; tipo de producto=0.9; linea de producto=0.9; "
+        "grupo=0.6",
+        "nl": "categorie; productgroep; artikelgroep; productcategorie; groep=0.6",
+    },
+    _C.CHANNEL: {
+        "en": "channel; sales channel; source=0.6; order source=0.8; medium=0.6; "
+        "platform=0.7; store=0.5; marketplace=0.7",
+        "de": "kanal; vertriebskanal; verkaufskanal; quelle=0.5",
+        "fr": "canal; canal de vente",
+        "es": "canal de venta",
+        "nl": "kanaal; verkoopkanaal",
+    },
+    _C.COUNTRY: {
+        "en": "country; country code; billing country; shipping country=0.95; "
+        "ship country=0.95; nation=0.7",
+        "de": "land; lieferland=0.95; landercode; staat=0.5",
+        "fr": "pays; code pays",
+        "es": "pais; codigo de pais",
+        "nl": "landcode",
+    },
+    _C.STATUS: {
+        "en": "status; order status; financial status=0.95; payment status=0.9; "
+        "order state=0.9; stage=0.9; deal stage; line type; "
+        "transaction type=0.85; fulfillment status=0.8; returned=0.7; "
+        "return=0.6; cancelled=0.6",
+        "de": "bestellstatus; auftragsstatus; zahlungsstatus=0.9; zeilentyp=0.9; "
+        "positionstyp=0.8; storniert=0.7; stornierung=0.7",
+        "fr": "statut; etat=0.8; statut de commande; etat commande",
+        "es": "estado=0.9; estado del pedido",
+        "nl": "bestelstatus; orderstatus",
+    },
+    _C.SUBMITTED_AT: {
+        "en": "date=0.8; submitted at; submitted=0.8; submission date; "
+        "response date; review date; review creation date=0.9; "
+        "review answer timestamp; created at=0.85; created=0.7; timestamp=0.85; "
+        "date submitted; responded at; feedback date; survey date=0.9; "
+        "recorded date=0.9; end date=0.6; completed at=0.85; answered at; "
+        "time=0.5; datetime=0.8; date time=0.8; submit date",
+        "de": "datum=0.8; bewertungsdatum; antwortdatum; eingangsdatum=0.9; "
+        "erstellt am=0.85; zeitstempel=0.85",
+        "fr": "date de l avis; date de reponse; date de soumission",
+        "es": "fecha=0.8; fecha de respuesta; fecha de valoracion; fecha de la resena",
+        "nl": "datum beoordeling; reactiedatum; beoordelingsdatum",
+    },
+    _C.RATING: {
+        "en": "rating; score=0.85; review score; stars=0.95; star rating; nps; "
+        "nps score; likelihood to recommend; recommend=0.7; satisfaction=0.85; "
+        "csat; grade=0.7; rate=0.6; overall rating; thumbs=0.8; review rating",
+        "de": "bewertung; sterne=0.95; punkte=0.6; punktzahl=0.8; "
+        "zufriedenheit=0.85; sternebewertung; note=0.5",
+        # "Note" is a grade in French and German but a remark in English: the
+        # values decide (see ml.mapping.values).
+        "fr": "note=0.5; evaluation=0.8; etoiles=0.95",
+        "es": "valoracion; puntuacion; calificacion; estrellas=0.95; nota=0.7; "
+        "satisfaccion=0.85",
+        "nl": "beoordeling; waardering; sterren=0.95; cijfer=0.8; tevredenheid=0.85",
+    },
+    _C.COMMENT: {
+        "en": "comment; comments; review=0.8; review text; review comment=0.95; "
+        "review comment message; review body; message=0.7; feedback=0.85; "
+        "text=0.6; remarks=0.9; note=0.6; notes=0.6; verbatim=0.9; reason=0.6; "
+        "answer=0.5; response=0.5; body=0.5; content=0.5; opinion=0.7; "
+        "free text=0.8",
+        "de": "kommentar; kommentare; bemerkung=0.9; anmerkung=0.9; rezension=0.9; "
+        "freitext=0.85; nachricht=0.7; begrundung=0.6; meinung=0.7",
+        "fr": "commentaire; commentaires; avis=0.85; remarque=0.9; texte=0.6",
+        "es": "comentario; comentarios; opinion=0.8; resena=0.9; observaciones=0.9; "
+        "mensaje=0.7; texto=0.6",
+        "nl": "opmerking; opmerkingen; commentaar; reactie=0.8; toelichting=0.8; "
+        "recensie=0.9; bericht=0.6",
+    },
+    _C.TITLE: {
+        "en": "title=0.9; review title; review comment title; subject=0.8; "
+        "headline=0.9; summary=0.7",
+        "de": "titel=0.9; betreff=0.85; uberschrift=0.9",
+        "fr": "titre=0.9; objet=0.8",
+        "es": "titulo=0.9; asunto=0.8",
+        "nl": "onderwerp=0.8",
+    },
+    _C.FEEDBACK_KIND: {
+        "en": "feedback type; review type; survey type=0.9; ticket type=0.9; "
+        "type=0.6; kind=0.7",
+        "de": "feedbackart; feedback typ; art=0.5; typ=0.6",
+        "fr": "type d avis",
+        "es": "tipo=0.6; tipo de comentario=0.9",
+        "nl": "soort=0.6",
+    },
+    _C.NAME: {
+        "en": "name=0.9; product name; item name; title=0.8; description=0.7; "
+        "product title; offering name; service name; plan name=0.9",
+        "de": "bezeichnung=0.9; artikelname; produktname; artikelbezeichnung",
+        "fr": "nom=0.9; libelle=0.9; designation=0.9; nom du produit",
+        "es": "nombre=0.9; descripcion=0.7; nombre del producto",
+        "nl": "naam=0.9; productnaam; omschrijving=0.85",
+    },
+    _C.PRICE: {
+        "en": "price; unit price; list price; retail price; sales price; "
+        "selling price; msrp=0.9; cost=0.5",
+        "de": "preis; einzelpreis; listenpreis; verkaufspreis",
+        "fr": "prix; prix unitaire; prix de vente",
+        "es": "precio; precio unitario; precio de venta; pvp=0.9",
+        "nl": "prijs; verkoopprijs; eenheidsprijs",
+    },
+    _C.ACTIVE: {
+        "en": "active; is active; enabled=0.9; available=0.8; published=0.8; "
+        "visible=0.6; in stock=0.6; status=0.5",
+        "de": "aktiv; verfugbar=0.8; lieferbar=0.7",
+        "fr": "actif; disponible=0.8",
+        "es": "activo",
+        "nl": "actief; beschikbaar=0.8",
+    },
+    _C.LAUNCHED_AT: {
+        "en": "launch date; launched at; launched=0.9; release date; released=0.8; "
+        "available from=0.9; created at=0.7; date added=0.9; introduction date; "
+        "published at=0.8; start date=0.6; created=0.6; date=0.5",
+        "de": "einfuhrungsdatum; erscheinungsdatum; markteinfuhrung; "
+        "angelegt am=0.7; datum=0.5",
+        "fr": "date de lancement; date de sortie; date de creation=0.7",
+        "es": "fecha de lanzamiento; fecha de alta=0.8",
+        "nl": "lanceerdatum; introductiedatum; releasedatum",
+    },
+    _C.MARGIN: {
+        "en": "margin; gross margin; profit=0.8; margin percent; markup=0.7; "
+        "contribution margin",
+        "de": "marge; deckungsbeitrag; rohertrag=0.9; gewinn=0.7; spanne=0.8",
+        "fr": "marge brute; benefice=0.7",
+        "es": "margen; margen bruto; beneficio=0.7",
+        "nl": "brutomarge; winst=0.7",
+    },
+    _C.SEGMENT: {
+        "en": "segment; customer segment; tier=0.8; customer type=0.85; "
+        "customer group=0.9; group=0.6; cluster=0.7; persona=0.7; "
+        "loyalty tier=0.9; membership level=0.8",
+        "de": "kundensegment; kundengruppe; kundentyp=0.9; kundenklasse=0.9",
+        "fr": "segment client; type de client=0.9; groupe client=0.9",
+        "es": "segmento; tipo de cliente=0.9; grupo de clientes=0.9",
+        "nl": "klantsegment; klantgroep; klanttype=0.9",
+    },
+    _C.REGION: {
+        "en": "region; state=0.8; province=0.9; city=0.7; area=0.7; "
+        "territory=0.85; county=0.7; zip=0.5; zip code=0.5; postal code=0.5; "
+        "postcode=0.5; location=0.6; market=0.6",
+        "de": "bundesland; stadt=0.7; ort=0.7; plz=0.5; postleitzahl=0.5; "
+        "gebiet=0.8; bezirk=0.8; kanton=0.9",
+        "fr": "ville=0.7; departement=0.9; code postal=0.5",
+        "es": "provincia=0.9; ciudad=0.7; comunidad autonoma",
+        "nl": "regio; provincie=0.9; stad=0.7; plaats=0.7",
+    },
+    _C.OPTED_OUT: {
+        "en": "opted out; opt out; unsubscribed; unsubscribe=0.9; do not contact; "
+        "do not email; no marketing=0.9; email opt out; marketing opt out; "
+        "blacklisted=0.8; suppressed=0.8",
+        "de": "abgemeldet; werbewiderspruch; kein newsletter=0.9; keine werbung; "
+        "widerspruch=0.8; abbestellt",
+        "fr": "desabonne; desinscrit; opposition=0.8; ne pas contacter",
+        "es": "dado de baja; baja=0.7; no contactar",
+        "nl": "afgemeld; uitgeschreven; niet benaderen",
+    },
+}
+
+LANGUAGES = ("en", "de", "fr", "es", "nl")
+
+# Words (or word stems) that give away what a survey question asks, wherever
+# they stand in it: "How likely are you to recommend us to a friend?" is the
+# NPS rating, "What is the main reason for your score?" a comment.
+_QUESTIONS: dict[str, str] = {
+    _C.RATING: "recommend; empfehl; recommand; recomend; aanbevel; rate=0.8; "
+    "rating; satisfied=0.8; zufrieden=0.8; satisfait=0.8; satisfecho=0.8; "
+    "tevreden=0.8; score=0.7",
+    _C.COMMENT: "reason=0.8; why=0.8; comment; comments; feedback=0.9; improve=0.8; "
+    "anything=0.7; tell=0.6; warum=0.8; grund=0.8; kommentar; pourquoi=0.8; "
+    "commentaire; comentario; waarom=0.8; opmerking",
+}
+
+
+def _parse(text: str) -> list[tuple[str, float]]:
+    entries = []
+    for item in text.split(";"):
+        phrase, _, strength = item.strip().partition("=")
+        entries.append((phrase.strip(), float(strength) if strength else 1.0))
+    return entries
+
+
+def question_words(canonical: str) -> tuple[tuple[str, float], ...]:
+    """Return (word stem, strength) pairs that mark a survey question's column."""
+    return (
+        tuple(_parse(_QUESTIONS.get(canonical, ""))) if canonical in _QUESTIONS else ()
+    )
+
+
+def synonyms(
+    canonical: str, language: str | None = None
+) -> tuple[tuple[str, float], ...]:
+    """Return (phrase, strength) pairs of a canonical column (all languages or one)."""
+    by_language = _RAW.get(canonical, {})
+    languages = (language,) if language else LANGUAGES
+    return tuple(
+        entry for lang in languages for entry in _parse(by_language.get(lang, ""))
+    )

@@ -32,12 +32,15 @@ class ProjectSummaryWindow(QMainWindow):
         self.summary_view = QPlainTextEdit(readOnly=True)
         self.summary_view.setPlainText(
             "Open a project (File > Open…) to see what it holds.\n"
-            "Create one from your exports with: pushwise import FILE --project P.pushwise"
+            "Create one from your exports with:\n"
+            "    pushwise import FILE --project P.pushwise"
         )
         self.setCentralWidget(self.summary_view)
-        open_action = QAction("&Open…", self, shortcut=QKeySequence.StandardKey.Open)
+        open_action = QAction("&Open…", self)
+        open_action.setShortcut(QKeySequence.StandardKey.Open)
         open_action.triggered.connect(self._on_open_action_triggered)
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(open_action)

@@ -30,7 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="pushwise",
         description="Pushwise: import order and feedback history, plan what to offer.",
     )
-    parser.add_argument("--version", action="version", version=f"pushwise {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"pushwise {__version__}"
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     imp = commands.add_parser(
@@ -137,7 +139,7 @@ def _run_info(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _progress_printer() -> "ProgressPrinter":
+def _progress_printer() -> ProgressPrinter:
     return ProgressPrinter(sys.stderr.isatty())
 
 

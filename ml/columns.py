@@ -102,7 +102,15 @@ REQUIRED: dict[Kind, tuple[str, ...]] = {
 }
 
 # Canonical columns holding dates, money/numbers, and ratings.
-DATE_COLUMNS = frozenset({Columns.ORDERED_AT, Columns.SUBMITTED_AT, Columns.LAUNCHED_AT})
+DATE_COLUMNS = frozenset(
+    {Columns.ORDERED_AT, Columns.SUBMITTED_AT, Columns.LAUNCHED_AT}
+)
 NUMBER_COLUMNS = frozenset(
-    {Columns.QUANTITY, Columns.AMOUNT, Columns.UNIT_PRICE, Columns.PRICE, Columns.MARGIN}
+    {
+        Columns.QUANTITY,
+        Columns.AMOUNT,
+        Columns.UNIT_PRICE,
+        Columns.PRICE,
+        Columns.MARGIN,
+    }
 )

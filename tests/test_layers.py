@@ -25,8 +25,8 @@ def test_importing_every_ml_module_loads_no_qt() -> None:
         "import importlib, sys\n"
         f"for name in {modules!r}:\n"
         "    importlib.import_module(name)\n"
-        "bad = sorted(m for m in sys.modules\n"
-        "             if m.split('.')[0] in {'PySide6', 'pyqtgraph', 'app', 'shiboken6'})\n"
+        "gui = {'PySide6', 'pyqtgraph', 'app', 'shiboken6'}\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in gui)\n"
         "print(','.join(bad))\n"
     )
     result = subprocess.run(

@@ -16,9 +16,10 @@ from ml.parsing.dates import DateFormat, detect_date_format
 from ml.parsing.numbers import NumberFormat, detect_number_format
 from ml.parsing.ratings import RatingScale, detect_rating_scale
 
-SAMPLE_SIZE = 20_000
+SAMPLE_SIZE = 5_000
 _INTEGRAL_FLOAT = re.compile(r"^-?\d+\.0+$")
 ID_COLUMNS = frozenset({Columns.CUSTOMER, Columns.OFFERING, Columns.ORDER})
+DETECTED_COLUMNS = DATE_COLUMNS | NUMBER_COLUMNS | ID_COLUMNS | {Columns.RATING}
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +66,7 @@ def detect_formats(
     rating: RatingScale | None = None
     integral_ids: set[str] = set()
     for match in mapping.matches:
-        if match.source is None:
+        if match.source is None or match.canonical not in DETECTED_COLUMNS:
             continue
         values = sample_values(table.column(match.source))
         if match.canonical in DATE_COLUMNS:

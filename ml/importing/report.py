@@ -8,12 +8,12 @@ from typing import Any
 
 from ml.columns import Kind
 from ml.mapping.mapping import ColumnMapping
-from ml.reading.readers import ReadInfo
+from ml.reading.model import ReadInfo
 
 REASON_TEXT: dict[str, str] = {
     "duplicate_line": "exact duplicate of an earlier line (kept once)",
     "already_imported": "already in the project from an earlier import",
-    "duplicate_id": "the same id appears again later in the file (the later row is used)",
+    "duplicate_id": "the same id appears again later in the file (later row used)",
     "missing_offering_id": "no offering (product)",
     "missing_ordered_at": "no order date",
     "missing_quantity": "no quantity",
@@ -75,7 +75,9 @@ class ImportReport:
             "sheet": info.sheet,
             "formats": dict(self.formats),
             "notes": list(info.notes),
-            "mapping": {m.canonical: m.source for m in self.mapping.matches if m.source},
+            "mapping": {
+                m.canonical: m.source for m in self.mapping.matches if m.source
+            },
             "previous_import_id": self.previous_import_id,
         }
 
@@ -104,7 +106,11 @@ class ImportReport:
             lines.append(f"    {count:>9,}  {code}: {REASON_TEXT.get(code, code)}")
         for canonical, description in self.formats.items():
             lines.append(f"  {canonical}: {description}")
-        layout = f" (recognised layout: {self.mapping.layout})" if self.mapping.layout else ""
+        layout = (
+            f" (recognised layout: {self.mapping.layout})"
+            if self.mapping.layout
+            else ""
+        )
         lines.append(f"  Columns{layout}:")
         for match in self.mapping.matches:
             if match.source:

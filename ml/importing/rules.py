@@ -24,8 +24,13 @@ class RowCheck:
 
 
 def _missing(column: str, what: str, hint: str) -> RowCheck:
-    return RowCheck(f"missing_{column}", f"{raw_name(column)} IS NULL", column,
-                    f"no {what} given.", hint)  # fmt: skip
+    return RowCheck(
+        f"missing_{column}",
+        f"{raw_name(column)} IS NULL",
+        column,
+        f"no {what} given.",
+        hint,
+    )
 
 
 def _unreadable(code: str, column: str, what: str, hint: str) -> RowCheck:
@@ -38,37 +43,55 @@ _NUMBER_HINT = "Check that the column mapping points at a numeric column."
 
 CHECKS: dict[Kind, tuple[RowCheck, ...]] = {
     Kind.ORDERS: (
-        _missing(C.OFFERING, "offering (product)", "Fill in the product in the export."),
+        _missing(
+            C.OFFERING, "offering (product)", "Fill in the product in the export."
+        ),
         _missing(C.ORDERED_AT, "order date", "Fill in the date in the export."),
         _unreadable("bad_date", C.ORDERED_AT, "a date", _DATE_HINT),
         _unreadable("bad_quantity", C.QUANTITY, "a number", _NUMBER_HINT),
         _missing(C.QUANTITY, "quantity", "Fill in the quantity in the export."),
-        RowCheck("zero_quantity", f"{C.QUANTITY} = 0", C.QUANTITY,
-                 "quantity '%s' is zero: neither a purchase nor a return.",
-                 "Remove the line or correct its quantity."),  # fmt: skip
+        RowCheck(
+            "zero_quantity",
+            f"{C.QUANTITY} = 0",
+            C.QUANTITY,
+            "quantity '%s' is zero: neither a purchase nor a return.",
+            "Remove the line or correct its quantity.",
+        ),
         _unreadable("bad_amount", C.AMOUNT, "an amount of money", _NUMBER_HINT),
         _unreadable("bad_price", C.UNIT_PRICE, "a price", _NUMBER_HINT),
-        RowCheck("negative_amount",
-                 f"{C.QUANTITY} > 0 AND coalesce({C.AMOUNT}, {C.UNIT_PRICE}) < 0",
-                 C.UNIT_PRICE,
-                 "'%s' is negative while the quantity is positive: an adjustment "
-                 "or discount, not a purchase.",
-                 "Such lines are kept out of the order history."),  # fmt: skip
+        RowCheck(
+            "negative_amount",
+            f"{C.QUANTITY} > 0 AND coalesce({C.AMOUNT}, {C.UNIT_PRICE}) < 0",
+            C.UNIT_PRICE,
+            "'%s' is negative while the quantity is positive: an adjustment "
+            "or discount, not a purchase.",
+            "Such lines are kept out of the order history.",
+        ),
     ),
     Kind.FEEDBACK: (
         _missing(C.SUBMITTED_AT, "date", "Fill in when the feedback was given."),
         _unreadable("bad_date", C.SUBMITTED_AT, "a date", _DATE_HINT),
-        RowCheck("missing_reference",
-                 f"{C.CUSTOMER} IS NULL AND {C.ORDER} IS NULL AND {C.OFFERING} IS NULL",
-                 C.CUSTOMER, "no customer, order or offering given.",
-                 "Feedback must say who gave it or what it is about."),  # fmt: skip
-        _unreadable("bad_rating", C.RATING, "a rating on the file's scale",
-                    "Check the rating column in the mapping."),  # fmt: skip
-        RowCheck("empty_feedback",
-                 f"{raw_name(C.RATING)} IS NULL AND {C.COMMENT} IS NULL "
-                 f"AND {C.TITLE} IS NULL",
-                 C.RATING, "no rating and no comment given.",
-                 "Rows without any feedback are skipped."),  # fmt: skip
+        RowCheck(
+            "missing_reference",
+            f"{C.CUSTOMER} IS NULL AND {C.ORDER} IS NULL AND {C.OFFERING} IS NULL",
+            C.CUSTOMER,
+            "no customer, order or offering given.",
+            "Feedback must say who gave it or what it is about.",
+        ),
+        _unreadable(
+            "bad_rating",
+            C.RATING,
+            "a rating on the file's scale",
+            "Check the rating column in the mapping.",
+        ),
+        RowCheck(
+            "empty_feedback",
+            f"{raw_name(C.RATING)} IS NULL AND {C.COMMENT} IS NULL "
+            f"AND {C.TITLE} IS NULL",
+            C.RATING,
+            "no rating and no comment given.",
+            "Rows without any feedback are skipped.",
+        ),
     ),
     Kind.OFFERINGS: (
         _missing(C.OFFERING, "offering id", "Fill in the offering's id."),

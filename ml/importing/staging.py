@@ -9,9 +9,18 @@ from ml.parsing.dates import date_sql
 from ml.parsing.flags import flag_sql
 from ml.parsing.numbers import number_sql
 from ml.parsing.ratings import rating_sql
+from ml.reading.model import LINE_COLUMN
 from ml.sqltext import quote_ident
 
-LINE = "__line__"
+# Exports that write order-level fields (customer, status, country) only on the
+# first line of each order; the other lines of the order inherit them.
+FIRST_LINE_ONLY_LAYOUTS = frozenset({"Shopify orders"})
+ORDER_LEVEL_COLUMNS = (
+    Columns.CUSTOMER,
+    Columns.STATUS,
+    Columns.COUNTRY,
+    Columns.CHANNEL,
+)
 FLAG_COLUMNS = frozenset({Columns.ACTIVE, Columns.OPTED_OUT})
 
 
@@ -42,16 +51,34 @@ def staging_select(
 ) -> str:
     """SELECT giving, for every canonical column of the kind, its typed value and
     its original text (NULL when the column is not in the file)."""
-    parts = [f"{LINE} AS line"]
+    parts = [f"{LINE_COLUMN} AS line"]
     for canonical in CANONICAL[kind]:
         column = mapping.source_of(canonical)
         if column is None:
             parts.append(f"NULL AS {raw_name(canonical)}")
             parts.append(f"{_missing_value(canonical)} AS {canonical}")
             continue
-        parts.append(f"nullif(trim({quote_ident(column)}), '') AS {raw_name(canonical)}")
+        parts.append(
+            f"nullif(trim({quote_ident(column)}), '') AS {raw_name(canonical)}"
+        )
         parts.append(f"{typed_expression(canonical, column, formats)} AS {canonical}")
-    return f"SELECT {', '.join(parts)} FROM {source}"
+    select = f"SELECT {', '.join(parts)} FROM {source}"
+    if mapping.layout in FIRST_LINE_ONLY_LAYOUTS and mapping.source_of(Columns.ORDER):
+        select = _fill_order_level(select)
+    return select
+
+
+def _fill_order_level(select: str) -> str:
+    """Give every line of an order the order-level values of its first line."""
+    fills = []
+    for name in ORDER_LEVEL_COLUMNS:
+        for column in (name, raw_name(name)):
+            fills.append(
+                f"coalesce({column}, first_value({column} IGNORE NULLS) OVER ("
+                f"PARTITION BY {Columns.ORDER} ORDER BY line ROWS BETWEEN UNBOUNDED "
+                f"PRECEDING AND UNBOUNDED FOLLOWING)) AS {column}"
+            )
+    return f"SELECT * REPLACE ({', '.join(fills)}) FROM ({select})"
 
 
 def _missing_value(canonical: str) -> str:

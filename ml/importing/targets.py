@@ -12,14 +12,30 @@ C = Columns
 # later, overlapping export are the same line.
 IDENTITY: dict[Kind, tuple[str, ...]] = {
     Kind.ORDERS: (
-        C.ORDER, C.CUSTOMER, C.OFFERING, C.ORDERED_AT, C.QUANTITY, C.UNIT_PRICE,
-        C.AMOUNT, C.OFFERING_NAME, C.CATEGORY, C.CHANNEL, C.COUNTRY, C.STATUS,
+        C.ORDER,
+        C.CUSTOMER,
+        C.OFFERING,
+        C.ORDERED_AT,
+        C.QUANTITY,
+        C.UNIT_PRICE,
+        C.AMOUNT,
+        C.OFFERING_NAME,
+        C.CATEGORY,
+        C.CHANNEL,
+        C.COUNTRY,
+        C.STATUS,
     ),
     Kind.FEEDBACK: (
-        C.CUSTOMER, C.ORDER, C.OFFERING, C.SUBMITTED_AT, C.RATING + "__raw",
-        C.TITLE, C.COMMENT, C.FEEDBACK_KIND,
+        C.CUSTOMER,
+        C.ORDER,
+        C.OFFERING,
+        C.SUBMITTED_AT,
+        C.RATING + "__raw",
+        C.TITLE,
+        C.COMMENT,
+        C.FEEDBACK_KIND,
     ),
-}  # fmt: skip
+}
 
 
 def line_hash_sql(kind: Kind) -> str:
@@ -57,7 +73,7 @@ def insert_purchases_sql(source: str) -> str:
         INSERT INTO orders BY POSITION
         SELECT import_id, line, line_hash, {C.ORDER}, {C.CUSTOMER}, {C.OFFERING},
                {detail}
-        FROM {source} WHERE return_reason IS NULL ORDER BY line"""
+        FROM {source} WHERE return_reason IS NULL"""
 
 
 def insert_returns_sql(source: str) -> str:
@@ -76,7 +92,9 @@ def insert_returns_sql(source: str) -> str:
                p.import_id, p.line
         FROM (SELECT * FROM {source} WHERE return_reason IS NOT NULL) r
         ASOF LEFT JOIN (SELECT import_id, line, customer_id, offering_id, ordered_at
-                        FROM orders) p
+                        FROM orders WHERE customer_id IN (
+                            SELECT {C.CUSTOMER} FROM {source}
+                            WHERE return_reason IS NOT NULL)) p
           ON r.{C.CUSTOMER} = p.customer_id AND r.{C.OFFERING} = p.offering_id
          AND r.{C.ORDERED_AT} >= p.ordered_at
         ORDER BY r.line"""
@@ -91,20 +109,23 @@ def insert_feedback_sql(source: str, scale: str | None) -> str:
                {C.SUBMITTED_AT}, {C.RATING}, {C.RATING}__raw,
                CASE WHEN {C.RATING} IS NULL THEN NULL ELSE {scale_text} END,
                {C.TITLE}, {C.COMMENT}, {C.FEEDBACK_KIND}
-        FROM {source} ORDER BY line"""
+        FROM {source}"""
 
 
 # Offerings and customers are reference tables: a later import updates the
 # values it has and keeps those it lacks.
 ENTITY_KEYS: dict[Kind, tuple[str, str, tuple[str, ...]]] = {
     Kind.OFFERINGS: (
-        "offerings", C.OFFERING,
+        "offerings",
+        C.OFFERING,
         (C.NAME, C.CATEGORY, C.PRICE, C.ACTIVE, C.LAUNCHED_AT, C.MARGIN),
     ),
     Kind.CUSTOMERS: (
-        "customers", C.CUSTOMER, (C.SEGMENT, C.REGION, C.COUNTRY, C.OPTED_OUT),
+        "customers",
+        C.CUSTOMER,
+        (C.SEGMENT, C.REGION, C.COUNTRY, C.OPTED_OUT),
     ),
-}  # fmt: skip
+}
 
 
 def upsert_entities_sql(kind: Kind, source: str) -> str:

@@ -85,7 +85,6 @@ class ProjectInfo:
             )
         return " · ".join(parts)
 
-
     def to_text(self) -> str:
         """Return the readable description printed by `pushwise info`."""
         lines = [f"Project {self.path}", f"  {self.summary()}"]

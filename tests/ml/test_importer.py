@@ -50,7 +50,9 @@ def test_sample_every_line_is_accounted_for(project, sample_frame) -> None:
     assert report.rows_read == len(frame)
     assert report.reasons.get("duplicate_line") == duplicates.sum()
     assert report.rows_returns == (is_return & ~duplicates).sum()
-    assert report.rows_rejected == duplicates.sum() + (negative_price & ~duplicates).sum()
+    assert (
+        report.rows_rejected == duplicates.sum() + (negative_price & ~duplicates).sum()
+    )
     total = report.rows_imported + report.rows_returns + report.rows_rejected
     assert total == len(frame)
     assert _counts(project)["orders"] == report.rows_imported
@@ -189,15 +191,17 @@ def test_bad_values_are_rejected_with_file_row_and_column(project, tmp_path) -> 
         "c2,p2,2024-02-31,1,3.50\n"
         "c3,p3,2024-01-07,two,3.50\n"
         "c4,,2024-01-08,1,3.50\n"
-        "=HYPERLINK(\"http://x\"),p5,2024-01-09,1,3.50\n"
+        '=HYPERLINK("http://x"),p5,2024-01-09,1,3.50\n'
     )
     path = _write(tmp_path / "orders.csv", text)
     report = import_file(project, path)
     assert report.rows_imported == 2
-    assert report.reasons == {"bad_date": 1, "bad_quantity": 1, "missing_offering_id": 1}
-    messages = dict(
-        project.con.execute("SELECT line, message FROM rejects").fetchall()
-    )
+    assert report.reasons == {
+        "bad_date": 1,
+        "bad_quantity": 1,
+        "missing_offering_id": 1,
+    }
+    messages = dict(project.con.execute("SELECT line, message FROM rejects").fetchall())
     assert messages[3] == (
         "orders.csv, row 3, column 'order_date': '2024-02-31' is not a date. "
         "Check the date format in the column mapping."
@@ -212,7 +216,8 @@ def test_bad_values_are_rejected_with_file_row_and_column(project, tmp_path) -> 
 
 def test_file_without_quantity_column_sells_one_unit_per_line(project, tmp_path):
     path = _write(
-        tmp_path / "o.csv", "Customer,Product,Date\nc1,p1,2024-01-05\nc1,p2,2024-01-06\n"
+        tmp_path / "o.csv",
+        "Customer,Product,Date\nc1,p1,2024-01-05\nc1,p2,2024-01-06\n",
     )
     import_file(project, path)
     assert project.con.execute("SELECT sum(quantity) FROM orders").fetchone()[0] == 2
@@ -240,3 +245,26 @@ def test_mapping_is_remembered_for_the_next_export(project, tmp_path) -> None:
         project, _write(tmp_path / "feb.csv", "Kunde,Artikel,Datum\nc2,p2,2024-02-05\n")
     ).mapping
     assert {m.method for m in mapping.matches if m.source} == {"saved"}
+
+
+def test_shopify_export_lines_inherit_the_orders_status(project, tmp_path) -> None:
+    header = (
+        "Name,Email,Financial Status,Paid at,Fulfillment Status,Created at,"
+        "Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku,Billing Country\n"
+    )
+    path = _write(
+        tmp_path / "orders_export.csv",
+        header + "#1001,a@x.com,paid,2024-01-05 10:00:00 +0100,fulfilled,"
+        "2024-01-05 10:00:00 +0100,2,Mug,4.50,MUG-1,DE\n"
+        + "#1001,,,,,2024-01-05 10:00:00 +0100,1,Lamp,12.00,LAMP-1,\n"
+        + "#1002,b@x.com,refunded,2024-01-06 11:00:00 +0100,,"
+        "2024-01-06 11:00:00 +0100,1,Mug,4.50,MUG-1,FR\n"
+        + "#1002,,,,,2024-01-06 11:00:00 +0100,1,Lamp,12.00,LAMP-1,\n",
+    )
+    report = import_file(project, path)
+    assert report.mapping.layout == "Shopify orders"
+    assert (report.rows_imported, report.rows_returns) == (2, 2)
+    rows = project.con.execute(
+        "SELECT customer_id, offering_id, country, amount FROM orders ORDER BY line"
+    ).fetchall()
+    assert rows == [("a@x.com", "MUG-1", "DE", 9.0), ("a@x.com", "LAMP-1", "DE", 12.0)]

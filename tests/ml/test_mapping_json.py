@@ -141,7 +141,9 @@ def mappings(draw: st.DrawFn) -> ColumnMapping:
         unmapped_sources=tuple(u for u in unmapped if u not in seen),
         layout=draw(st.one_of(st.none(), st.text(max_size=20))),
         day_first=draw(st.one_of(st.none(), st.booleans())),
-        cancellation_prefix=draw(st.one_of(st.none(), st.text(min_size=1, max_size=3))),
+        cancellation_prefix=draw(
+            st.one_of(st.none(), st.text(min_size=1, max_size=3).filter(str.strip))
+        ),
     )
 
 

@@ -26,7 +26,8 @@ def sample_columns(table: Any, *, rows: int = 2000) -> dict[str, list[str | None
     head = table
     if table.num_rows > rows:
         # Contiguous runs are far cheaper to cut than scattered single rows.
-        runs, run = 20, rows // 20
+        runs = min(20, rows)
+        run = rows // runs
         step = (table.num_rows - run) // (runs - 1)
         head = pa.concat_tables(table.slice(i * step, run) for i in range(runs))
     return {

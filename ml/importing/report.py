@@ -28,6 +28,7 @@ REASON_TEXT: dict[str, str] = {
     "bad_margin": "margin is not a number",
     "bad_rating": "rating not on the file's scale",
     "bad_flag": "not yes or no",
+    "not_purchased": "status says lost deal, failed payment or abandoned",
     "negative_amount": "negative amount with positive quantity (adjustment)",
     "empty_feedback": "no rating and no comment",
     "wrong_field_count": "wrong number of fields on the line",

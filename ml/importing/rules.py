@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ml.columns import Columns, Kind
 from ml.importing.staging import raw_name
 from ml.mapping.mapping import ColumnMapping
+from ml.parsing.flags import lost_status_sql
 from ml.sqltext import quote_literal
 
 C = Columns
@@ -59,6 +60,14 @@ CHECKS: dict[Kind, tuple[RowCheck, ...]] = {
         ),
         _unreadable("bad_amount", C.AMOUNT, "an amount of money", _NUMBER_HINT),
         _unreadable("bad_price", C.UNIT_PRICE, "a price", _NUMBER_HINT),
+        RowCheck(
+            "not_purchased",
+            lost_status_sql(C.STATUS),
+            C.STATUS,
+            "status '%s' marks a lost deal, failed payment or abandoned order, "
+            "not a purchase.",
+            "Such lines are kept out of the order history.",
+        ),
         RowCheck(
             "negative_amount",
             f"{C.QUANTITY} > 0 AND coalesce({C.AMOUNT}, {C.UNIT_PRICE}) < 0",

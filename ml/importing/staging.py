@@ -6,7 +6,7 @@ from ml.columns import CANONICAL, DATE_COLUMNS, NUMBER_COLUMNS, Columns, Kind
 from ml.importing.formats import ColumnFormats
 from ml.mapping.mapping import ColumnMapping
 from ml.parsing.dates import date_sql
-from ml.parsing.flags import flag_sql
+from ml.parsing.flags import flag_sql, opted_out_sql
 from ml.parsing.numbers import number_sql
 from ml.parsing.ratings import rating_sql
 from ml.reading.model import LINE_COLUMN
@@ -31,16 +31,20 @@ def raw_name(canonical: str) -> str:
 
 def typed_expression(canonical: str, source: str, formats: ColumnFormats) -> str:
     """DuckDB expression converting one source column to its canonical type."""
-    text = f"nullif(trim({quote_ident(source)}), '')"
+    column = quote_ident(source)
+    text = f"nullif(trim({column}), '')"
+    # The parsers' SQL handles padding and empty cells itself (cheaper).
     if canonical in DATE_COLUMNS:
         date_format = formats.dates.get(canonical)
-        return date_sql(text, date_format) if date_format else "NULL::TIMESTAMP"
+        return date_sql(column, date_format) if date_format else "NULL::TIMESTAMP"
     if canonical in NUMBER_COLUMNS:
-        return number_sql(text, formats.numbers[canonical])
+        return number_sql(column, formats.numbers[canonical])
     if canonical == Columns.RATING:
-        return rating_sql(text, formats.rating) if formats.rating else "NULL::DOUBLE"
-    if canonical in FLAG_COLUMNS:
-        return flag_sql(text)
+        return rating_sql(column, formats.rating) if formats.rating else "NULL::DOUBLE"
+    if canonical == Columns.OPTED_OUT:
+        return opted_out_sql(column, header=source)
+    if canonical == Columns.ACTIVE:
+        return flag_sql(column)
     if canonical in formats.integral_float_ids:
         return f"regexp_replace({text}, '\\.0+$', '')"
     return text

@@ -268,3 +268,16 @@ def test_shopify_export_lines_inherit_the_orders_status(project, tmp_path) -> No
         "SELECT customer_id, offering_id, country, amount FROM orders ORDER BY line"
     ).fetchall()
     assert rows == [("a@x.com", "MUG-1", "DE", 9.0), ("a@x.com", "LAMP-1", "DE", 12.0)]
+
+
+def test_lost_deals_are_not_purchases(project, tmp_path) -> None:
+    path = _write(
+        tmp_path / "opportunities.csv",
+        "Opportunity ID,Account Name,Product Code,Close Date,Quantity,Stage\n"
+        "006A,Acme,GC1020,2024-03-01,5,Closed Won\n"
+        "006B,Acme,GC1040,2024-03-02,2,Closed Lost\n",
+    )
+    report = import_file(project, path)
+    assert (report.rows_imported, report.reasons) == (1, {"not_purchased": 1})
+    (message,) = project.con.execute("SELECT message FROM rejects").fetchone()
+    assert "row 3, column 'Stage': status 'Closed Lost' marks a lost deal" in message

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-class Cancelled(BaseException):  # noqa: N818 - named for what happened, like KeyboardInterrupt
+class Cancelled(BaseException):
     """The user asked a long job to stop; derives from BaseException so that
     ``except Exception`` cannot swallow it."""
 

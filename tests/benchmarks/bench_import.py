@@ -55,7 +55,11 @@ def _import_snippet(project: Path) -> str:
 
 def _run(code: str) -> dict[str, float]:
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
     )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -68,7 +72,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         for i in range(args.repeats):  # interleaved, so machine noise hits both
             pandas_runs.append(_run(PANDAS))
-            import_runs.append(_run(_import_snippet(Path(folder) / f"bench{i}.pushwise")))
+            import_runs.append(
+                _run(_import_snippet(Path(folder) / f"bench{i}.pushwise"))
+            )
     pandas_s = statistics.median(r["seconds"] for r in pandas_runs)
     import_s = statistics.median(r["seconds"] for r in import_runs)
     import_rss = max(r["peak_rss_mb"] for r in import_runs)

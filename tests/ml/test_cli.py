@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -19,8 +18,14 @@ def test_import_then_info_json(tmp_path, capsys) -> None:
     assert "duplicate_line" in printed
     assert main(["info", "--project", str(project), "--json"]) == 0
     info = json.loads(capsys.readouterr().out)
-    assert set(info["orders"]) >= {"rows", "customers", "offerings", "first", "last",
-                                   "revenue"}  # fmt: skip
+    assert set(info["orders"]) >= {
+        "rows",
+        "customers",
+        "offerings",
+        "first",
+        "last",
+        "revenue",
+    }
     assert info["orders"]["first"].startswith("2010-12-01")
     assert info["returns"]["rows"] > 0
     assert info["feedback"] == {"rows": 0}
@@ -43,7 +48,9 @@ def test_bad_data_exits_3_with_one_line_and_creates_no_project(tmp_path, capsys)
 
 
 def test_missing_file_exits_2(tmp_path, capsys) -> None:
-    code = main(["import", str(tmp_path / "nope.csv"), "--project", str(tmp_path / "p")])
+    code = main(
+        ["import", str(tmp_path / "nope.csv"), "--project", str(tmp_path / "p")]
+    )
     assert code == 2
     assert "nope.csv" in capsys.readouterr().err
 
@@ -70,8 +77,10 @@ def test_saved_mapping_can_be_edited_and_passed_back(tmp_path, capsys) -> None:
     edited = tmp_path / "orders2.csv"
     edited.write_text(orders.read_text(encoding="utf-8").replace("c1", "c3"))
     other = tmp_path / "q.pushwise"
-    assert main(["import", str(edited), "--project", str(other), "--mapping",
-                 str(saved)]) == 0  # fmt: skip
+    assert (
+        main(["import", str(edited), "--project", str(other), "--mapping", str(saved)])
+        == 0
+    )
     assert "category" in capsys.readouterr().out
 
 

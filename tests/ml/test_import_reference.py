@@ -36,7 +36,7 @@ def test_order_level_feedback_applies_to_the_orders_offerings(project, tmp_path)
         _write(
             tmp_path / "reviews.csv",
             "review_id,order_id,review_score,review_comment_message,review_creation_date\n"
-            "r1,o1,5,\"Great, thanks\",2024-01-10 00:00:00\n"
+            'r1,o1,5,"Great, thanks",2024-01-10 00:00:00\n'
             "r2,o2,1,,2024-01-11 00:00:00\n",
         ),
     )
@@ -109,7 +109,7 @@ def test_offerings_import(project, tmp_path):
         _write(
             tmp_path / "catalogue.csv",
             "SKU,Product name,Category,Price,Active\n"
-            "A1,Mug,Kitchen,\"£4.50\",yes\nB2,Lamp,Home,\"£12.00\",no\n",
+            'A1,Mug,Kitchen,"£4.50",yes\nB2,Lamp,Home,"£12.00",no\n',
         ),
         kind=Kind.OFFERINGS,
     )
@@ -117,4 +117,7 @@ def test_offerings_import(project, tmp_path):
     rows = project.con.execute(
         "SELECT offering_id, name, category, price, active FROM offerings ORDER BY 1"
     ).fetchall()
-    assert rows == [("A1", "Mug", "Kitchen", 4.5, True), ("B2", "Lamp", "Home", 12.0, False)]
+    assert rows == [
+        ("A1", "Mug", "Kitchen", 4.5, True),
+        ("B2", "Lamp", "Home", 12.0, False),
+    ]

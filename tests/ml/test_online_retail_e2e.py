@@ -23,15 +23,20 @@ def test_full_online_retail_import_accounts_for_every_line(tmp_path, shared_data
     cli = [sys.executable, "-m", "ml.cli"]
     imported = subprocess.run(
         [*cli, "import", str(ONLINE_RETAIL), "--project", str(project)],
-        capture_output=True, text=True, cwd=ROOT,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert imported.returncode == 0, imported.stderr
     assert "UCI Online Retail" in imported.stdout
 
     shown = subprocess.run(
         [*cli, "info", "--project", str(project), "--json"],
-        capture_output=True, text=True, cwd=ROOT, check=True,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
     info = json.loads(shown.stdout)
     (log,) = info["imports"]
     assert log["rows_read"] == LINES

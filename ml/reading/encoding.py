@@ -1,0 +1,191 @@
+"""Decide a text file's encoding deterministically and hand on UTF-8 bytes.
+
+Rules, in order: a byte-order mark decides (UTF-8, UTF-16 LE/BE); UTF-16 without a
+mark is recognised by its zero bytes; NUL or many control bytes mean "not text";
+pure ASCII and valid UTF-8 are UTF-8; otherwise, when valid UTF-8 multibyte
+sequences occur anywhere, the file mixes encodings and is refused; otherwise it is
+Windows-1252 when every high byte is defined there, else Latin-1. No statistics, so
+the same bytes always give the same answer.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+from ml.errors import InputDataError
+
+_REEXPORT = "Open it in a text editor or Excel and save it again as 'CSV UTF-8'."
+_NOT_TEXT_HINT = (
+    "Export the data from your CRM or shop system as CSV or Excel and import that file."
+)
+# Control bytes that never occur in text tables (tab, LF, VT, FF, CR, ^Z are allowed).
+_CONTROL = bytes([*range(0x00, 0x09), *range(0x0E, 0x1A), *range(0x1B, 0x20), 0x7F])
+_NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL)
+# Bytes Windows-1252 leaves undefined; a file using them is Latin-1.
+_CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
+# A well-formed UTF-8 multibyte sequence (RFC 3629, no surrogates or overlongs).
+UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}"
+    rb"|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+_SAMPLE = 1 << 16
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """Text as UTF-8 bytes without a byte-order mark, and what it was read as."""
+
+    data: bytes
+    encoding: str  # "utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1"
+    note: str | None
+
+
+def decode_text(raw: bytes, file: str, *, complete: bool = True) -> Decoded:
+    """Detect the encoding of `raw` and return it as UTF-8 (see module rules)."""
+    if raw.startswith(codecs.BOM_UTF8):
+        data = raw[3:] if complete else _cut_at_newline(raw[3:])
+        _reject_binary(data, file)
+        _check_utf8(data, file, after_bom=True)
+        return Decoded(data, "utf-8-sig", None)
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _decode_utf16(raw, "utf-16", file, complete)
+    bomless = _bomless_utf16(raw[:4096])
+    if bomless is not None:
+        return _decode_utf16(raw, bomless, file, complete)
+    _reject_binary(raw, file)
+    data = raw if complete else _cut_at_newline(raw)
+    if data.isascii() or _is_utf8(data):
+        return Decoded(data, "utf-8", None)
+    return _decode_single_byte(data, file)
+
+
+def line_of(data: bytes, offset: int) -> int:
+    """1-based physical line (CR, LF or CRLF ends a line) holding byte `offset`."""
+    lone_cr = data.count(b"\r", 0, offset) - data.count(b"\r\n", 0, offset)
+    return data.count(b"\n", 0, offset) + lone_cr + 1
+
+
+def _cut_at_newline(data: bytes) -> bytes:
+    """Drop a possibly cut last line (and half a character) from a file prefix."""
+    end = max(data.rfind(b"\n"), data.rfind(b"\r"))
+    return data[: end + 1] if end >= 0 else data
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Validate UTF-8 in Arrow's vectorised checker: far cheaper than a decode."""
+    offsets = pa.array([0, len(data)], pa.int64()).buffers()[1]
+    array = pa.Array.from_buffers(
+        pa.large_string(), 1, [None, offsets, pa.py_buffer(data)]
+    )
+    try:
+        array.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def _check_utf8(data: bytes, file: str, *, after_bom: bool) -> None:
+    if data.isascii() or _is_utf8(data):
+        return
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        _raise_not_utf8(data, exc.start, file, after_bom=after_bom)
+
+
+def _raise_not_utf8(data: bytes, bad: int, file: str, *, after_bom: bool) -> None:
+    byte = data[bad : bad + 1]
+    shown = byte.decode("cp1252", errors="replace")
+    if after_bom:
+        why = "the file starts with a UTF-8 byte-order mark"
+    else:
+        example = UTF8_MULTIBYTE.search(data)
+        assert example is not None  # only called for mixed files
+        char = example.group().decode("utf-8")
+        why = f"row {line_of(data, example.start())} is UTF-8 ('{char}')"
+    raise InputDataError(
+        f"the file is not valid UTF-8 text: byte 0x{byte.hex().upper()} "
+        f"('{shown}' in Windows-1252) cannot be read as UTF-8, although {why}. "
+        "The file mixes two encodings, so no single one reads it correctly.",
+        file=file,
+        row=line_of(data, bad),
+        hint=_REEXPORT,
+    )
+
+
+def _decode_single_byte(data: bytes, file: str) -> Decoded:
+    if UTF8_MULTIBYTE.search(data) is not None:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            _raise_not_utf8(data, exc.start, file, after_bom=False)
+    if any(byte in data for byte in _CP1252_UNDEFINED):
+        encoding, name = "latin-1", "Latin-1 (ISO-8859-1)"
+    else:
+        encoding, name = "cp1252", "Windows-1252 (Western European)"
+    note = f"The file is not UTF-8; read it as {name} text"
+    return Decoded(data.decode(encoding).encode("utf-8"), encoding, note)
+
+
+def _bomless_utf16(sample: bytes) -> str | None:
+    """UTF-16 without a mark: nearly every other byte is zero (mostly-Latin text)."""
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return None
+    even_zero = sample[0 : 2 * pairs : 2].count(0)
+    odd_zero = sample[1 : 2 * pairs : 2].count(0)
+    if odd_zero >= 0.6 * pairs and even_zero <= 0.02 * pairs:
+        return "utf-16-le"
+    if even_zero >= 0.6 * pairs and odd_zero <= 0.02 * pairs:
+        return "utf-16-be"
+    return None
+
+
+def _decode_utf16(raw: bytes, codec: str, file: str, complete: bool) -> Decoded:
+    decoder = codecs.getincrementaldecoder(codec)()
+    try:
+        text = decoder.decode(raw, final=complete)
+    except UnicodeDecodeError as exc:
+        prefix = raw[: exc.start - exc.start % 2].decode(codec, errors="replace")
+        row = prefix.count("\n") + prefix.count("\r") - prefix.count("\r\n") + 1
+        raise InputDataError(
+            "the file is marked as UTF-16 text but has bytes that are not valid "
+            f"UTF-16 ({exc.reason}).",
+            file=file,
+            row=row,
+            hint=_REEXPORT,
+        ) from exc
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    data = text.encode("utf-8")
+    _reject_binary(data, file)
+    if not complete:
+        data = _cut_at_newline(data)
+    return Decoded(data, "utf-16", None)
+
+
+def _reject_binary(data: bytes, file: str) -> None:
+    """NUL bytes, or many control bytes near the start, mean this is not text."""
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise InputDataError(
+            "the file is not a text table: it holds binary data (a NUL byte), "
+            "like a program, image or database file.",
+            file=file,
+            row=line_of(data, nul),
+            hint=_NOT_TEXT_HINT,
+        )
+    sample = data[:_SAMPLE]
+    controls = len(sample.translate(None, _NOT_CONTROL))
+    if controls > max(8, len(sample) // 100):
+        raise InputDataError(
+            "the file is not a text table: it is full of control bytes, like a "
+            "program, image or database file.",
+            file=file,
+            hint=_NOT_TEXT_HINT,
+        )

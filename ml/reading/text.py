@@ -1,0 +1,246 @@
+"""Read a delimited text table: encoding, layout, report header/footer, rows, notes."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+import pyarrow as pa
+
+from ml.errors import InputDataError, PushwiseError
+from ml.progress import ReportFn, StopFn, check_cancel, never, no_report
+from ml.reading.delimited import arrow_table, number_rows, parse_body
+from ml.reading.encoding import decode_text
+from ml.reading.exact import parse_exact
+from ml.reading.model import RawTable, ReadInfo
+from ml.reading.notes import bad_note, blank_note, footer_note, header_note
+from ml.reading.rows import BOM, Body, BodySpec
+from ml.reading.sniff import Footer, Layout, find_footer, find_layout
+from ml.reading.sources import Source
+from ml.reading.table import NO_ROWS_HINT, column_number, make_table, no_rows
+
+_HEAD = 1 << 16  # first sample for delimiter and header; grows for long records
+_MAX_HEAD = 16 << 20
+_HEAD_LINES = 60
+_TAIL = 1 << 16  # last part searched for report footer lines
+_STREAM_BLOCK = 1 << 20  # small blocks start parsing sooner while inflating
+_BREAK = re.compile(rb"\r\n|\r|\n")
+
+
+def read_text(
+    source: Source,
+    *,
+    rows: int | None,
+    report: ReportFn = no_report,
+    stop_requested: StopFn = never,
+) -> RawTable:
+    """Read a CSV/TSV source: all rows, or the first `rows` ones (preview)."""
+    file = source.file
+    if rows is None and source.text.pending:
+        report(0.1, f"Reading the rows of {file}")
+        streamed = _read_while_loading(source, stop_requested)
+        if streamed is not None:
+            return streamed
+    check_cancel(stop_requested)
+    report(0.3, f"Checking the text of {file}")
+    decoded = decode_text(source.text.whole(), file, complete=source.complete)
+    data = decoded.data
+    if not data or data.isspace():
+        raise InputDataError("the file is empty.", file=file, hint=NO_ROWS_HINT)
+    head, head_complete = _head(data, source.complete, file)
+    layout = find_layout(head, file, complete=head_complete)
+    body_first = layout.header.end_line + 1
+    body_start = _offset_of_line(data, 0, 1, body_first)
+    lone_cr = b"\r" in data and data.count(b"\r") != data.count(b"\r\n")
+    total = _count_lines(data, lone_cr)
+    if source.complete:
+        footer, body_end = _footer(data, 0, body_start, total, layout)
+    else:
+        footer, body_end = Footer(total + 1, (), ()), len(data)
+    spec = _spec(file, layout, footer)
+    check_cancel(stop_requested)
+    report(0.5, f"Reading the rows of {file}")
+    if rows is None:
+        body = parse_body(
+            data,
+            body_start,
+            body_end,
+            spec,
+            lone_cr=lone_cr,
+            stop_requested=stop_requested,
+        )
+    else:
+        text = data[body_start:body_end].decode("utf-8")
+        body = parse_exact(text, spec, never, limit=rows, complete=source.complete)
+    return _result(source, decoded.encoding, decoded.note, layout, footer, body)
+
+
+def _spec(file: str, layout: Layout, footer: Footer) -> BodySpec:
+    body_first = layout.header.end_line + 1
+    return BodySpec(
+        file,
+        layout.delimiter,
+        layout.width,
+        layout.header.line,
+        body_first,
+        footer.first_line - body_first,
+    )
+
+
+def _result(
+    source: Source,
+    encoding: str,
+    encoding_note: str | None,
+    layout: Layout,
+    footer: Footer,
+    body: Body,
+) -> RawTable:
+    """Check that rows were found, then name columns and write the notes."""
+    file, header = source.file, layout.header
+    if len(body.lines) == 0 and body.bad_lines:
+        raise InputDataError(
+            f"none of its {len(body.bad_lines)} data lines has the {layout.width} "
+            f"fields of the column names (row {header.line}).",
+            file=file,
+            hint="Check that all lines use the same delimiter.",
+        )
+    if len(body.lines) == 0 and source.complete:
+        raise no_rows(file, header.line)
+    table, name_notes = make_table(
+        header.fields, body.columns, body.lines, column_number
+    )
+    above = list(range(1, header.line))
+    titles = {line for r in layout.pre_header for line in range(r.line, r.end_line + 1)}
+    blank = sorted({*body.blank_lines, *footer.blank})
+    notes = [
+        *source.notes,
+        encoding_note,
+        header_note(above, set(above) - titles),
+        *name_notes,
+        blank_note(blank),
+        *(footer_note(line, text) for line, text in footer.lines),
+        bad_note([bad.line for bad in body.bad_lines]),
+    ]
+    skipped = sorted({*above, *blank, *(line for line, _ in footer.lines)})
+    info = ReadInfo(
+        file,
+        "csv",
+        encoding,
+        layout.delimiter,
+        None,
+        header.line,
+        tuple(note for note in notes if note),
+        tuple(skipped),
+    )
+    return RawTable(info, table, body.bad_lines)
+
+
+def _read_while_loading(source: Source, stop_requested: StopFn) -> RawTable | None:
+    """Parse the rows with pyarrow while the rest is still being decompressed.
+
+    Only for UTF-8 text whose first part holds enough lines, with no NUL, stray
+    CR or report footer; any doubt means None, and the whole-text path decides.
+    """
+    stream, file = source.text, source.file
+    raw = stream.prefix(_HEAD)
+    try:
+        decoded = decode_text(raw, file, complete=False)
+        head = decoded.data.decode("utf-8")
+        utf8 = decoded.encoding in ("utf-8", "utf-8-sig")
+        if not utf8 or head.count("\n") < _HEAD_LINES:
+            return None
+        layout = find_layout(head, file, complete=False)
+    except InputDataError:
+        return None
+    bom = len(codecs.BOM_UTF8) if decoded.encoding == "utf-8-sig" else 0
+    start = _offset_of_line(raw, bom, 1, layout.header.end_line + 1)
+    if raw.startswith(BOM, start):
+        return None  # the first value starts with U+FEFF, which pyarrow would drop
+    spec = BodySpec(file, layout.delimiter, layout.width, layout.header.line, 0, 0)
+    stream.load_in_background()
+    try:
+        read = arrow_table(
+            stream.reader(start), spec, block_size=_STREAM_BLOCK, threads=False
+        )
+        tail, base = stream.tail(_TAIL + 1)
+    except (pa.ArrowException, PushwiseError, OSError):
+        return None  # invalid UTF-8, a very long record or a damaged file
+    counts = stream.counts
+    if read is None or counts is None or counts.first_nul >= 0 or counts.lone_crs:
+        return None
+    table = read[0]
+    check_cancel(stop_requested)
+    try:
+        footer, end = _footer(tail, base, start, counts.lines, layout)
+    except UnicodeDecodeError:
+        return None  # bytes pyarrow did not see as cells: the whole path decides
+    if footer.lines:
+        return None
+    body = number_rows(table, tail, base, start, end, _spec(file, layout, footer))
+    if body is None:
+        return None
+    return _result(source, decoded.encoding, None, layout, footer, body)
+
+
+def _head(data: bytes, complete: bool, file: str) -> tuple[str, bool]:
+    """A prefix of whole lines, grown until it holds enough lines to sniff."""
+    size = _HEAD
+    while True:
+        if size >= len(data):
+            return data.decode("utf-8"), complete
+        chunk = data[:size]
+        end = max(chunk.rfind(b"\n"), chunk.rfind(b"\r"))
+        breaks = chunk.count(b"\n", 0, end) + chunk.count(b"\r", 0, end)
+        enough = breaks >= _HEAD_LINES or size >= _MAX_HEAD
+        if end >= 0 and enough:
+            return chunk[: end + 1].decode("utf-8"), False
+        if size >= _MAX_HEAD:
+            raise InputDataError(
+                "the first line is longer than 16 MB, so this is not a table.",
+                file=file,
+                hint="Check that this is the file you meant to import.",
+            )
+        size *= 4
+
+
+def _count_lines(data: bytes, lone_cr: bool) -> int:
+    """Physical lines: CR, LF and CRLF each end one; a last unended line counts."""
+    breaks = data.count(b"\n")
+    if lone_cr:
+        breaks += data.count(b"\r") - data.count(b"\r\n")
+    return breaks + (not data.endswith((b"\n", b"\r")))
+
+
+def _offset_of_line(data: bytes, offset: int, line: int, target: int) -> int:
+    """Byte offset where physical line `target` starts, from `offset` at `line`."""
+    if target <= line:
+        return offset
+    for match in _BREAK.finditer(data, offset):
+        line += 1
+        if line == target:
+            return match.end()
+    return len(data)
+
+
+def _footer(
+    text: bytes, base: int, body_start: int, total: int, layout: Layout
+) -> tuple[Footer, int]:
+    """Report footer and trailing blank lines, searched in the last part of the
+    file's bytes (`text` holds them from offset `base` on, at least _TAIL of
+    them), and the offset where they start."""
+    end = base + len(text)
+    start = max(body_start, end - _TAIL)
+    if start > body_start:
+        found = _BREAK.search(text, start - base)
+        start = base + found.end() if found else end
+    tail = text[start - base :]
+    tail_first = total - _count_lines(tail, b"\r" in tail) + 1
+    footer = find_footer(
+        tail.decode("utf-8"),
+        tail_first,
+        delimiter=layout.delimiter,
+        width=layout.width,
+        after_line=layout.header.end_line,
+    )
+    offset = _offset_of_line(text, start - base, tail_first, footer.first_line)
+    return footer, base + offset

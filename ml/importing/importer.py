@@ -83,7 +83,16 @@ def import_file(
     report(0.5, "Checking and storing the rows")
     with project.transaction():
         import_id = project.next_import_id()
-        counts = store_rows(project, raw, mapping, formats, import_id, keep_duplicates)
+        counts = store_rows(
+            project,
+            raw,
+            mapping,
+            formats,
+            import_id,
+            keep_duplicates,
+            report=scaled(report, 0.5, 0.97),
+            stop_requested=stop_requested,
+        )
         check_cancel(stop_requested)
         imported, returns, reasons = counts
         rejected = sum(reasons.values())

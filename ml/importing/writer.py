@@ -21,6 +21,7 @@ from ml.importing.targets import (
     upsert_entities_sql,
 )
 from ml.mapping.mapping import ColumnMapping
+from ml.progress import ReportFn, StopFn, check_cancel, never, no_report
 from ml.reading.model import RawTable
 from ml.sqltext import quote_literal
 from ml.store.project import Project
@@ -38,24 +39,40 @@ def store_rows(
     formats: ColumnFormats,
     import_id: int,
     keep_duplicates: bool,
+    *,
+    report: ReportFn = no_report,
+    stop_requested: StopFn = never,
 ) -> tuple[int, int, dict[str, int]]:
     """Check and write every row of the file within the caller's transaction.
 
     Returns (rows imported, rows imported as returns, rejected rows by reason).
+    Cancelling raises `Cancelled` between steps; the caller's rollback then
+    undoes everything.
     """
+
+    def step(fraction: float, message: str) -> None:
+        check_cancel(stop_requested)
+        report(fraction, message)
+
     con = project.con
     con.complete()  # DuckDB refuses to register while a result is pending
     con.register(RAW, raw.table)
     try:
         staged = staging_select(mapping.kind, mapping, formats, RAW)
+        step(0.0, "Checking every row")
         _check_rows(con, mapping, staged, import_id)
+        step(0.4, "Recording rejected rows")
         _reject_failed_checks(con, mapping, staged, raw.info.file, import_id)
         _reject_bad_lines(con, raw, import_id)
         if mapping.kind in ENTITY_KEYS:
+            step(0.6, f"Storing {mapping.kind}")
             imported, returns = _store_entities(con, mapping.kind, raw.info.file)
         else:
+            step(0.5, "Looking for duplicates and lines imported before")
             _reject_repeats(con, mapping.kind, raw.info.file, keep_duplicates)
+            step(0.6, f"Storing {mapping.kind}")
             imported, returns = _store_lines(con, mapping.kind, formats)
+        step(1.0, "Stored")
     finally:
         # After a failed statement DuckDB refuses everything until the caller's
         # rollback, which discards these temporary tables anyway.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 
 import duckdb
@@ -17,26 +17,7 @@ from ml.parsing.dates import (
     detect_date_format,
     locale_day_first,
 )
-from ml.sqltext import quote_literal
-
-
-@pytest.fixture(scope="module")
-def con() -> Iterator[duckdb.DuckDBPyConnection]:
-    connection = duckdb.connect()
-    yield connection
-    connection.close()
-
-
-def run_sql(
-    con: duckdb.DuckDBPyConnection, expr: str, values: Sequence[str | None]
-) -> list[object]:
-    """SELECT <expr> FROM (VALUES ...) t(x), in the order of ``values``."""
-    rows = ", ".join(
-        f"({i}, {quote_literal(v) if v is not None else 'NULL'})"
-        for i, v in enumerate(values)
-    )
-    sql = f"SELECT {expr} FROM (VALUES {rows}) t(i, x) ORDER BY i"
-    return [row[0] for row in con.execute(sql).fetchall()]
+from tests.ml.sql_helpers import run_sql
 
 
 def convert(

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-
-import duckdb
 import pytest
 
 from ml.parsing.flags import (
@@ -16,27 +13,8 @@ from ml.parsing.flags import (
     opted_out_sql,
     return_status_sql,
 )
-from ml.sqltext import quote_ident, quote_literal
-
-
-@pytest.fixture(scope="module")
-def con() -> Iterator[duckdb.DuckDBPyConnection]:
-    connection = duckdb.connect()
-    yield connection
-    connection.close()
-
-
-def run_sql(
-    con: duckdb.DuckDBPyConnection, expr: str, values: Sequence[str | None]
-) -> list[object]:
-    """SELECT <expr> FROM (VALUES ...) t(x), in the order of ``values``."""
-    rows = ", ".join(
-        f"({i}, {quote_literal(v) if v is not None else 'NULL'})"
-        for i, v in enumerate(values)
-    )
-    sql = f"SELECT {expr} FROM (VALUES {rows}) t(i, x) ORDER BY i"
-    return [row[0] for row in con.execute(sql).fetchall()]
-
+from ml.sqltext import quote_ident
+from tests.ml.sql_helpers import run_sql
 
 TRUE_WORDS = ["Yes", "y", "TRUE", "1", "x", "X", "✓", "Ja", "wahr", "oui", "Sí", "si"]
 TRUE_WORDS += ["Active", "subscribed", "opted in", "1.0", " yes "]

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
+import openpyxl
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from ml.columns import Kind
@@ -121,3 +125,53 @@ def test_offerings_import(project, tmp_path):
         ("A1", "Mug", "Kitchen", 4.5, True),
         ("B2", "Lamp", "Home", 12.0, False),
     ]
+
+
+def test_excel_report_with_title_rows_imports_from_the_chosen_sheet(project, tmp_path):
+    book = openpyxl.Workbook()
+    book.active.title = "Cover"
+    book.active.append(["Quarterly export"])
+    sheet = book.create_sheet("Orders")
+    sheet.append(["Opportunities with Products"])
+    sheet.append([])
+    sheet.append(
+        ["Account ID", "Product Code", "Close Date", "Quantity", "Total Price"]
+    )
+    sheet.append(["001A", "GC1020", dt.datetime(2024, 3, 1), 5, 1250.5])
+    sheet.append(["001B", "GC1040", dt.datetime(2024, 3, 2), 2, 99])
+    sheet.append(["Grand Totals (2 records)", None, None, 7, 1349.5])
+    path = tmp_path / "report.xlsx"
+    book.save(path)
+
+    report = import_file(project, path, sheet="Orders")
+    assert (report.rows_read, report.rows_imported, report.rows_rejected) == (2, 2, 0)
+    assert report.read_info.sheet == "Orders"
+    rows = project.con.execute(
+        "SELECT line, customer_id, offering_id, ordered_at::DATE::VARCHAR, quantity, "
+        "amount FROM orders ORDER BY line"
+    ).fetchall()
+    assert rows == [
+        (4, "001A", "GC1020", "2024-03-01", 5.0, 1250.5),
+        (5, "001B", "GC1040", "2024-03-02", 2.0, 99.0),
+    ]
+
+
+def test_parquet_orders_import(project, tmp_path):
+    table = pa.table(
+        {
+            "customer_id": ["c1", "c2"],
+            "sku": ["p1", "p2"],
+            "order_date": pa.array([1_704_067_200, 1_704_153_600], pa.timestamp("s")),
+            "qty": [1, 3],
+            "price": [2.5, 4.0],
+        }
+    )
+    path = tmp_path / "orders.parquet"
+    pq.write_table(table, path)
+    report = import_file(project, path, kind=Kind.ORDERS)
+    assert report.rows_imported == 2
+    rows = project.con.execute(
+        "SELECT customer_id, offering_id, ordered_at::DATE::VARCHAR, amount "
+        "FROM orders ORDER BY line"
+    ).fetchall()
+    assert rows == [("c1", "p1", "2024-01-01", 2.5), ("c2", "p2", "2024-01-02", 12.0)]

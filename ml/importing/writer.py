@@ -22,7 +22,7 @@ from ml.importing.targets import (
 )
 from ml.mapping.mapping import ColumnMapping
 from ml.progress import ReportFn, StopFn, check_cancel, never, no_report
-from ml.reading.model import RawTable
+from ml.reading.model import LINE_COLUMN, RawTable
 from ml.sqltext import quote_literal
 from ml.store.project import Project
 
@@ -62,7 +62,7 @@ def store_rows(
         step(0.0, "Checking every row")
         _check_rows(con, mapping, staged, import_id)
         step(0.4, "Recording rejected rows")
-        _reject_failed_checks(con, mapping, staged, raw.info.file, import_id)
+        _reject_failed_checks(con, mapping, formats, raw.info.file, import_id)
         _reject_bad_lines(con, raw, import_id)
         if mapping.kind in ENTITY_KEYS:
             step(0.6, f"Storing {mapping.kind}")
@@ -117,21 +117,24 @@ def _check_rows(
 def _reject_failed_checks(
     con: duckdb.DuckDBPyConnection,
     mapping: ColumnMapping,
-    staged: str,
+    formats: ColumnFormats,
     file: str,
     import_id: int,
 ) -> None:
-    """Record rows that failed a check, with the original text of the cell."""
-    failed = con.execute(f"SELECT count(*) FROM {CHECKED} WHERE reason IS NOT NULL")
-    if _count(failed.fetchone()) == 0:
+    """Record rows that failed a check, with the original text of the cell
+    (staged again from the file, for the failed rows only)."""
+    failed = f"SELECT line, reason FROM {CHECKED} WHERE reason IS NOT NULL"
+    if _count(con.execute(f"SELECT count(*) FROM ({failed})").fetchone()) == 0:
         return
+    rows = f"""(SELECT * FROM {RAW} WHERE {LINE_COLUMN} IN (
+                 SELECT line FROM {CHECKED} WHERE reason IS NOT NULL))"""
+    staged = staging_select(mapping.kind, mapping, formats, rows)
     checks = applicable_checks(mapping.kind, mapping)
     column, value, message = message_sql(checks, mapping, file)
     con.execute(f"""
         INSERT INTO rejects
         SELECT {import_id}, line, {column}, {value}, reason, {message}
-        FROM ({staged}) JOIN (SELECT line, reason FROM {CHECKED}
-                              WHERE reason IS NOT NULL) USING (line)
+        FROM ({staged}) JOIN ({failed}) USING (line)
         ORDER BY line""")
 
 

@@ -28,12 +28,13 @@ RESULTS = ROOT / "tests" / "benchmarks" / "RESULTS.md"
 # Each snippet prints {"seconds": ..., "peak_rss_mb": ...} for its own process.
 _MEASURE = """
 import json, resource, sys, time
+steps = []
 {setup}
 start = time.perf_counter()
 {work}
 seconds = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({{"seconds": seconds, "peak_rss_mb": peak}}))
+print(json.dumps({{"seconds": seconds, "peak_rss_mb": peak, "steps": steps}}))
 """
 
 PANDAS = _MEASURE.format(
@@ -46,8 +47,10 @@ def _import_snippet(project: Path) -> str:
     return _MEASURE.format(
         setup="from ml.store.project import Project\n"
         "from ml.importing.importer import import_file",
-        work=f"with Project.open({str(project)!r}, create=True) as p:\n"
-        f"    report = import_file(p, {str(DATA)!r})\n"
+        work="def note(fraction, message):\n"
+        "    steps.append((time.perf_counter() - start, message))\n"
+        f"with Project.open({str(project)!r}, create=True) as p:\n"
+        f"    report = import_file(p, {str(DATA)!r}, report=note)\n"
         "assert report.rows_imported + report.rows_returns + report.rows_rejected"
         " == 541909",
     )
@@ -80,6 +83,8 @@ def main() -> None:
     import_rss = max(r["peak_rss_mb"] for r in import_runs)
     pandas_rss = max(r["peak_rss_mb"] for r in pandas_runs)
     ratio = import_s / pandas_s
+    median_run = sorted(import_runs, key=lambda r: r["seconds"])[len(import_runs) // 2]
+    step_rows = _step_rows(median_run)
     section = "\n".join(
         [
             "## Import (bench_import.py)",
@@ -97,10 +102,28 @@ def main() -> None:
             f"Ratio import / read_csv: **{ratio:.2f}x** (target <= 1.5x); "
             f"peak RSS **{import_rss:.0f} MB** (target < 1024 MB).",
             "",
+            "Where the time of the median import run goes (each progress message "
+            "and the time until the next):",
+            "",
+            "| step (progress message) | seconds |",
+            "| --- | ---: |",
+            *step_rows,
+            "",
         ]
     )
     _write_section(section)
     print(section)
+
+
+def _step_rows(run: dict[str, object]) -> list[str]:
+    """Time between consecutive progress messages: what each step took."""
+    steps = run["steps"]
+    assert isinstance(steps, list)
+    ends = [seconds for seconds, _ in steps[1:]] + [float(run["seconds"])]
+    return [
+        f"| {message} | {end - start:.3f} |"
+        for (start, message), end in zip(steps, ends, strict=True)
+    ]
 
 
 def _write_section(section: str) -> None:

@@ -282,3 +282,19 @@ def test_lost_deals_are_not_purchases(project, tmp_path) -> None:
     assert (report.rows_imported, report.reasons) == (1, {"not_purchased": 1})
     (message,) = project.con.execute("SELECT message FROM rejects").fetchone()
     assert "row 3, column 'Stage': status 'Closed Lost' marks a lost deal" in message
+
+
+def test_truly_ambiguous_dates_use_the_default_and_say_so(project, tmp_path) -> None:
+    path = _write(
+        tmp_path / "o.csv",
+        "Customer,Product,Date\nc1,p1,01/02/2024\nc2,p2,03/04/2024\n",
+    )
+    report = import_file(project, path, day_first_default=True)
+    description = report.formats["ordered_at"]
+    assert "no value shows whether the day or the month comes first" in description
+    dates = project.con.execute(
+        "SELECT strftime(ordered_at, '%Y-%m-%d') FROM orders ORDER BY line"
+    ).fetchall()
+    assert dates == [("2024-02-01",), ("2024-04-03",)]  # day-first, the default
+    (log,) = project.imports()
+    assert log.read_info["formats"]["ordered_at"] == description

@@ -12,7 +12,7 @@ Evidence, strongest first:
 * the values (ml.mapping.values): a score in [0, 1] of how well they fit.
   Fitting values move a clear header part of the way to 1; contrary values
   cut it (to a third for typed columns: dates, numbers, ratings, names);
-  values alone propose a column only under a placeholder header ("col3") or,
+  values alone propose a column only under a generic header ("col3") or,
   for dates, ratings, comments and countries, under unknown words, and never
   above 0.55 so the user is asked.
 
@@ -42,7 +42,7 @@ from ml.mapping.mapping import ColumnMapping, ColumnMatch
 from ml.mapping.normalize import (
     header_form,
     header_keys_of,
-    is_placeholder,
+    is_generic_header,
     layout_signature,
 )
 from ml.mapping.recognition import HeaderFinder, detect_layout, split_candidate
@@ -201,7 +201,7 @@ def _pair(ev: Evidence, canonical: str, header: str) -> tuple[float, str]:
     # Values alone: never above VALUES_ONLY_MAX, so the user is asked.
     if canonical in IDS and max(profile.codes, profile.emails) < 0.8:
         return 0.0, "none"  # without a header, only codes and e-mails pass as ids
-    if canonical in _BY_VALUES and is_placeholder(header):
+    if canonical in _BY_VALUES and is_generic_header(header):
         role = id_role(canonical, profile) if canonical in IDS else 1.0
         return VALUES_ONLY_MAX * by_values * role, "values"
     if canonical in _BY_DISTINCT_VALUES and _unknown_words(header):

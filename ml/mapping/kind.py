@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from ml.columns import Columns, Kind
 from ml.mapping.evidence import Evidence, Sample, evidence_of
-from ml.mapping.normalize import is_placeholder
+from ml.mapping.normalize import is_generic_header
 from ml.mapping.recognition import detect_layout
 from ml.mapping.values import value_score
 
@@ -27,7 +27,7 @@ def infer_kind(headers: Sequence[str], sample: Sample) -> Kind:
         ev.has(_C.OFFERING),
         ev.has(_C.ORDER),
     )
-    if all(map(is_placeholder, ev.headers)):
+    if all(map(is_generic_header, ev.headers)):
         by_values = _kind_by_values(ev)
         if by_values is not None:
             return by_values

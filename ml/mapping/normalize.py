@@ -82,7 +82,7 @@ _PLACEHOLDER_WORDS = frozenset(
 )
 
 
-def is_placeholder(header: str) -> bool:
+def is_generic_header(header: str) -> bool:
     """Return whether a header only numbers its column: "col3", "Unnamed: 0", ""."""
     words = normalize_header(header).split()
     return all(w in _PLACEHOLDER_WORDS or w.isdigit() for w in words)

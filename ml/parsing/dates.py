@@ -90,7 +90,7 @@ _EXAMPLE = datetime(2024, 12, 31, 23, 59, 58, 123000)
 
 @dataclass(frozen=True, slots=True)
 class _Shape:
-    """One value's date layout; ``date`` has {A}/{B} placeholders for day/month."""
+    """One value's date layout; ``date`` has {A}/{B} slots for day/month."""
 
     iso: bool
     date: str  # e.g. "{A}/{B}/%Y" or "%Y-%m-%d"

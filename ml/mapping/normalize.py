@@ -105,11 +105,12 @@ def squashed(header: str) -> str:
 
 
 def data_headers(headers: Iterable[str]) -> list[str]:
-    """Return the headers without the reader's line column and without repeats."""
+    """Return the headers without the reader's line column, blank names (the
+    reader names every real column) and repeats."""
     seen: set[str] = set()
     result: list[str] = []
     for header in headers:
-        if header == LINE_COLUMN or header in seen:
+        if header == LINE_COLUMN or header in seen or not header.strip():
             continue
         seen.add(header)
         result.append(header)

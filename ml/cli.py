@@ -15,6 +15,7 @@ from ml import __version__
 from ml.columns import Kind
 from ml.errors import Cancelled, PushwiseError
 from ml.importing.importer import import_file
+from ml.importing.report import ImportReport
 from ml.mapping.mapping import ColumnMapping
 from ml.store.project import Project
 
@@ -114,6 +115,8 @@ def _run_import(args: argparse.Namespace) -> int:
             )
             imported_any = True
             print(report.to_text())
+            if report.rows_rejected and report.import_id is not None:
+                print(f"  All rejected rows: {_write_rejects(project, report)}")
             if args.save_mapping is not None:
                 args.save_mapping.write_text(report.mapping.to_json(), encoding="utf-8")
     finally:
@@ -124,6 +127,17 @@ def _run_import(args: argparse.Namespace) -> int:
             args.project.with_name(args.project.name + ".wal").unlink(missing_ok=True)
     print(f"Project: {args.project}")
     return EXIT_OK
+
+
+def _write_rejects(project: Project, report: ImportReport) -> Path:
+    """Write an import's rejected rows beside the project, as CSV."""
+    assert report.import_id is not None
+    stem = project.path.with_suffix("").name
+    target = project.path.with_name(f"{stem}-import{report.import_id}-rejects.csv")
+    frame = project.rejects(report.import_id)
+    frame.insert(0, "file", report.file)
+    frame.to_csv(target, index=False)
+    return target
 
 
 def _run_info(args: argparse.Namespace) -> int:

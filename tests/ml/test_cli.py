@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 
 from ml.cli import main
@@ -16,6 +17,10 @@ def test_import_then_info_json(tmp_path, capsys) -> None:
     printed = capsys.readouterr().out
     assert "Imported" in printed and "rejected" in printed
     assert "duplicate_line" in printed
+    rejects = pd.read_csv(tmp_path / "p-import1-rejects.csv")
+    assert len(rejects) == printed_count(printed, "rejected")
+    assert set(rejects.reason_code) == {"duplicate_line"}
+    assert rejects.message.str.startswith(f"{SAMPLE.name}, row ").all()
     assert main(["info", "--project", str(project), "--json"]) == 0
     info = json.loads(capsys.readouterr().out)
     assert set(info["orders"]) >= {
@@ -35,6 +40,12 @@ def test_import_then_info_json(tmp_path, capsys) -> None:
         log["rows_imported"] + log["rows_returns"] + log["rows_rejected"]
     )
     assert sum(log["reasons"].values()) == log["rows_rejected"]
+
+
+def printed_count(text: str, word: str) -> int:
+    """The number printed just after `word` ("rejected 887" -> 887)."""
+    after = text.split(f"{word} ", 1)[1]
+    return int(after.split()[0].rstrip(";,").replace(",", ""))
 
 
 def test_bad_data_exits_3_with_one_line_and_creates_no_project(tmp_path, capsys):

@@ -1,0 +1,85 @@
+"""The project's data as the models see it: purchases, returns and feedback
+as DataFrames, at the offering level the user plans at."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+import pandas as pd
+
+from ml.columns import Columns
+from ml.errors import ProjectError
+from ml.store.project import Project
+
+C = Columns
+
+
+class OfferingLevel(StrEnum):
+    """What counts as one offering: the product, or its category."""
+
+    OFFERING = "offering"
+    CATEGORY = "category"
+
+
+@dataclass(frozen=True, slots=True)
+class Interactions:
+    """Everything the models learn from, one DataFrame per kind of event.
+
+    purchases: customer_id (None for anonymous demand), offering_id, ordered_at,
+        quantity, amount, order_id, country — one row per purchase line.
+    returns: customer_id, offering_id, returned_at, quantity, amount, reason.
+    feedback: customer_id, offering_id, submitted_at, rating (0..1 or NaN),
+        comment, kind — order-level feedback already spread to its offerings.
+    """
+
+    purchases: pd.DataFrame
+    returns: pd.DataFrame
+    feedback: pd.DataFrame
+
+
+def _offering(level: OfferingLevel) -> str:
+    if level is OfferingLevel.CATEGORY:
+        return f"coalesce({C.CATEGORY}, '(no category)')"
+    return C.OFFERING
+
+
+def load_interactions(
+    project: Project, *, level: OfferingLevel = OfferingLevel.OFFERING
+) -> Interactions:
+    """Read purchases, returns and feedback from a project."""
+    con = project.con
+    offering = _offering(level)
+    if level is OfferingLevel.CATEGORY:
+        known = con.execute(
+            "SELECT count(*) FROM orders WHERE category IS NOT NULL"
+        ).fetchone()
+        if not known or not known[0]:
+            raise ProjectError(
+                "the orders have no category, so offerings cannot be planned by "
+                "category.",
+                file=str(project.path),
+                hint="Map a category column when importing, or plan by offering.",
+            )
+    purchases = con.execute(f"""
+        SELECT {C.CUSTOMER}, {offering} AS {C.OFFERING}, {C.ORDERED_AT},
+               {C.QUANTITY}, {C.AMOUNT}, {C.ORDER}, {C.COUNTRY}
+        FROM orders ORDER BY {C.ORDERED_AT}, import_id, line""").df()
+    returns = con.execute(f"""
+        SELECT {C.CUSTOMER}, {offering} AS {C.OFFERING}, returned_at,
+               {C.QUANTITY}, {C.AMOUNT}, return_reason AS reason
+        FROM returns ORDER BY returned_at, import_id, line""").df()
+    feedback_offering = (
+        "coalesce(o.category, '(no category)')"
+        if level is OfferingLevel.CATEGORY
+        else f"f.{C.OFFERING}"
+    )
+    feedback = con.execute(f"""
+        SELECT f.{C.CUSTOMER}, {feedback_offering} AS {C.OFFERING},
+               f.{C.SUBMITTED_AT}, f.{C.RATING}, f.{C.COMMENT}, f.kind
+        FROM offering_feedback f
+        LEFT JOIN (SELECT offering_id, any_value(category) AS category
+                   FROM orders GROUP BY offering_id) o
+          ON f.offering_id = o.offering_id
+        ORDER BY f.{C.SUBMITTED_AT}""").df()
+    return Interactions(purchases, returns, feedback)

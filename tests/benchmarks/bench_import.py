@@ -21,9 +21,10 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+from results_file import replace_section
+
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT.parent / "shared" / "data" / "online-retail" / "online_retail.csv.gz"
-RESULTS = ROOT / "tests" / "benchmarks" / "RESULTS.md"
 
 # Each snippet prints {"seconds": ..., "peak_rss_mb": ...} for its own process.
 _MEASURE = """
@@ -111,7 +112,7 @@ def main() -> None:
             "",
         ]
     )
-    _write_section(section)
+    replace_section("## Import (bench_import.py)", section)
     print(section)
 
 
@@ -124,19 +125,6 @@ def _step_rows(run: dict[str, object]) -> list[str]:
         f"| {message} | {end - start:.3f} |"
         for (start, message), end in zip(steps, ends, strict=True)
     ]
-
-
-def _write_section(section: str) -> None:
-    """Replace the Import section of RESULTS.md, keeping the others."""
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Results\n"
-    head, marker, rest = text.partition("## Import (bench_import.py)")
-    if marker:
-        _, _, after = rest.partition("\n## ")
-        rest = f"\n## {after}" if after else ""
-        text = head + section + rest
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,28 @@
+"""Offering uptake: weekly series, demand baselines and forecast metrics."""
+
+from __future__ import annotations
+
+from ml.demand.base import DemandForecaster
+from ml.demand.baselines import MovingAverageForecaster, SeasonalNaiveForecaster
+from ml.demand.intervals import EmpiricalInterval
+from ml.demand.metrics import DemandMetrics, demand_metrics, forecast_metrics
+from ml.demand.series import (
+    horizon_actuals,
+    protocol_offerings,
+    weekly_series,
+    window_uptake,
+)
+
+__all__ = [
+    "DemandForecaster",
+    "DemandMetrics",
+    "EmpiricalInterval",
+    "MovingAverageForecaster",
+    "SeasonalNaiveForecaster",
+    "demand_metrics",
+    "forecast_metrics",
+    "horizon_actuals",
+    "protocol_offerings",
+    "weekly_series",
+    "window_uptake",
+]

@@ -12,7 +12,7 @@ from ml.demand import (
     SeasonalNaiveForecaster,
     horizon_actuals,
 )
-from tests.ml.test_demand_series import frame
+from tests.ml.builders import purchases_frame as frame
 
 AS_OF = pd.Timestamp("2024-03-01")
 DAYS = pd.Timedelta(days=1)

@@ -6,23 +6,9 @@ import pandas as pd
 import pytest
 
 from ml.demand import horizon_actuals, protocol_offerings, weekly_series
+from tests.ml.builders import purchases_frame as frame
 
 AS_OF = pd.Timestamp("2024-03-01")  # a Friday: weeks run Friday to Thursday
-
-
-def frame(rows: list[tuple[str | None, str, str, float]]) -> pd.DataFrame:
-    """A purchases frame like ml.dataset's from (customer, offering, time, qty)."""
-    return pd.DataFrame(
-        {
-            "customer_id": pd.Series([r[0] for r in rows], dtype="str"),
-            "offering_id": pd.Series([r[1] for r in rows], dtype="str"),
-            "ordered_at": pd.to_datetime([r[2] for r in rows], format="ISO8601").astype(
-                "datetime64[us]"
-            ),
-            "quantity": [float(r[3]) for r in rows],
-            "amount": [float(r[3]) for r in rows],
-        }
-    )
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import scipy.sparse as sp
 
 import ml.features.copurchase as co
 from ml.features import cooccurrence, pair_features
-from tests.ml.test_features_pairs import AS_OF, interactions, pairs_of
+from tests.ml.builders import AS_OF, interactions, pairs_of
 
 # Buyers: tea c1 c2 c3 c4; cake c1 c2; jam c1 c3 c4; soap c5 (alone).
 BOUGHT = [

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from ml.features import pair_features
-from tests.ml.test_features_pairs import AS_OF, interactions, pairs_of
+from tests.ml.builders import AS_OF, interactions, pairs_of
 
 BOUGHT = [("c1", "tea", "2024-01-01"), ("c1", "cake", "2024-01-01")]
 CATEGORIES = pd.Series(

@@ -10,48 +10,7 @@ import pytest
 
 from ml.dataset import Interactions
 from ml.features import PAIR_FEATURES, FeatureConfig, pair_features
-
-AS_OF = pd.Timestamp("2024-03-01")
-
-
-def interactions(purchases, returns=(), feedback=()) -> Interactions:
-    """Interactions from (customer, offering, time[, order]) purchase tuples,
-    (customer, offering, time) returns and (customer, offering, time, rating,
-    kind) feedback; the other test_features_* modules use it too."""
-    rows = [(*row, None)[:4] for row in purchases]
-    frame = pd.DataFrame(rows, columns=["customer_id", "offering_id", "at", "order"])
-    bought = pd.DataFrame(
-        {
-            "customer_id": frame.customer_id.astype("str"),
-            "offering_id": frame.offering_id.astype("str"),
-            "ordered_at": pd.to_datetime(frame["at"], format="ISO8601").astype(
-                "datetime64[us]"
-            ),
-            "quantity": 1.0,
-            "amount": 2.0,
-            "order_id": frame.order.astype("str"),
-            "country": "UK",
-        }
-    )
-    back = pd.DataFrame(returns, columns=["customer_id", "offering_id", "returned_at"])
-    back["returned_at"] = pd.to_datetime(back.returned_at, format="ISO8601").astype(
-        "datetime64[us]"
-    )
-    back["quantity"], back["amount"], back["reason"] = 1.0, 2.0, "negative_quantity"
-    said = pd.DataFrame(
-        feedback,
-        columns=["customer_id", "offering_id", "submitted_at", "rating", "kind"],
-    )
-    said["submitted_at"] = pd.to_datetime(said.submitted_at, format="ISO8601").astype(
-        "datetime64[us]"
-    )
-    said["rating"] = said.rating.astype(float)
-    said["comment"] = None
-    return Interactions(bought, back, said)
-
-
-def pairs_of(*pairs: tuple[str, str]) -> pd.DataFrame:
-    return pd.DataFrame(pairs, columns=["customer_id", "offering_id"])
+from tests.ml.builders import AS_OF, interactions, pairs_of
 
 
 def _one(data: Interactions, customer: str, offering: str, **kwargs) -> pd.Series:

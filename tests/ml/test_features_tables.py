@@ -10,7 +10,7 @@ import pytest
 
 from ml.dataset import Interactions
 from ml.features import FeatureConfig, customer_features, offering_features
-from tests.ml.test_features_pairs import AS_OF, interactions
+from tests.ml.builders import AS_OF, interactions
 
 CATEGORIES = pd.Series({"tea": "drinks", "coffee": "drinks", "cake": "food"})
 

@@ -10,13 +10,10 @@ the same in both.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
-from ml.dataset import load_interactions
+from ml.dataset import Interactions
 from ml.demand import (
     MovingAverageForecaster,
     SeasonalNaiveForecaster,
@@ -25,9 +22,6 @@ from ml.demand import (
     protocol_offerings,
     weekly_series,
 )
-from ml.importing.importer import import_file
-from ml.store.project import Project
-from tests.conftest import ONLINE_RETAIL
 
 pytestmark = pytest.mark.slow
 
@@ -36,13 +30,8 @@ HORIZON = 28
 
 
 @pytest.fixture(scope="module")
-def purchases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[pd.DataFrame]:
-    if not ONLINE_RETAIL.is_file():
-        pytest.skip("../shared/data/online-retail is not beside the repository")
-    folder: Path = tmp_path_factory.mktemp("retail")
-    with Project.open(folder / "r.pushwise", create=True) as project:
-        import_file(project, ONLINE_RETAIL)
-        yield load_interactions(project).purchases
+def purchases(online_retail: Interactions) -> pd.DataFrame:
+    return online_retail.purchases
 
 
 @pytest.fixture(scope="module")

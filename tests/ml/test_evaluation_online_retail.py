@@ -7,12 +7,9 @@ import time
 import pandas as pd
 import pytest
 
-from ml.dataset import load_interactions
+from ml.dataset import Interactions
 from ml.evaluation.metrics import evaluate_lists, relevant_items
 from ml.evaluation.split import Split, protocol_split, rolling_origins
-from ml.importing.importer import import_file
-from ml.store.project import Project
-from tests.conftest import ONLINE_RETAIL
 
 # Counted independently with plain pandas on the raw file (quantity > 0, invoice
 # not starting with "C"): customers with a purchase before 2011-11-11 and one in
@@ -25,13 +22,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def purchases(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
-    if not ONLINE_RETAIL.exists():
-        pytest.skip("the Online Retail file is not beside the repository")
-    path = tmp_path_factory.mktemp("retail") / "r.pushwise"
-    with Project.open(path, create=True) as project:
-        import_file(project, ONLINE_RETAIL)
-        return load_interactions(project).purchases
+def purchases(online_retail: Interactions) -> pd.DataFrame:
+    return online_retail.purchases
 
 
 @pytest.fixture(scope="module")

@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from ml.dataset import Interactions, load_interactions
+from ml.dataset import Interactions
 from ml.features import (
     cooccurrence,
     customer_features,
     offering_features,
     pair_features,
 )
-from ml.importing.importer import import_file
-from ml.store.project import Project
-from tests.conftest import ONLINE_RETAIL
 
 pytestmark = pytest.mark.slow
 
@@ -28,13 +23,8 @@ AS_OF = pd.Timestamp("2011-11-11")  # the protocol's cutoff on this file
 
 
 @pytest.fixture(scope="module")
-def data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Interactions]:
-    if not ONLINE_RETAIL.is_file():
-        pytest.skip("../shared/data/online-retail is not beside the repository")
-    folder: Path = tmp_path_factory.mktemp("retail")
-    with Project.open(folder / "r.pushwise", create=True) as project:
-        import_file(project, ONLINE_RETAIL)
-        yield load_interactions(project)
+def data(online_retail: Interactions) -> Interactions:
+    return online_retail
 
 
 def _candidates(data: Interactions) -> pd.DataFrame:

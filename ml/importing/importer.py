@@ -96,6 +96,7 @@ def import_file(
         check_cancel(stop_requested)
         imported, returns, reasons = counts
         rejected = sum(reasons.values())
+        rows_read = raw.table.num_rows + len(raw.bad_lines)
         project.add_import(
             ImportRecord(
                 import_id=import_id,
@@ -107,7 +108,7 @@ def import_file(
                 imported_at=datetime.now().replace(microsecond=0),
                 mapping_json=mapping.to_json(),
                 read_info=_read_info_dict(raw, formats),
-                rows_read=raw.table.num_rows + len(raw.bad_lines),
+                rows_read=rows_read,
                 rows_imported=imported,
                 rows_returns=returns,
                 rows_rejected=rejected,
@@ -123,7 +124,7 @@ def import_file(
         file=raw.info.file,
         kind=kind,
         import_id=import_id,
-        rows_read=raw.table.num_rows + len(raw.bad_lines),
+        rows_read=rows_read,
         rows_imported=imported,
         rows_returns=returns,
         rows_rejected=rejected,

@@ -7,6 +7,7 @@ from ml.models.baselines import (
     PopularityRecommender,
     TifuKNNRecommender,
 )
+from ml.models.ranker import TwoStageRanker
 
 __all__ = [
     "BaseRecommender",
@@ -15,4 +16,5 @@ __all__ = [
     "PopularityRecommender",
     "Recommender",
     "TifuKNNRecommender",
+    "TwoStageRanker",
 ]

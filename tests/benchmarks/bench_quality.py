@@ -18,8 +18,12 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+from results_file import replace_section
+
+from ml.dataset import load_interactions
 from ml.evaluation.metrics import bootstrap_interval, evaluate_lists, relevant_items
 from ml.evaluation.split import Split, protocol_split
+from ml.importing.importer import import_file
 from ml.models.base import Recommender
 from ml.models.baselines import (
     ItemKNNRecommender,
@@ -27,10 +31,7 @@ from ml.models.baselines import (
     PopularityRecommender,
     TifuKNNRecommender,
 )
-from results_file import replace_section
-
-from ml.dataset import load_interactions
-from ml.importing.importer import import_file
+from ml.models.ranker import TwoStageRanker
 from ml.store.project import Project
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,6 +56,7 @@ def ladder() -> dict[str, Recommender]:
         "personal frequency": PersonalFrequencyRecommender(),
         "item-kNN": ItemKNNRecommender(),
         "TIFU-KNN": TifuKNNRecommender(),
+        "Pushwise ranker": TwoStageRanker(),
     }
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pandas as pd
 import pytest
 
@@ -41,17 +39,14 @@ def purchases(online_retail: Interactions) -> pd.DataFrame:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", list(EXPECTED))
-def test_each_baseline_lands_in_its_sane_range_quickly(purchases, name):
+def test_each_baseline_lands_in_its_sane_range(purchases, name):
     model_class, low, high = EXPECTED[name]
     split = protocol_split(purchases, horizon_days=28, as_of=AS_OF)
     customers = sorted(relevant_items(split, "all"))
-    started = time.perf_counter()
     lists = model_class().fit(purchases, AS_OF).recommend(customers, k=10)
-    elapsed = time.perf_counter() - started
     metrics, _ = evaluate_lists(lists, split, k=10, mode="all")
     assert metrics.customers == 1_326
     assert low <= metrics.ndcg <= high, f"{name}: NDCG@10 {metrics.ndcg:.3f}"
-    assert elapsed < 15.0, f"{name}: fit + recommend took {elapsed:.1f} s"
 
 
 @pytest.mark.slow

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pandas as pd
 import pytest
 
@@ -59,16 +57,11 @@ def test_backtest_folds_on_online_retail(purchases) -> None:
 
 
 @pytest.mark.parametrize("mode", ["all", "new"])
-def test_scoring_every_evaluated_customer_takes_well_under_a_second(
-    split, mode
-) -> None:
+def test_scoring_every_evaluated_customer(split, mode) -> None:
     train = split.train
     top = train.groupby("offering_id").size().nlargest(100).index.tolist()
     lists = {customer: top for customer in relevant_items(split, "all")}
-    started = time.perf_counter()
     metrics, per_customer = evaluate_lists(lists, split, k=10, mode=mode)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 1.0
     expected = EVALUATED_ALL if mode == "all" else EVALUATED_NEW
     assert metrics.customers == len(per_customer) == expected
     assert 0 < metrics.ndcg < 0.5

@@ -1,8 +1,6 @@
-"""Whole-column conversion speed on the real Online Retail file (541,909 rows)."""
+"""Whole-column conversion of the real Online Retail file (541,909 rows)."""
 
 from __future__ import annotations
-
-import time
 
 import duckdb
 import pyarrow as pa
@@ -16,7 +14,7 @@ from tests.conftest import ONLINE_RETAIL
 
 
 @pytest.mark.slow
-def test_dates_and_prices_of_online_retail_convert_in_well_under_a_second() -> None:
+def test_every_date_and_price_of_online_retail_converts() -> None:
     path = ONLINE_RETAIL
     if not path.exists():
         pytest.skip("the Online Retail file is not beside the repository")
@@ -38,14 +36,7 @@ def test_dates_and_prices_of_online_retail_convert_in_well_under_a_second() -> N
     date_expr = date_sql(quote_ident("InvoiceDate"), dates)
     price_expr = number_sql(quote_ident("UnitPrice"), prices)
     sql = f"SELECT count({date_expr}), sum({price_expr}) FROM raw"
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        converted, total = con.execute(sql).fetchall()[0]
-        best = min(best, time.perf_counter() - start)
-    print(f"date_sql + number_sql over {table.num_rows:,} rows: {best * 1000:.1f} ms")
+    # (Speed is measured by tests/benchmarks/bench_import.py, not here.)
+    converted, total = con.execute(sql).fetchall()[0]
     assert converted == table.num_rows == 541_909
     assert total == pytest.approx(2_498_803.974, rel=1e-9)
-    # Budget 0.2 s (the whole import must stay near pandas.read_csv); measured
-    # ~20 ms on 2 cores. The bound is loose so a busy CI machine does not flake.
-    assert best < 0.5

@@ -1,0 +1,170 @@
+"""The two-stage ranker on small synthetic histories with known answers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+
+from ml.models import Recommender
+from ml.models.ranker import TwoStageRanker
+
+DAY0 = pd.Timestamp("2024-01-01")
+AS_OF = DAY0 + pd.Timedelta(days=140)
+# Small trees and weekly windows, so that a few dozen customers are enough.
+PARAMS = {
+    "horizon_days": 7,
+    "training_windows": 6,
+    "max_iter": 30,
+    "min_samples_leaf": 5,
+    "max_repeat": 20,
+    "max_new": 10,
+    "per_source": 5,
+}
+
+
+def world(seed: int = 0, days: int = 160) -> pd.DataFrame:
+    """Customers with a weekly staple (every 7 days) plus random extras."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    order = 0
+    for c in range(40):
+        staple = f"p{c % 5}"
+        phase = int(rng.integers(0, 7))
+        for day in range(phase, days, 7):
+            order += 1
+            rows.append((f"c{c}", staple, day, f"o{order}"))
+            for extra in rng.choice(20, size=rng.integers(0, 3), replace=False):
+                rows.append((f"c{c}", f"p{5 + extra}", day, f"o{order}"))
+    for day in range(0, days, 3):
+        order += 1
+        rows.append((None, "p7", day, f"o{order}"))
+    # The customer the tests ask about: X every 7 days, last 7 days before AS_OF.
+    for day in range(7, 140, 7):
+        order += 1
+        rows.append(("weekly", "X", day, f"o{order}"))
+        rows.append(("weekly", "p9", day - 3, f"o{order}b"))
+    customer, offering, day, orders = zip(*rows, strict=True)
+    frame = pd.DataFrame(
+        {
+            "customer_id": pd.Series(customer, dtype="str"),
+            "offering_id": pd.Series(offering, dtype="str"),
+            "ordered_at": DAY0 + pd.to_timedelta(np.array(day), unit="D"),
+            "quantity": 1.0,
+            "amount": 2.0,
+            "order_id": pd.Series(orders, dtype="str"),
+            "country": "UK",
+        }
+    )
+    return frame.sort_values("ordered_at", kind="stable").reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def purchases() -> pd.DataFrame:
+    return world()
+
+
+@pytest.fixture(scope="module")
+def fitted(purchases) -> TwoStageRanker:
+    return TwoStageRanker(**PARAMS).fit(purchases, AS_OF)
+
+
+def customers(purchases: pd.DataFrame) -> list[str]:
+    return sorted(purchases["customer_id"].dropna().unique())
+
+
+def test_it_follows_the_recommender_protocol(fitted):
+    assert isinstance(fitted, Recommender)
+    assert fitted.get_params()["random_state"] == 0
+
+
+def test_a_weekly_buyer_gets_their_item_first_when_it_is_due(fitted):
+    assert fitted.recommend(["weekly"], k=3)["weekly"][0] == "X"
+
+
+def test_staples_come_first_for_customers_due_to_buy_them(fitted, purchases):
+    lists = fitted.recommend(customers(purchases), k=1)
+    staples = [lists[f"c{c}"][0] == f"p{c % 5}" for c in range(40)]
+    assert np.mean(staples) >= 0.9
+
+
+def test_new_only_never_returns_a_bought_item(fitted, purchases):
+    ids = customers(purchases)
+    lists = fitted.recommend(ids, k=8, new_only=True)
+    history = purchases.dropna(subset=["customer_id"])
+    history = history.loc[history["ordered_at"] < AS_OF]
+    bought = history.groupby("customer_id")["offering_id"].agg(set)
+    catalogue = set(history["offering_id"]) | {"p7"}
+    for customer in ids:
+        expected = min(8, len(catalogue - bought[customer]))
+        assert len(set(lists[customer])) == len(lists[customer]) == expected
+        assert not set(lists[customer]) & bought[customer], customer
+
+
+def test_lists_have_k_distinct_items_and_cold_customers_get_popularity(fitted):
+    lists = fitted.recommend(["c1", "nobody"], k=5)
+    assert len(lists["c1"]) == len(set(lists["c1"])) == 5
+    # The anonymous demand for p7 makes it the most popular offering.
+    assert lists["nobody"][0] == "p7"
+    assert len(lists["nobody"]) == 5
+
+
+def test_rows_at_or_after_as_of_change_nothing(purchases, fitted):
+    later = world(seed=1, days=200)
+    later = later.loc[later["ordered_at"] >= AS_OF]
+    more = pd.concat([purchases, later], ignore_index=True)
+    other = TwoStageRanker(**PARAMS).fit(more, AS_OF)
+    ids = customers(purchases)
+    assert other.recommend(ids, k=5) == fitted.recommend(ids, k=5)
+    assert other.recommend(ids, k=5, new_only=True) == fitted.recommend(
+        ids, k=5, new_only=True
+    )
+
+
+def test_refit_equals_a_fresh_fit(purchases, fitted):
+    refit = TwoStageRanker(**PARAMS).fit(world(seed=3), AS_OF).fit(purchases, AS_OF)
+    fresh = clone(fitted).fit(purchases, AS_OF)
+    ids = customers(purchases)
+    pairs = pd.DataFrame({"customer_id": ids, "offering_id": "p3"})
+    for model in (refit, fresh):
+        assert model.recommend(ids, k=5) == fitted.recommend(ids, k=5)
+        np.testing.assert_array_equal(
+            model.predict_proba(pairs), fitted.predict_proba(pairs)
+        )
+
+
+def test_probabilities_are_in_the_unit_interval_and_rank_the_due_item_high(fitted):
+    pairs = pd.DataFrame(
+        {
+            "customer_id": ["weekly", "weekly", "c0", "nobody", "c2", None],
+            "offering_id": ["X", "p0", "p0", "p7", "unknown", "p7"],
+        }
+    )
+    probability = fitted.predict_proba(pairs)
+    assert probability.shape == (6,)
+    assert np.all((probability >= 0) & (probability <= 1))
+    assert probability[0] > 0.5
+    assert probability[0] > probability[1]
+    assert probability[4] == 0.0
+
+
+def test_scores_are_calibrated_probabilities_per_offering(fitted):
+    matrix = fitted.scores(["weekly", "nobody"])
+    assert matrix.shape == (2, len(fitted.offerings_))
+    assert matrix.data.min() >= 0 and matrix.data.max() <= 1
+    assert matrix[1].nnz == 0
+    best = fitted.offerings_[matrix[0].toarray().argmax()]
+    assert best == "X"
+
+
+def test_calibration_table_has_deciles_of_predicted_and_observed(fitted):
+    table = fitted.calibration_
+    assert list(table.columns) == ["predicted", "observed", "pairs"]
+    assert len(table) == 10
+    assert table["predicted"].is_monotonic_increasing
+
+
+def test_too_short_a_history_is_refused(purchases):
+    with pytest.raises(Exception, match="too short"):
+        TwoStageRanker(**PARAMS).fit(purchases, DAY0 + pd.Timedelta(days=9))

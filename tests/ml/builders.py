@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ml.dataset import Interactions
@@ -63,3 +64,53 @@ def purchases_frame(rows: list[tuple[str | None, str, str, float]]) -> pd.DataFr
             "amount": [float(r[3]) for r in rows],
         }
     )
+
+
+DAY0 = pd.Timestamp("2024-01-01")
+WEEKLY_AS_OF = DAY0 + pd.Timedelta(days=140)
+# Small trees and weekly windows, so that a few dozen customers are enough.
+SMALL_RANKER = {
+    "horizon_days": 7,
+    "training_windows": 6,
+    "max_iter": 30,
+    "min_samples_leaf": 5,
+    "max_repeat": 20,
+    "max_new": 10,
+    "per_source": 5,
+}
+
+
+def weekly_world(seed: int = 0, days: int = 160) -> pd.DataFrame:
+    """Customers with a weekly staple (every 7 days) plus random extras."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    order = 0
+    for c in range(40):
+        staple = f"p{c % 5}"
+        phase = int(rng.integers(0, 7))
+        for day in range(phase, days, 7):
+            order += 1
+            rows.append((f"c{c}", staple, day, f"o{order}"))
+            for extra in rng.choice(20, size=rng.integers(0, 3), replace=False):
+                rows.append((f"c{c}", f"p{5 + extra}", day, f"o{order}"))
+    for day in range(0, days, 3):
+        order += 1
+        rows.append((None, "p7", day, f"o{order}"))
+    # The customer the tests ask about: X every 7 days, last 7 days before WEEKLY_AS_OF.
+    for day in range(7, 140, 7):
+        order += 1
+        rows.append(("weekly", "X", day, f"o{order}"))
+        rows.append(("weekly", "p9", day - 3, f"o{order}b"))
+    customer, offering, day, orders = zip(*rows, strict=True)
+    frame = pd.DataFrame(
+        {
+            "customer_id": pd.Series(customer, dtype="str"),
+            "offering_id": pd.Series(offering, dtype="str"),
+            "ordered_at": DAY0 + pd.to_timedelta(np.array(day), unit="D"),
+            "quantity": 1.0,
+            "amount": 2.0,
+            "order_id": pd.Series(orders, dtype="str"),
+            "country": "UK",
+        }
+    )
+    return frame.sort_values("ordered_at", kind="stable").reset_index(drop=True)

@@ -1,0 +1,62 @@
+"""What build_plan takes from elsewhere: scored pairs and the project's exclusions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import scipy.sparse as sp
+
+from ml.columns import Columns
+from ml.store.project import Project
+
+C = Columns
+
+
+@dataclass(frozen=True, slots=True)
+class Exclusions:
+    """Customers who opted out of contact and offerings marked inactive."""
+
+    opted_out: frozenset[str]
+    inactive: frozenset[str]
+
+
+def load_exclusions(project: Project) -> Exclusions:
+    """Read opted-out customers and inactive offerings from a project."""
+    con = project.con
+    opted = con.execute(
+        f"SELECT {C.CUSTOMER} FROM customers WHERE {C.OPTED_OUT}"
+    ).fetchall()
+    inactive = con.execute(
+        f"SELECT {C.OFFERING} FROM offerings WHERE {C.ACTIVE} = false"
+    ).fetchall()
+    return Exclusions(
+        opted_out=frozenset(str(row[0]) for row in opted),
+        inactive=frozenset(str(row[0]) for row in inactive),
+    )
+
+
+def scored_pairs(
+    scores: sp.spmatrix | sp.sparray,
+    customers: Sequence[str],
+    offerings: Sequence[str] | npt.NDArray[np.object_],
+) -> pd.DataFrame:
+    """Scored pairs (customer_id, offering_id, probability) from a sparse
+    customers x offerings matrix such as TwoStageRanker.scores; stored entries
+    are the candidates."""
+    matrix = sp.coo_matrix(scores)
+    if matrix.shape != (len(customers), len(offerings)):
+        raise ValueError(
+            f"scores is {matrix.shape} for {len(customers)} customers and "
+            f"{len(offerings)} offerings."
+        )
+    return pd.DataFrame(
+        {
+            C.CUSTOMER: np.asarray(customers, dtype=object)[matrix.row],
+            C.OFFERING: np.asarray(offerings, dtype=object)[matrix.col],
+            "probability": matrix.data.astype(np.float64),
+        }
+    )

@@ -1,0 +1,299 @@
+"""Build the push plan from scored pairs: rules, ranks, expected revenue, reasons."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+
+from ml.columns import Columns
+from ml.dataset import Interactions
+from ml.features import (
+    COOCCURRENCE_SOURCE,
+    PAIR_FEATURES,
+    FeatureConfig,
+    offering_features,
+    pair_features,
+)
+from ml.features.timeline import AsOf, as_timestamp
+from ml.plan.reasons import days_ago, reasons
+from ml.plan.rules import (
+    CAP,
+    FEEDBACK,
+    INACTIVE,
+    KEYS,
+    MIN_PROBABILITY,
+    OPTED_OUT,
+    RECENT,
+    RULES,
+    PlanRules,
+    feedback_blocks,
+    multipliers,
+    rating_stats,
+)
+
+C = Columns
+ROW_COLUMNS = [
+    C.CUSTOMER,
+    C.OFFERING,
+    "rank",
+    "score",
+    "probability",
+    "expected_revenue",
+    "reason",
+]
+SUPPRESSED_COLUMNS = [C.CUSTOMER, C.OFFERING, "rule", "detail"]
+_LABELS = {
+    OPTED_OUT: "the customer opted out of contact",
+    INACTIVE: "the offering is inactive",
+    RECENT: "bought recently",
+    FEEDBACK: "negative feedback",
+    MIN_PROBABILITY: "scored too low",
+    CAP: "over the per-customer cap",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PushPlan:
+    """A push plan: the rows to push and every candidate that was not pushed.
+
+    rows: customer_id, offering_id, rank (1 = push first, per customer),
+        score (probability after rating nudges), probability, expected_revenue,
+        reason; sorted by customer then rank.
+    suppressed: customer_id, offering_id, rule, detail: one row per removed
+        candidate, with the first rule that removed it.
+    removed_by_rule: rule -> candidates it removed (every rule of RULES).
+    """
+
+    rows: pd.DataFrame
+    suppressed: pd.DataFrame
+    removed_by_rule: Mapping[str, int]
+    as_of: pd.Timestamp
+    rules: PlanRules = field(default_factory=PlanRules)
+
+    def for_customer(self, customer_id: str) -> pd.DataFrame:
+        """The customer's rows, rank 1 first."""
+        mine = self.rows[self.rows[C.CUSTOMER] == customer_id]
+        return mine.sort_values("rank", kind="stable").reset_index(drop=True)
+
+    def for_offering(self, offering_id: str) -> pd.DataFrame:
+        """The customers to push the offering to, best score first."""
+        mine = self.rows[self.rows[C.OFFERING] == offering_id]
+        ordered = mine.sort_values(
+            ["score", "probability", C.CUSTOMER],
+            ascending=[False, False, True],
+            kind="stable",
+        )
+        return ordered.reset_index(drop=True)
+
+    def gains_curve(self, offering_id: str) -> pd.DataFrame:
+        """Expected uptake at each list size, pushing to the best customers first."""
+        ordered = self.for_offering(offering_id)
+        return pd.DataFrame(
+            {
+                "list_size": np.arange(1, len(ordered) + 1, dtype=np.int64),
+                "expected_uptake": ordered["probability"].cumsum().to_numpy(),
+            }
+        )
+
+    def why_not(self, customer_id: str, offering_id: str) -> str:
+        """Why an offering is not pushed to a customer (or that it is)."""
+        pushed = self.rows[
+            (self.rows[C.CUSTOMER] == customer_id)
+            & (self.rows[C.OFFERING] == offering_id)
+        ]
+        if len(pushed):
+            return f"It is pushed, at rank {int(pushed['rank'].iloc[0])}."
+        gone = self.suppressed[
+            (self.suppressed[C.CUSTOMER] == customer_id)
+            & (self.suppressed[C.OFFERING] == offering_id)
+        ]
+        if len(gone):
+            rule = str(gone["rule"].iloc[0])
+            return f"Not pushed, {_LABELS[rule]} ({rule}): {gone['detail'].iloc[0]}."
+        return (
+            "Not pushed: it was not among the candidates the model scored for "
+            "this customer."
+        )
+
+
+def _check_scored(scored: pd.DataFrame) -> pd.DataFrame:
+    """The scored pairs, validated: known ids, probabilities in [0, 1], no repeats."""
+    missing = [c for c in (*KEYS, "probability") if c not in scored.columns]
+    if missing:
+        raise ValueError(
+            f"scored needs columns customer_id, offering_id, probability; "
+            f"missing {missing}."
+        )
+    table = scored[[*KEYS, "probability"]].reset_index(drop=True)
+    if table[KEYS].isna().any().any():
+        raise ValueError("scored has rows without a customer_id or offering_id.")
+    table = table.astype({C.CUSTOMER: str, C.OFFERING: str})
+    probability = table["probability"].astype("float64")
+    if not probability.between(0.0, 1.0).all():
+        raise ValueError("scored probabilities must be between 0 and 1 (not NaN).")
+    table["probability"] = probability
+    if table.duplicated(KEYS).any():
+        raise ValueError("scored has the same customer_id and offering_id twice.")
+    return table
+
+
+def _with_features(
+    table: pd.DataFrame,
+    data: Interactions,
+    as_of: pd.Timestamp,
+    features: pd.DataFrame | None,
+    categories: pd.Series | None,
+    cfg: FeatureConfig,
+) -> pd.DataFrame:
+    """The candidates with their pair and offering features."""
+    wanted = [*PAIR_FEATURES, COOCCURRENCE_SOURCE]
+    if features is None:
+        pairs = pair_features(data, as_of, table[KEYS], cfg, categories=categories)
+    else:
+        missing = [c for c in (*KEYS, *wanted) if c not in features.columns]
+        if missing:
+            raise ValueError(
+                f"features lacks {missing}; pass what pair_features returned."
+            )
+        pairs = features[[*KEYS, *wanted]].astype({C.CUSTOMER: str, C.OFFERING: str})
+        pairs = table[KEYS].merge(pairs, on=KEYS, how="left", validate="1:1")
+    joined = pd.concat([table, pairs[wanted].set_index(table.index)], axis=1)
+    offerings = offering_features(
+        data, as_of, cfg, offerings=pd.unique(table[C.OFFERING])
+    )
+    return joined.join(offerings, on=C.OFFERING)
+
+
+def _expected_revenue(
+    table: pd.DataFrame, data: Interactions, as_of: pd.Timestamp
+) -> pd.Series:
+    """probability x the customer's median line amount for the offering before
+    as_of, else the offering's median line amount (NaN when neither is known)."""
+    past = data.purchases[data.purchases[C.ORDERED_AT] < as_of]
+    past = past[past[C.OFFERING].isin(pd.unique(table[C.OFFERING]))]
+    own = past.dropna(subset=[C.CUSTOMER]).groupby(KEYS)[C.AMOUNT].median()
+    overall = past.groupby(C.OFFERING)[C.AMOUNT].median()
+    keys = pd.MultiIndex.from_frame(table[KEYS])
+    spend = pd.Series(own.reindex(keys).to_numpy(), index=table.index)
+    spend = spend.fillna(table[C.OFFERING].map(overall))
+    return table["probability"] * spend.astype("float64")
+
+
+def _suppress(
+    table: pd.DataFrame, removed: pd.Series, rule: str, detail: pd.Series | str
+) -> pd.DataFrame:
+    """The suppressed rows for one rule."""
+    gone = table.loc[removed, KEYS].copy()
+    gone["rule"] = rule
+    gone["detail"] = detail if isinstance(detail, str) else detail[removed]
+    return gone
+
+
+def build_plan(
+    scored: pd.DataFrame,
+    data: Interactions,
+    as_of: AsOf,
+    *,
+    rules: PlanRules | None = None,
+    opted_out: Collection[str] = (),
+    inactive: Collection[str] = (),
+    features: pd.DataFrame | None = None,
+    categories: pd.Series | None = None,
+    cfg: FeatureConfig | None = None,
+) -> PushPlan:
+    """Turn scored (customer, offering) pairs into a ranked, explained push plan.
+
+    scored has customer_id, offering_id and probability (the ranker's
+    predict_proba). features may pass pair_features of the same pairs and
+    as_of; categories (offering_id -> category) feeds category ratings.
+
+    Fixed order (ml.plan.rules.RULES; each removed candidate is recorded once,
+    under the first rule that removed it): opted_out, inactive_offering,
+    recent_purchase, negative_feedback; then the score is nudged for poor or
+    falling ratings and liked categories; then min_probability (on the
+    probability); then candidates are ranked per customer by score (ties:
+    probability, then offering_id) and per_customer_cap drops those ranked
+    below max_per_customer.
+    """
+    rules = PlanRules() if rules is None else rules
+    cfg = FeatureConfig() if cfg is None else cfg
+    when = as_timestamp(as_of)
+    table = _with_features(_check_scored(scored), data, when, features, categories, cfg)
+    dropped: list[pd.DataFrame] = []
+    counts = dict.fromkeys(RULES, 0)
+
+    def remove(removed: pd.Series, rule: str, detail: pd.Series | str) -> None:
+        nonlocal table
+        counts[rule] = int(removed.sum())
+        dropped.append(_suppress(table, removed, rule, detail))
+        table = table.loc[~removed]
+
+    opted = {str(c) for c in opted_out}
+    remove(
+        table[C.CUSTOMER].isin(opted),
+        OPTED_OUT,
+        "the customer opted out of contact",
+    )
+    gone = {str(o) for o in inactive}
+    remove(
+        table[C.OFFERING].isin(gone) & rules.skip_inactive,
+        INACTIVE,
+        "the offering is marked inactive",
+    )
+    since = table["days_since_last"]
+    remove(
+        (since < rules.recent_purchase_days).fillna(False),
+        RECENT,
+        "bought it "
+        + days_ago(since)
+        + f" (not pushed within {rules.recent_purchase_days} days)",
+    )
+    blocks = feedback_blocks(data, when, rules)
+    keys = pd.MultiIndex.from_frame(table[KEYS])
+    found = blocks.set_index(KEYS)["detail"].reindex(keys)
+    blocked = pd.Series(found.to_numpy(), index=table.index)
+    remove(blocked.notna(), FEEDBACK, blocked)
+
+    stats = rating_stats(data, when)
+    factor, penalised, boosted = multipliers(table, stats, rules)
+    table["avg_rating"] = table[C.OFFERING].map(stats["mean_rating"])
+    table = table.assign(
+        score=table["probability"] * factor, penalised=penalised, boosted=boosted
+    )
+    low = table["probability"] < rules.min_probability
+    remove(
+        low,
+        MIN_PROBABILITY,
+        "probability "
+        + table["probability"].round(3).astype("string")
+        + f" is below the minimum {rules.min_probability:g}",
+    )
+    table = table.sort_values(
+        [C.CUSTOMER, "score", "probability", C.OFFERING],
+        ascending=[True, False, False, True],
+        kind="stable",
+    )
+    table["rank"] = table.groupby(C.CUSTOMER).cumcount().astype(np.int64) + 1
+    remove(
+        table["rank"] > rules.max_per_customer,
+        CAP,
+        "ranked "
+        + table["rank"].astype("string")
+        + f"; the plan keeps {rules.max_per_customer} per customer",
+    )
+    table["expected_revenue"] = _expected_revenue(table, data, when)
+    # Popularity in the reasons is over four weeks when that window exists.
+    window = 28 if 28 in cfg.windows else cfg.windows[0]
+    table["reason"] = reasons(table, popular_window=window)
+    suppressed = pd.concat(dropped, ignore_index=True)[SUPPRESSED_COLUMNS]
+    return PushPlan(
+        rows=table[ROW_COLUMNS].reset_index(drop=True),
+        suppressed=suppressed.astype({"detail": object}),
+        removed_by_rule=MappingProxyType(counts),
+        as_of=when,
+        rules=rules,
+    )

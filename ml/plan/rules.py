@@ -1,0 +1,212 @@
+"""Business rules of the push plan: who and what is never pushed, and score nudges.
+
+The exclusion rules run in the order of RULES, and a removed candidate is
+recorded under the first rule that removed it:
+
+1. opted_out: the customer opted out of contact.
+2. inactive_offering: the offering is no longer active.
+3. recent_purchase: the customer bought it in the last recent_purchase_days.
+4. negative_feedback: in the last feedback_block_days the customer rated it
+   at or below low_rating, complained about it, or returned it.
+5. min_probability: the model's probability is below min_probability.
+6. per_customer_cap: it ranks below the customer's first max_per_customer.
+
+Between rules 4 and 5 the score (the probability) is nudged: offerings with
+a poor or falling average rating are multiplied by poor_rating_penalty;
+offerings that are not penalised, in a category the customer rated on
+average at or above liked_category_rating, by category_boost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ml.columns import Columns
+from ml.dataset import Interactions
+from ml.features.config import RETURNED_AT
+
+C = Columns
+
+OPTED_OUT = "opted_out"
+INACTIVE = "inactive_offering"
+RECENT = "recent_purchase"
+FEEDBACK = "negative_feedback"
+MIN_PROBABILITY = "min_probability"
+CAP = "per_customer_cap"
+RULES: tuple[str, ...] = (OPTED_OUT, INACTIVE, RECENT, FEEDBACK, MIN_PROBABILITY, CAP)
+KEYS = [C.CUSTOMER, C.OFFERING]
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRules:
+    """The rules applied to scored pairs (see the module docstring for the order).
+
+    recent_purchase_days: do not push what the customer bought this recently.
+    feedback_block_days: how long a low rating, complaint or return blocks it.
+    low_rating: a rating (0..1) at or below this blocks the offering.
+    max_per_customer: at most this many pushes per customer.
+    min_probability: drop pairs the model gives a lower probability.
+    skip_inactive: apply the active-offering rule. (Opted-out customers are
+        always left out: DESIGN.md says they are never in a push plan.)
+    poor_rating: an offering's average rating below this, over at least
+        poor_rating_min_count ratings, is poor; a rating_trend at or below
+        -falling_rating_drop is falling; either multiplies the score by
+        poor_rating_penalty.
+    liked_category_rating, category_boost: a customer's average rating of the
+        offering's category at or above liked_category_rating multiplies the
+        score of offerings that are not penalised by category_boost.
+    """
+
+    recent_purchase_days: int = 7
+    feedback_block_days: int = 365
+    low_rating: float = 0.25
+    max_per_customer: int = 10
+    min_probability: float = 0.0
+    skip_inactive: bool = True
+    poor_rating: float = 0.4
+    poor_rating_min_count: int = 5
+    falling_rating_drop: float = 0.2
+    poor_rating_penalty: float = 0.5
+    liked_category_rating: float = 0.8
+    category_boost: float = 1.2
+
+    def __post_init__(self) -> None:
+        for name in ("recent_purchase_days", "feedback_block_days"):
+            value = getattr(self, name)
+            if int(value) != value or value < 0:
+                raise ValueError(f"{name} must be whole days >= 0, got {value!r}.")
+        if int(self.max_per_customer) != self.max_per_customer or (
+            self.max_per_customer < 1
+        ):
+            raise ValueError(
+                f"max_per_customer must be a whole number >= 1, got "
+                f"{self.max_per_customer!r}."
+            )
+        if self.poor_rating_min_count < 1:
+            raise ValueError(
+                "poor_rating_min_count must be >= 1, got "
+                f"{self.poor_rating_min_count!r}."
+            )
+        for name in (
+            "low_rating",
+            "min_probability",
+            "poor_rating",
+            "liked_category_rating",
+            "falling_rating_drop",
+        ):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} must be between 0 and 1, got {value!r}.")
+        if not 0.0 < self.poor_rating_penalty <= 1.0:
+            raise ValueError(
+                "poor_rating_penalty must be in (0, 1], got "
+                f"{self.poor_rating_penalty!r}."
+            )
+        if not self.category_boost >= 1.0:
+            raise ValueError(
+                f"category_boost must be >= 1, got {self.category_boost!r}."
+            )
+
+
+def stars(rating: float) -> str:
+    """A 0..1 rating on a five-star scale, e.g. 0.2 -> '1/5', 0.9 -> '4.5/5'."""
+    return f"{rating * 5:.1f}".removesuffix(".0") + "/5"
+
+
+def feedback_blocks(
+    data: Interactions, as_of: pd.Timestamp, rules: PlanRules
+) -> pd.DataFrame:
+    """Pairs blocked by negative feedback or a return within feedback_block_days.
+
+    Returns customer_id, offering_id, detail: the latest blocking event per pair.
+    """
+    start = as_of - pd.Timedelta(days=rules.feedback_block_days)
+    parts: list[pd.DataFrame] = []
+    said = data.feedback
+    if len(said):
+        when = said[C.SUBMITTED_AT]
+        rating = said[C.RATING].astype("float64")
+        if C.FEEDBACK_KIND in said.columns:
+            kind = said[C.FEEDBACK_KIND].astype("string").str.lower()
+            complained = kind.str.contains("complain", regex=False).fillna(False)
+        else:
+            complained = pd.Series(False, index=said.index)
+        low = (rating <= rules.low_rating).fillna(False)
+        hit = (when >= start) & (when < as_of) & (low | complained)
+        rows = said.loc[hit, [*KEYS, C.SUBMITTED_AT]].rename(
+            columns={C.SUBMITTED_AT: "at"}
+        )
+        day = rows["at"].dt.strftime("%Y-%m-%d").astype("string")
+        rated = rating[hit].map(stars, na_action="ignore").astype("string")
+        detail = np.where(
+            complained[hit].to_numpy(dtype=bool),
+            "complained about it on " + day,
+            "rated it " + rated.fillna("") + " on " + day,
+        )
+        parts.append(rows.assign(detail=detail))
+    back = data.returns
+    if len(back):
+        when = back[RETURNED_AT]
+        hit = (when >= start) & (when < as_of)
+        rows = back.loc[hit, [*KEYS, RETURNED_AT]].rename(columns={RETURNED_AT: "at"})
+        parts.append(
+            rows.assign(
+                detail="returned it on "
+                + rows["at"].dt.strftime("%Y-%m-%d").astype("string")
+            )
+        )
+    if not parts:
+        return pd.DataFrame({C.CUSTOMER: [], C.OFFERING: [], "detail": []}, dtype=str)
+    blocks = pd.concat(parts, ignore_index=True).dropna(subset=KEYS)
+    blocks = blocks.sort_values("at", ascending=False, kind="stable")
+    blocks = blocks.drop_duplicates(KEYS)
+    blocks["detail"] = (
+        blocks["detail"] + f" (blocked for {rules.feedback_block_days} days)"
+    )
+    return blocks[[*KEYS, "detail"]].astype({C.CUSTOMER: str, C.OFFERING: str})
+
+
+def rating_stats(data: Interactions, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Per offering, from feedback before as_of: count and mean of its ratings.
+
+    Index offering_id; columns ratings and mean_rating. Offerings rated but
+    never sold are included (offering_features only covers sold ones).
+    """
+    said = data.feedback
+    if not len(said):
+        return pd.DataFrame({"ratings": [], "mean_rating": []}, dtype="float64")
+    rated = said[C.RATING].notna() & (said[C.SUBMITTED_AT] < as_of)
+    grouped = said.loc[rated].groupby(C.OFFERING)[C.RATING]
+    return pd.DataFrame({"ratings": grouped.size(), "mean_rating": grouped.mean()})
+
+
+def multipliers(
+    table: pd.DataFrame, stats: pd.DataFrame, rules: PlanRules
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Score multiplier of each candidate, and which were penalised and boosted.
+
+    table has rating_trend, category_rating and offering_id; stats is what
+    rating_stats returned.
+    """
+    offering = table[C.OFFERING]
+    n_ratings = offering.map(stats["ratings"]).fillna(0).to_numpy(dtype=np.float64)
+    avg = offering.map(stats["mean_rating"]).to_numpy(dtype=np.float64)
+    trend = table["rating_trend"].to_numpy(dtype=np.float64)
+    poor = (avg < rules.poor_rating) & (n_ratings >= rules.poor_rating_min_count)
+    falling = trend <= -rules.falling_rating_drop
+    penalised = poor | falling
+    liked = table["category_rating"].to_numpy(dtype=np.float64) >= (
+        rules.liked_category_rating
+    )
+    boosted = liked & ~penalised
+    factor = np.where(penalised, rules.poor_rating_penalty, 1.0)
+    factor = np.where(boosted, rules.category_boost, factor)
+    index = table.index
+    return (
+        pd.Series(factor, index=index),
+        pd.Series(penalised, index=index),
+        pd.Series(boosted, index=index),
+    )

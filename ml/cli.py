@@ -6,17 +6,25 @@ Exit codes: 0 ok, 2 bad arguments, 3 bad input data (one-line reason on stderr).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
+import tempfile
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
+import pandas as pd
+
 from ml import __version__
-from ml.columns import Kind
+from ml.columns import Columns, Kind
+from ml.dataset import OfferingLevel, load_interactions
 from ml.errors import Cancelled, PushwiseError
 from ml.importing.importer import import_file
 from ml.importing.report import ImportReport
 from ml.mapping.mapping import ColumnMapping
+from ml.plan import load_exclusions, to_plan_csv
+from ml.planning import plan_for_customers
 from ml.store.project import Project
 
 EXIT_OK = 0
@@ -65,6 +73,40 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the mapping used for the (last) file to this JSON file",
     )
 
+    recommend = commands.add_parser(
+        "recommend",
+        help="plan which offerings to push to which customers",
+        description="Train on the order history as of a date and write the push "
+        "plan: for every customer, the offerings most worth offering, best first.",
+    )
+    source = recommend.add_mutually_exclusive_group(required=True)
+    source.add_argument("--project", type=Path, metavar="P.pushwise")
+    source.add_argument(
+        "--orders", type=Path, metavar="FILE", help="orders file, imported on the fly"
+    )
+    recommend.add_argument(
+        "--feedback", type=Path, metavar="FILE", help="feedback file (with --orders)"
+    )
+    recommend.add_argument(
+        "--as-of",
+        type=_date,
+        metavar="DATE",
+        help="plan as of this date (default: the day after the last order)",
+    )
+    recommend.add_argument("--horizon", type=_positive, default=28, metavar="DAYS")
+    recommend.add_argument("--top", type=_positive, default=10, metavar="N")
+    recommend.add_argument(
+        "--new-only",
+        action="store_true",
+        help="only offerings the customer has never bought",
+    )
+    recommend.add_argument(
+        "--offering-column",
+        metavar="COL",
+        help="plan by this column of the orders file (e.g. its category column)",
+    )
+    recommend.add_argument("--out", required=True, type=Path, metavar="PLAN.csv")
+
     info = commands.add_parser("info", help="describe a project")
     info.add_argument("--project", required=True, type=Path, metavar="P.pushwise")
     info.add_argument("--json", action="store_true", help="print JSON")
@@ -77,6 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "import":
             return _run_import(args)
+        if args.command == "recommend":
+            return _run_recommend(args)
         return _run_info(args)
     except PushwiseError as error:
         print(f"pushwise: {error.message}", file=sys.stderr)
@@ -138,6 +182,90 @@ def _write_rejects(project: Project, report: ImportReport) -> Path:
     frame.insert(0, "file", report.file)
     frame.to_csv(target, index=False)
     return target
+
+
+def _date(text: str) -> pd.Timestamp:
+    try:
+        return pd.Timestamp(date.fromisoformat(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a date; write it as YYYY-MM-DD"
+        ) from None
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number >= 1")
+    return int(text)
+
+
+def _run_recommend(args: argparse.Namespace) -> int:
+    if args.feedback is not None and args.orders is None:
+        print("pushwise: --feedback goes with --orders.", file=sys.stderr)
+        return EXIT_BAD_ARGUMENTS
+    for file in (args.project, args.orders, args.feedback):
+        if file is not None and not file.is_file():
+            print(f"pushwise: {file}: no such file.", file=sys.stderr)
+            return EXIT_BAD_ARGUMENTS
+    with contextlib.ExitStack() as stack:
+        if args.project is not None:
+            project = stack.enter_context(Project.open(args.project))
+        else:
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+            project = stack.enter_context(
+                Project.open(folder / "on-the-fly.pushwise", create=True)
+            )
+            import_file(project, args.orders, kind=Kind.ORDERS)
+            if args.feedback is not None:
+                import_file(project, args.feedback, kind=Kind.FEEDBACK)
+        level = _offering_level(project, args.offering_column)
+        if level is None:
+            return EXIT_BAD_ARGUMENTS
+        data = load_interactions(project, level=level)
+        plan = plan_for_customers(
+            data,
+            as_of=args.as_of,
+            horizon_days=args.horizon,
+            top=args.top,
+            new_only=args.new_only,
+            exclusions=load_exclusions(project),
+            report=_progress_printer(),
+        )
+    to_plan_csv(plan, args.out)
+    removed = ", ".join(f"{rule} {n:,}" for rule, n in plan.removed_by_rule.items())
+    customers = plan.rows[Columns.CUSTOMER].nunique()
+    print(
+        f"Push plan as of {plan.as_of:%Y-%m-%d}: {len(plan.rows):,} pushes for "
+        f"{customers:,} customers written to {args.out}"
+    )
+    print(f"Removed by the rules: {removed}")
+    return EXIT_OK
+
+
+def _offering_level(project: Project, column: str | None) -> OfferingLevel | None:
+    """What --offering-column means for this project's orders (None: unusable)."""
+    if column is None:
+        return OfferingLevel.OFFERING
+    usable: dict[str, OfferingLevel] = {}
+    for record in project.imports():
+        if record.kind == Kind.ORDERS:
+            mapping = ColumnMapping.from_json(record.mapping_json)
+            for canonical, level in (
+                (Columns.OFFERING, OfferingLevel.OFFERING),
+                (Columns.CATEGORY, OfferingLevel.CATEGORY),
+            ):
+                source = mapping.source_of(canonical)
+                if source:
+                    usable[source] = level
+    if column in usable:
+        return usable[column]
+    names = ", ".join(sorted(usable)) or "none"
+    print(
+        f"pushwise: --offering-column '{column}' is not the product or category "
+        f"column of the imported orders; usable columns: {names}.",
+        file=sys.stderr,
+    )
+    return None
 
 
 def _run_info(args: argparse.Namespace) -> int:

@@ -217,7 +217,7 @@ class TwoStageRanker(BaseEstimator):  # type: ignore[misc]
         if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 0:
             raise ValueError(f"k must be a whole number >= 0, got {k!r}")
         ids = list(customers)
-        scored = self._scored(ids, new_only=new_only)
+        scored = self.scored(ids, new_only=new_only)
         scored = scored.sort_values(
             [C.CUSTOMER, "score"], ascending=[True, False], kind="stable"
         )
@@ -246,7 +246,7 @@ class TwoStageRanker(BaseEstimator):  # type: ignore[misc]
         """Calibrated uptake probabilities of each customer's candidates,
         customers x offerings_ (zero: not a candidate)."""
         ids = list(customers)
-        scored = self._scored(ids, new_only=False)
+        scored = self.scored(ids, new_only=False)
         row = pd.Index(ids).get_indexer(pd.Index(scored[C.CUSTOMER]))
         col = pd.Index(self.offerings_).get_indexer(pd.Index(scored[C.OFFERING]))
         return sp.csr_matrix(
@@ -339,8 +339,10 @@ class TwoStageRanker(BaseEstimator):  # type: ignore[misc]
         probability = self.calibrators_[key].predict(raw)
         return probability, probability + _TIE_BREAK * raw
 
-    def _scored(self, ids: list[str], *, new_only: bool) -> pd.DataFrame:
-        """Candidate pairs of the known customers with probability and score."""
+    def scored(self, ids: Sequence[str], *, new_only: bool = False) -> pd.DataFrame:
+        """Candidate pairs of the known customers with their calibrated
+        probability and ranking score (customer_id, offering_id, probability,
+        score); new_only keeps never-bought offerings, scored by that model."""
         check_is_fitted(self, "models_")
         pairs = candidates(
             self.origin_,

@@ -1,0 +1,64 @@
+"""From a project's data to a push plan: train the ranker as of a date, score
+every known customer's candidates and apply the plan rules."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ml.columns import Columns
+from ml.dataset import Interactions
+from ml.errors import InputDataError
+from ml.models.ranker import TwoStageRanker
+from ml.plan import PlanRules, PushPlan, build_plan
+from ml.plan.inputs import Exclusions
+from ml.progress import ReportFn, StopFn, check_cancel, never, no_report
+
+C = Columns
+NO_EXCLUSIONS = Exclusions(frozenset(), frozenset())
+
+
+def default_as_of(data: Interactions) -> pd.Timestamp:
+    """The day after the last order in the data (DESIGN.md's default)."""
+    if data.purchases.empty:
+        raise InputDataError(
+            "there are no purchases to learn from.", hint="Import order history first."
+        )
+    last = pd.Timestamp(data.purchases[C.ORDERED_AT].max())
+    return last.normalize() + pd.Timedelta(days=1)
+
+
+def plan_for_customers(
+    data: Interactions,
+    *,
+    as_of: pd.Timestamp | None = None,
+    horizon_days: int = 28,
+    top: int = 10,
+    new_only: bool = False,
+    exclusions: Exclusions = NO_EXCLUSIONS,
+    random_state: int = 0,
+    report: ReportFn = no_report,
+    stop_requested: StopFn = never,
+) -> PushPlan:
+    """Train as of `as_of` and plan up to `top` pushes for every customer with a
+    purchase before it."""
+    as_of = default_as_of(data) if as_of is None else pd.Timestamp(as_of)
+    report(0.0, f"Learning from the purchases before {as_of:%Y-%m-%d}")
+    ranker = TwoStageRanker(horizon_days=horizon_days, random_state=random_state)
+    ranker.fit(data, as_of)
+    check_cancel(stop_requested)
+    before = data.purchases[data.purchases[C.ORDERED_AT] < as_of]
+    customers = sorted(before[C.CUSTOMER].dropna().unique())
+    report(0.7, f"Scoring the offerings for {len(customers):,} customers")
+    scored = ranker.scored(customers, new_only=new_only)
+    check_cancel(stop_requested)
+    report(0.9, "Applying the push rules")
+    plan = build_plan(
+        scored[[C.CUSTOMER, C.OFFERING, "probability"]],
+        data,
+        as_of,
+        rules=PlanRules(max_per_customer=top),
+        opted_out=exclusions.opted_out,
+        inactive=exclusions.inactive,
+    )
+    report(1.0, "Push plan ready")
+    return plan

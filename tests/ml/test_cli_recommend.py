@@ -1,0 +1,128 @@
+"""`pushwise recommend`: a push plan from a project or straight from files."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from ml.cli import main
+from ml.plan import PLAN_COLUMNS
+from tests.conftest import SAMPLE
+
+
+@pytest.fixture(scope="module")
+def sample_project(tmp_path_factory) -> str:
+    folder = tmp_path_factory.mktemp("sample")
+    project = folder / "sample.pushwise"
+    assert main(["import", str(SAMPLE), "--project", str(project)]) == 0
+    customers = folder / "customers.csv"
+    customers.write_text(
+        "Customer ID,Opted out\n12350,yes\n12360,no\n", encoding="utf-8"
+    )
+    assert (
+        main(
+            ["import", str(customers), "--project", str(project), "--kind", "customers"]
+        )
+        == 0
+    )
+    return str(project)
+
+
+@pytest.mark.slow
+def test_plan_from_a_project(sample_project, tmp_path, capsys) -> None:
+    out = tmp_path / "plan.csv"
+    assert (
+        main(
+            ["recommend", "--project", sample_project, "--top", "5", "--out", str(out)]
+        )
+        == 0
+    )
+    assert "Push plan as of 2011-12-10" in capsys.readouterr().out
+    plan = pd.read_csv(out, dtype={"customer_id": str, "offering_id": str})
+    assert list(plan.columns) == list(PLAN_COLUMNS)
+    assert plan.groupby("customer_id").size().max() == 5
+    assert (plan.groupby("customer_id")["rank"].min() == 1).all()
+    assert "12350" not in set(plan.customer_id)  # opted out: never pushed
+    assert "12360" in set(plan.customer_id)
+    assert plan.reason.notna().all() and (plan.expected_revenue >= 0).all()
+
+
+@pytest.mark.slow
+def test_new_only_plan_from_files_never_repeats_a_purchase(tmp_path) -> None:
+    out = tmp_path / "plan.csv"
+    assert (
+        main(
+            [
+                "recommend",
+                "--orders",
+                str(SAMPLE),
+                "--new-only",
+                "--top",
+                "3",
+                "--as-of",
+                "2011-11-01",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    plan = pd.read_csv(out, dtype={"customer_id": str, "offering_id": str})
+    history = pd.read_csv(SAMPLE, dtype=str)
+    history = history[pd.to_datetime(history.InvoiceDate) < "2011-11-01"]
+    bought = set(
+        zip(history.CustomerID.str.removesuffix(".0"), history.StockCode, strict=True)
+    )
+    pushed = set(zip(plan.customer_id, plan.offering_id, strict=True))
+    assert pushed and not pushed & bought
+
+
+def test_feedback_needs_orders(tmp_path, capsys) -> None:
+    code = main(
+        [
+            "recommend",
+            "--project",
+            str(SAMPLE),
+            "--feedback",
+            str(SAMPLE),
+            "--out",
+            str(tmp_path / "p.csv"),
+        ]
+    )
+    assert code == 2
+    assert "--feedback goes with --orders" in capsys.readouterr().err
+
+
+def test_bad_date_is_a_bad_argument(tmp_path) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(
+            [
+                "recommend",
+                "--orders",
+                str(SAMPLE),
+                "--as-of",
+                "31/12/2011",
+                "--out",
+                str(tmp_path / "p.csv"),
+            ]
+        )
+    assert exit_info.value.code == 2
+
+
+@pytest.mark.slow
+def test_unknown_offering_column_names_the_usable_ones(
+    sample_project, tmp_path, capsys
+) -> None:
+    code = main(
+        [
+            "recommend",
+            "--project",
+            sample_project,
+            "--offering-column",
+            "Country",
+            "--out",
+            str(tmp_path / "p.csv"),
+        ]
+    )
+    assert code == 2
+    assert "usable columns: StockCode" in capsys.readouterr().err

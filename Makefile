@@ -13,13 +13,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# The main job: import the bundled sample into a project and describe it.
+# The main job: import the bundled sample into a project, describe it, and
+# write a push plan for its customers.
 run: $(STAMP)
 	rm -f $(OUT)/sample.pushwise
 	mkdir -p $(OUT)
 	$(BIN)/pushwise import resources/sample/online_retail_sample.csv.gz --project $(OUT)/sample.pushwise
 	$(BIN)/pushwise info --project $(OUT)/sample.pushwise
-	@echo "Project written to $(OUT)/sample.pushwise"
+	$(BIN)/pushwise recommend --project $(OUT)/sample.pushwise --out $(OUT)/plan.csv
+	@echo "Project written to $(OUT)/sample.pushwise, push plan to $(OUT)/plan.csv"
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest

@@ -3,6 +3,7 @@ naive, each with an empirical interval from its own past errors."""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Self
 
@@ -27,7 +28,7 @@ ORIGIN = "origin"
 ACTUAL_BUYERS = "actual_buyers"
 
 
-class _WindowForecaster:
+class _WindowForecaster(ABC):
     """Shared machinery: fit keeps the purchases before as_of; the interval
     comes from re-running the same forecast at earlier origins whose horizon
     ends on or before as_of, so it never looks at the test window."""
@@ -52,13 +53,13 @@ class _WindowForecaster:
 
     # -- the part each method defines ------------------------------------------
 
+    @abstractmethod
     def _forecast(self, at: pd.Timestamp, horizon_days: int) -> pd.DataFrame:
         """Buyers and units per offering known before ``at`` (index offering_id)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _history_days(self, horizon_days: int) -> int:
         """Days of data the forecast needs before its origin."""
-        raise NotImplementedError
 
     # -- estimator API ----------------------------------------------------------
 

@@ -59,6 +59,7 @@ def plan_for_customers(
         rules=PlanRules(max_per_customer=top),
         opted_out=exclusions.opted_out,
         inactive=exclusions.inactive,
+        services=exclusions.services,
     )
     report(1.0, "Push plan ready")
     return plan

@@ -22,10 +22,22 @@ class Exclusions:
 
     opted_out: frozenset[str]
     inactive: frozenset[str]
+    services: frozenset[str] = frozenset()
+
+
+# Order lines that are charges rather than things a customer wants offered,
+# recognised by a name that ends in a charge word after at most two others
+# (Online Retail: POSTAGE, DOTCOM POSTAGE, Next Day Carriage, Manual, AMAZON
+# FEE; but not BLACK BAROQUE CARRIAGE CLOCK), or says it adjusts an account.
+SERVICE_NAMES = (
+    r"^\s*(\S+\s+){0,2}(postage|carriage|shipping|delivery charges?|"
+    r"bank charges?|fees?|discounts?|manual|commission|samples?)\s*$|^\s*adjust"
+)
 
 
 def load_exclusions(project: Project) -> Exclusions:
-    """Read opted-out customers and inactive offerings from a project."""
+    """Read opted-out customers, inactive offerings and service lines (by
+    their names) from a project."""
     con = project.con
     opted = con.execute(
         f"SELECT {C.CUSTOMER} FROM customers WHERE {C.OPTED_OUT}"
@@ -33,9 +45,17 @@ def load_exclusions(project: Project) -> Exclusions:
     inactive = con.execute(
         f"SELECT {C.OFFERING} FROM offerings WHERE {C.ACTIVE} = false"
     ).fetchall()
+    # An offering's usual name decides (a product may have odd lines such as
+    # "adjustment").
+    services = con.execute(
+        f"SELECT {C.OFFERING} FROM (SELECT {C.OFFERING}, mode({C.OFFERING_NAME}) "
+        f"AS name FROM orders GROUP BY ALL) WHERE regexp_matches(lower(name), ?)",
+        [SERVICE_NAMES],
+    ).fetchall()
     return Exclusions(
         opted_out=frozenset(str(row[0]) for row in opted),
         inactive=frozenset(str(row[0]) for row in inactive),
+        services=frozenset(str(row[0]) for row in services),
     )
 
 

@@ -29,6 +29,7 @@ from ml.plan.rules import (
     OPTED_OUT,
     RECENT,
     RULES,
+    SERVICE,
     PlanRules,
     feedback_blocks,
     multipliers,
@@ -49,6 +50,7 @@ SUPPRESSED_COLUMNS = [C.CUSTOMER, C.OFFERING, "rule", "detail"]
 _LABELS = {
     OPTED_OUT: "the customer opted out of contact",
     INACTIVE: "the offering is inactive",
+    SERVICE: "a service line, not an offering",
     RECENT: "bought recently",
     FEEDBACK: "negative feedback",
     MIN_PROBABILITY: "scored too low",
@@ -201,6 +203,7 @@ def build_plan(
     rules: PlanRules | None = None,
     opted_out: Collection[str] = (),
     inactive: Collection[str] = (),
+    services: Collection[str] = (),
     features: pd.DataFrame | None = None,
     categories: pd.Series | None = None,
     cfg: FeatureConfig | None = None,
@@ -213,7 +216,8 @@ def build_plan(
 
     Fixed order (ml.plan.rules.RULES; each removed candidate is recorded once,
     under the first rule that removed it): opted_out, inactive_offering,
-    recent_purchase, negative_feedback; then the score is nudged for poor or
+    service_line (postage, fees and the like, never pushed), recent_purchase,
+    negative_feedback; then the score is nudged for poor or
     falling ratings and liked categories; then min_probability (on the
     probability); then candidates are ranked per customer by score (ties:
     probability, then offering_id) and per_customer_cap drops those ranked
@@ -243,6 +247,11 @@ def build_plan(
         table[C.OFFERING].isin(gone) & rules.skip_inactive,
         INACTIVE,
         "the offering is marked inactive",
+    )
+    remove(
+        table[C.OFFERING].isin({str(o) for o in services}),
+        SERVICE,
+        "a service line (postage, fees, discounts), not something to offer",
     )
     since = table["days_since_last"]
     remove(

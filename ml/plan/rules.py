@@ -32,11 +32,20 @@ C = Columns
 
 OPTED_OUT = "opted_out"
 INACTIVE = "inactive_offering"
+SERVICE = "service_line"
 RECENT = "recent_purchase"
 FEEDBACK = "negative_feedback"
 MIN_PROBABILITY = "min_probability"
 CAP = "per_customer_cap"
-RULES: tuple[str, ...] = (OPTED_OUT, INACTIVE, RECENT, FEEDBACK, MIN_PROBABILITY, CAP)
+RULES: tuple[str, ...] = (
+    OPTED_OUT,
+    INACTIVE,
+    SERVICE,
+    RECENT,
+    FEEDBACK,
+    MIN_PROBABILITY,
+    CAP,
+)
 KEYS = [C.CUSTOMER, C.OFFERING]
 
 

@@ -81,6 +81,7 @@ def test_each_rule_removes_exactly_its_candidates_and_is_counted() -> None:
     assert by_rule == {
         "opted_out": {("c5", "A")},
         "inactive_offering": {("c4", "G")},
+        "service_line": set(),
         "recent_purchase": {("c2", "C")},
         "negative_feedback": {("c2", "B"), ("c3", "D"), ("c4", "E")},
         "min_probability": {("c3", "A")},
@@ -125,6 +126,18 @@ def test_opted_out_customers_never_appear() -> None:
     plan = _plan(opted_out=["c1", "c5"])
     assert not {"c1", "c5"} & set(plan.rows.customer_id)
     assert plan.removed_by_rule["opted_out"] == 5
+
+
+def test_service_lines_are_never_pushed_and_the_user_is_told_why() -> None:
+    everything = _plan()
+    offered = set(everything.rows.offering_id)
+    service = sorted(offered)[0]
+    plan = _plan(services=[service])
+    assert service not in set(plan.rows.offering_id)
+    removed = everything.rows[everything.rows.offering_id == service]
+    assert plan.removed_by_rule["service_line"] >= len(removed) > 0
+    customer = removed.customer_id.iloc[0]
+    assert "service line" in plan.why_not(customer, service)
 
 
 def test_cap_and_ranks_per_customer() -> None:

@@ -33,8 +33,10 @@ def test_exclusions_come_from_the_projects_consent_and_catalogue(
             project,
             _write(
                 tmp_path / "orders.csv",
-                "Customer,Product,Date,Quantity,Amount\n"
-                "c1,A1,2024-01-02,1,4.5\nc2,B2,2024-01-03,1,12\n",
+                "Customer,Product,Name,Date,Quantity,Amount\n"
+                "c1,A1,Carriage clock,2024-01-02,1,4.5\n"
+                "c2,B2,Lamp,2024-01-03,1,12\n"
+                "c2,POST,POSTAGE,2024-01-03,1,18\n",
             ),
             kind=Kind.ORDERS,
         )
@@ -58,6 +60,7 @@ def test_exclusions_come_from_the_projects_consent_and_catalogue(
         data = load_interactions(project)
     assert exclusions.opted_out == {"c2"}
     assert exclusions.inactive == {"B2"}
+    assert exclusions.services == {"POST"}  # the clock is no carriage charge
     scored = pd.DataFrame(
         {
             "customer_id": ["c1", "c1", "c2"],

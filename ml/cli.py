@@ -23,7 +23,7 @@ from ml.errors import Cancelled, PushwiseError
 from ml.importing.importer import import_file
 from ml.importing.report import ImportReport
 from ml.mapping.mapping import ColumnMapping
-from ml.plan import load_exclusions, to_plan_csv
+from ml.plan import load_exclusions, load_offering_names, to_plan_csv
 from ml.planning import plan_for_customers
 from ml.store.project import Project
 
@@ -229,6 +229,9 @@ def _run_recommend(args: argparse.Namespace) -> int:
             top=args.top,
             new_only=args.new_only,
             exclusions=load_exclusions(project),
+            names=load_offering_names(project)
+            if level is OfferingLevel.OFFERING
+            else None,
             report=_progress_printer(),
         )
     to_plan_csv(plan, args.out)

@@ -27,6 +27,22 @@ def default_as_of(data: Interactions) -> pd.Timestamp:
     return last.normalize() + pd.Timedelta(days=1)
 
 
+def without_offerings(data: Interactions, offerings: frozenset[str]) -> Interactions:
+    """The same data without any event about the given offerings."""
+    if not offerings:
+        return data
+    ids = list(offerings)
+    return Interactions(
+        purchases=_drop(data.purchases, ids),
+        returns=_drop(data.returns, ids),
+        feedback=_drop(data.feedback, ids),
+    )
+
+
+def _drop(frame: pd.DataFrame, offerings: list[str]) -> pd.DataFrame:
+    return frame.loc[~frame[C.OFFERING].isin(offerings)].reset_index(drop=True)
+
+
 def plan_for_customers(
     data: Interactions,
     *,
@@ -35,12 +51,16 @@ def plan_for_customers(
     top: int = 10,
     new_only: bool = False,
     exclusions: Exclusions = NO_EXCLUSIONS,
+    names: pd.Series | None = None,
     random_state: int = 0,
     report: ReportFn = no_report,
     stop_requested: StopFn = never,
 ) -> PushPlan:
     """Train as of `as_of` and plan up to `top` pushes for every customer with a
-    purchase before it."""
+    purchase before it; `names` (offering_id -> name) makes reasons readable."""
+    # Charges such as postage are no demand: they would only add noise to the
+    # model and to co-purchase reasons ("bought POSTAGE; ...").
+    data = without_offerings(data, exclusions.services)
     as_of = default_as_of(data) if as_of is None else pd.Timestamp(as_of)
     report(0.0, f"Learning from the purchases before {as_of:%Y-%m-%d}")
     ranker = TwoStageRanker(horizon_days=horizon_days, random_state=random_state)
@@ -60,6 +80,7 @@ def plan_for_customers(
         opted_out=exclusions.opted_out,
         inactive=exclusions.inactive,
         services=exclusions.services,
+        names=names,
     )
     report(1.0, "Push plan ready")
     return plan

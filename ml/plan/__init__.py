@@ -10,7 +10,12 @@ reads opted-out customers and inactive offerings from a project.
 from __future__ import annotations
 
 from ml.plan.export import PLAN_COLUMNS, to_plan_csv
-from ml.plan.inputs import Exclusions, load_exclusions, scored_pairs
+from ml.plan.inputs import (
+    Exclusions,
+    load_exclusions,
+    load_offering_names,
+    scored_pairs,
+)
 from ml.plan.plan import PushPlan, build_plan
 from ml.plan.rules import RULES, PlanRules
 
@@ -22,6 +27,7 @@ __all__ = [
     "PushPlan",
     "build_plan",
     "load_exclusions",
+    "load_offering_names",
     "scored_pairs",
     "to_plan_csv",
 ]

@@ -80,3 +80,17 @@ def scored_pairs(
             "probability": matrix.data.astype(np.float64),
         }
     )
+
+
+def load_offering_names(project: Project) -> pd.Series:
+    """offering_id -> name: the catalogue's name, else the usual name on orders."""
+    rows = project.con.execute(
+        f"""SELECT o.{C.OFFERING}, coalesce(c.name, o.name) FROM (
+                SELECT {C.OFFERING}, mode({C.OFFERING_NAME}) AS name
+                FROM orders GROUP BY ALL) o
+            LEFT JOIN offerings c USING ({C.OFFERING})
+            WHERE coalesce(c.name, o.name) IS NOT NULL"""
+    ).fetchall()
+    return pd.Series(
+        {str(offering): str(name).strip() for offering, name in rows}, dtype="string"
+    )

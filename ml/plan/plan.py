@@ -204,6 +204,7 @@ def build_plan(
     opted_out: Collection[str] = (),
     inactive: Collection[str] = (),
     services: Collection[str] = (),
+    names: pd.Series | None = None,
     features: pd.DataFrame | None = None,
     categories: pd.Series | None = None,
     cfg: FeatureConfig | None = None,
@@ -212,7 +213,8 @@ def build_plan(
 
     scored has customer_id, offering_id and probability (the ranker's
     predict_proba). features may pass pair_features of the same pairs and
-    as_of; categories (offering_id -> category) feeds category ratings.
+    as_of; categories (offering_id -> category) feeds category ratings; names
+    (offering_id -> name) lets the reasons name offerings.
 
     Fixed order (ml.plan.rules.RULES; each removed candidate is recorded once,
     under the first rule that removed it): opted_out, inactive_offering,
@@ -297,7 +299,7 @@ def build_plan(
     table["expected_revenue"] = _expected_revenue(table, data, when)
     # Popularity in the reasons is over four weeks when that window exists.
     window = 28 if 28 in cfg.windows else cfg.windows[0]
-    table["reason"] = reasons(table, popular_window=window)
+    table["reason"] = reasons(table, popular_window=window, names=names)
     suppressed = pd.concat(dropped, ignore_index=True)[SUPPRESSED_COLUMNS]
     return PushPlan(
         rows=table[ROW_COLUMNS].reset_index(drop=True),

@@ -35,7 +35,20 @@ def _stars(values: pd.Series) -> pd.Series:
     return text + "/5"
 
 
-def reasons(table: pd.DataFrame, *, popular_window: int = 28) -> pd.Series:
+def _named(ids: pd.Series, names: pd.Series | None) -> pd.Series:
+    """Offering names where known (ids otherwise), for sentences."""
+    text = ids.astype("string")
+    if names is None:
+        return text
+    return text.map(names).fillna(text).astype("string")
+
+
+def reasons(
+    table: pd.DataFrame,
+    *,
+    popular_window: int = 28,
+    names: pd.Series | None = None,
+) -> pd.Series:
     """Why each pair is pushed, in words, from its pair and offering features.
 
     The first that applies: a repeat purchase that is due ("buys about every
@@ -43,6 +56,7 @@ def reasons(table: pd.DataFrame, *, popular_window: int = 28) -> pd.Series:
     also take B"), a liked category ("rated this category 5/5 on average"),
     popularity ("popular: 120 customers bought it in the last 4 weeks"), else
     the model's probability. Penalised and boosted scores say so after a "; ".
+    names (offering_id -> name) lets the sentences name offerings.
     """
     n = len(table)
     out = pd.Series(pd.NA, index=table.index, dtype="string")
@@ -53,16 +67,14 @@ def reasons(table: pd.DataFrame, *, popular_window: int = 28) -> pd.Series:
     source = table[COOCCURRENCE_SOURCE]
     score = table["cooccurrence_score"]
     copurchase = out.isna() & source.notna() & (score > 0)
-    source_text = source[copurchase].astype("string")
+    source_text = _named(source[copurchase], names)
     out[copurchase] = (
         "bought "
         + source_text
         + "; "
         + _whole(score[copurchase] * 100)
-        + "% of "
-        + source_text
-        + "'s buyers also take "
-        + table.loc[copurchase, C.OFFERING].astype("string")
+        + "% of its buyers also take "
+        + _named(table.loc[copurchase, C.OFFERING], names)
     )
     liked = out.isna() & table["boosted"].astype(bool)
     out[liked] = (

@@ -45,6 +45,9 @@ def test_plan_from_a_project(sample_project, tmp_path, capsys) -> None:
     assert "12350" not in set(plan.customer_id)  # opted out: never pushed
     assert "12360" in set(plan.customer_id)
     assert plan.reason.notna().all() and (plan.expected_revenue >= 0).all()
+    assert not plan.offering_id.isin(["POST", "DOT", "M", "C2"]).any()  # charges
+    copurchase = plan.reason[plan.reason.str.startswith("bought ")]
+    assert len(copurchase) and not copurchase.str.match(r"bought \w+;").any()
 
 
 @pytest.mark.slow

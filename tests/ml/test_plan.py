@@ -156,8 +156,14 @@ def test_reasons_for_due_and_copurchase() -> None:
     c1 = plan.for_customer("c1").set_index("offering_id")
     assert c1.loc["A", "reason"] == "buys about every 30 days, last 30 days ago"
     # A's buyers: c1..c5; c2 and c3 also bought B.
-    assert c1.loc["B", "reason"] == "bought A; 40% of A's buyers also take B"
+    assert c1.loc["B", "reason"] == "bought A; 40% of its buyers also take B"
     assert c1.loc["H", "reason"] == "the model gives it a 30% chance"
+
+
+def test_reasons_name_the_offerings_when_names_are_known() -> None:
+    names = pd.Series({"A": "Red mug", "B": "Saucer"})
+    c1 = _plan(names=names).for_customer("c1").set_index("offering_id")
+    assert c1.loc["B", "reason"] == "bought Red mug; 40% of its buyers also take Saucer"
 
 
 def test_expected_revenue_uses_own_spend_else_offering_median() -> None:

@@ -155,7 +155,7 @@ def _run_import(args: argparse.Namespace) -> int:
                 mapping=mapping,
                 sheet=args.sheet,
                 keep_duplicates=args.keep_duplicates,
-                report=_progress_printer(),
+                report=ProgressPrinter(sys.stderr.isatty()),
             )
             imported_any = True
             print(report.to_text())
@@ -232,7 +232,7 @@ def _run_recommend(args: argparse.Namespace) -> int:
             names=load_offering_names(project)
             if level is OfferingLevel.OFFERING
             else None,
-            report=_progress_printer(),
+            report=ProgressPrinter(sys.stderr.isatty()),
         )
     to_plan_csv(plan, args.out)
     removed = ", ".join(f"{rule} {n:,}" for rule, n in plan.removed_by_rule.items())
@@ -282,10 +282,6 @@ def _run_info(args: argparse.Namespace) -> int:
         else:
             print(info.to_text())
     return EXIT_OK
-
-
-def _progress_printer() -> ProgressPrinter:
-    return ProgressPrinter(sys.stderr.isatty())
 
 
 class ProgressPrinter:

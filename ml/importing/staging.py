@@ -15,6 +15,8 @@ from ml.sqltext import quote_ident
 # Exports that write order-level fields (customer, status, country) only on the
 # first line of each order; the other lines of the order inherit them.
 FIRST_LINE_ONLY_LAYOUTS = frozenset({"Shopify orders"})
+# The text of the file's unmapped columns, part of a line's identity only.
+OTHER_COLUMNS = "unmapped__text"
 ORDER_LEVEL_COLUMNS = (
     Columns.CUSTOMER,
     Columns.STATUS,
@@ -66,6 +68,9 @@ def staging_select(
             f"nullif(trim({quote_ident(column)}), '') AS {raw_name(canonical)}"
         )
         parts.append(f"{typed_expression(canonical, column, formats)} AS {canonical}")
+    others = [f"coalesce({quote_ident(name)}, '')" for name in mapping.unmapped_sources]
+    other_text = f"concat_ws(chr(31), {', '.join(others)})" if others else "''"
+    parts.append(f"{other_text} AS {OTHER_COLUMNS}")
     select = f"SELECT {', '.join(parts)} FROM {source}"
     if mapping.layout in FIRST_LINE_ONLY_LAYOUTS and mapping.source_of(Columns.ORDER):
         select = _fill_order_level(select)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ml.columns import Columns, Kind
+from ml.importing.staging import OTHER_COLUMNS
 from ml.parsing.flags import return_status_sql
 from ml.sqltext import quote_literal
 
@@ -39,8 +40,12 @@ IDENTITY: dict[Kind, tuple[str, ...]] = {
 
 
 def line_hash_sql(kind: Kind) -> str:
-    """md5 of a line's canonical values (stable across DuckDB versions)."""
-    parts = ", ".join(f"coalesce(CAST({c} AS VARCHAR), '')" for c in IDENTITY[kind])
+    """md5 (stable across DuckDB versions) of a line's canonical values and the
+    text of its unmapped columns: lines that differ only in a column Pushwise
+    does not use (Olist's order_item_id: the same product twice in one order)
+    are different lines, not duplicates."""
+    columns = (*IDENTITY[kind], OTHER_COLUMNS)
+    parts = ", ".join(f"coalesce(CAST({c} AS VARCHAR), '')" for c in columns)
     return f"md5_number(concat_ws(chr(31), {parts}))"
 
 

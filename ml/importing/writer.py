@@ -10,7 +10,7 @@ import duckdb
 from ml.columns import CANONICAL, Columns, Kind
 from ml.importing.formats import ColumnFormats
 from ml.importing.rules import applicable_checks, message_sql, reason_sql
-from ml.importing.staging import raw_name, staging_select
+from ml.importing.staging import OTHER_COLUMNS, raw_name, staging_select
 from ml.importing.targets import (
     ENTITY_KEYS,
     insert_feedback_sql,
@@ -69,7 +69,9 @@ def store_rows(
             imported, returns = _store_entities(con, mapping.kind, raw.info.file)
         else:
             step(0.5, "Looking for duplicates and lines imported before")
-            _reject_repeats(con, mapping.kind, raw.info.file, keep_duplicates)
+            _reject_repeats(
+                con, mapping.kind, raw.info.file, import_id, keep_duplicates
+            )
             step(0.6, f"Storing {mapping.kind}")
             imported, returns = _store_lines(con, mapping.kind, formats)
         step(1.0, "Stored")
@@ -98,6 +100,7 @@ def _check_rows(
     # The original text is needed only for rejected rows (re-read later) and
     # for a rating's original value; not storing it halves the work.
     dropped = [raw_name(c) for c in CANONICAL[kind] if c != Columns.RATING]
+    dropped.append(OTHER_COLUMNS)
     extra = ["NULL::UHUGEINT AS line_hash", "NULL::VARCHAR AS return_reason"]
     if kind in (Kind.ORDERS, Kind.FEEDBACK):
         extra[0] = (
@@ -153,7 +156,11 @@ def _reject_bad_lines(
 
 
 def _reject_repeats(
-    con: duckdb.DuckDBPyConnection, kind: Kind, file: str, keep_duplicates: bool
+    con: duckdb.DuckDBPyConnection,
+    kind: Kind,
+    file: str,
+    import_id: int,
+    keep_duplicates: bool,
 ) -> None:
     """Reject exact duplicates within the file (unless kept) and lines already in
     the project: the n-th copy of a line is new only if the project holds fewer
@@ -183,7 +190,7 @@ def _reject_repeats(
     file_text = quote_literal(file.replace("%", "%%"))
     con.execute(f"""
         INSERT INTO rejects
-        SELECT (SELECT any_value(import_id) FROM {CHECKED}), line, NULL, NULL, reason,
+        SELECT {import_id}, line, NULL, NULL, reason,
                CASE reason
                  WHEN 'duplicate_line' THEN printf(
                    '%s, row %d: exact duplicate of row %d; kept once.',

@@ -101,16 +101,23 @@ def weekly_world(seed: int = 0, days: int = 160) -> pd.DataFrame:
         order += 1
         rows.append(("weekly", "X", day, f"o{order}"))
         rows.append(("weekly", "p9", day - 3, f"o{order}b"))
-    customer, offering, day, orders = zip(*rows, strict=True)
-    frame = pd.DataFrame(
+    frame = day_purchases(*rows, amount=2.0)
+    return frame.sort_values("ordered_at", kind="stable").reset_index(drop=True)
+
+
+def day_purchases(
+    *rows: tuple[str | None, str, int, str | None], amount: float = 1.0
+) -> pd.DataFrame:
+    """Purchase lines from (customer, offering, day after DAY0, order id)."""
+    customer, offering, day, order = zip(*rows, strict=True)
+    return pd.DataFrame(
         {
             "customer_id": pd.Series(customer, dtype="str"),
             "offering_id": pd.Series(offering, dtype="str"),
             "ordered_at": DAY0 + pd.to_timedelta(np.array(day), unit="D"),
             "quantity": 1.0,
-            "amount": 2.0,
-            "order_id": pd.Series(orders, dtype="str"),
+            "amount": amount,
+            "order_id": pd.Series(order, dtype="str"),
             "country": "UK",
         }
     )
-    return frame.sort_values("ordered_at", kind="stable").reset_index(drop=True)

@@ -17,9 +17,10 @@ from ml.models import (
     TifuKNNRecommender,
 )
 from ml.models.base import top_k_cosine
+from tests.ml.builders import DAY0
+from tests.ml.builders import day_purchases as purchases
 
 AS_OF = pd.Timestamp("2024-03-01")
-DAY0 = pd.Timestamp("2024-01-01")
 
 MODELS = [
     PopularityRecommender,
@@ -28,22 +29,6 @@ MODELS = [
     TifuKNNRecommender,
 ]
 PERSONAL = [PersonalFrequencyRecommender, TifuKNNRecommender]
-
-
-def purchases(*rows: tuple[str | None, str, int, str | None]) -> pd.DataFrame:
-    """Purchase lines (customer, offering, day after 2024-01-01, order id)."""
-    customer, offering, day, order = zip(*rows, strict=True)
-    return pd.DataFrame(
-        {
-            "customer_id": pd.Series(customer, dtype="str"),
-            "offering_id": pd.Series(offering, dtype="str"),
-            "ordered_at": DAY0 + pd.to_timedelta(np.array(day), unit="D"),
-            "quantity": 1.0,
-            "amount": 1.0,
-            "order_id": pd.Series(order, dtype="str"),
-            "country": "UK",
-        }
-    )
 
 
 def random_purchases(

@@ -298,3 +298,17 @@ def test_truly_ambiguous_dates_use_the_default_and_say_so(project, tmp_path) -> 
     assert dates == [("2024-02-01",), ("2024-04-03",)]  # day-first, the default
     (log,) = project.imports()
     assert log.read_info["formats"]["ordered_at"] == description
+
+
+def test_lines_differing_only_in_an_unused_column_are_not_duplicates(
+    project, tmp_path
+) -> None:
+    path = _write(
+        tmp_path / "items.csv",
+        "order_id,order_item_id,customer_id,product_id,order_date,price\n"
+        "o1,1,c1,p1,2024-01-05,9.90\n"
+        "o1,2,c1,p1,2024-01-05,9.90\n"
+        "o1,2,c1,p1,2024-01-05,9.90\n",
+    )
+    report = import_file(project, path)
+    assert (report.rows_imported, report.reasons) == (2, {"duplicate_line": 1})

@@ -1,0 +1,138 @@
+"""What the subcommands share: exit codes, argument types, the data source
+(a project, or order and feedback files imported on the fly) and progress."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from ml.columns import Columns, Kind
+from ml.dataset import OfferingLevel
+from ml.importing.importer import import_file
+from ml.mapping.mapping import ColumnMapping
+from ml.store.project import Project
+
+EXIT_OK = 0
+EXIT_BAD_ARGUMENTS = 2
+EXIT_BAD_INPUT = 3
+EXIT_CANCELLED = 130
+
+
+class UsageError(Exception):
+    """Arguments that cannot be used; main prints the message and exits with 2."""
+
+
+def iso_date(text: str) -> pd.Timestamp:
+    """argparse type: a YYYY-MM-DD date."""
+    try:
+        return pd.Timestamp(date.fromisoformat(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a date; write it as YYYY-MM-DD"
+        ) from None
+
+
+def positive_int(text: str) -> int:
+    """argparse type: a whole number >= 1."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number >= 1")
+    return int(text)
+
+
+def add_source_arguments(parser: argparse.ArgumentParser, *, files: bool) -> None:
+    """--project (and, when `files`, --orders/--feedback), --as-of and --horizon."""
+    if files:
+        source = parser.add_mutually_exclusive_group(required=True)
+        source.add_argument("--project", type=Path, metavar="P.pushwise")
+        source.add_argument(
+            "--orders",
+            type=Path,
+            metavar="FILE",
+            help="orders file, imported on the fly",
+        )
+        parser.add_argument(
+            "--feedback",
+            type=Path,
+            metavar="FILE",
+            help="feedback file (with --orders)",
+        )
+    else:
+        parser.add_argument("--project", required=True, type=Path, metavar="P.pushwise")
+    parser.add_argument(
+        "--as-of",
+        type=iso_date,
+        metavar="DATE",
+        help="as of this date (default: the day after the last order)",
+    )
+    parser.add_argument("--horizon", type=positive_int, default=28, metavar="DAYS")
+
+
+def open_source(args: argparse.Namespace, stack: contextlib.ExitStack) -> Project:
+    """The project named by --project, or a temporary one holding --orders
+    (and --feedback) imported with the automatic mapping."""
+    orders = getattr(args, "orders", None)
+    feedback = getattr(args, "feedback", None)
+    if feedback is not None and orders is None:
+        raise UsageError("--feedback goes with --orders.")
+    for file in (args.project, orders, feedback):
+        if file is not None and not file.is_file():
+            raise UsageError(f"{file}: no such file.")
+    if args.project is not None:
+        return stack.enter_context(Project.open(args.project))
+    if orders is None:
+        raise UsageError("give --project or --orders.")
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+    project = stack.enter_context(
+        Project.open(folder / "on-the-fly.pushwise", create=True)
+    )
+    import_file(project, orders, kind=Kind.ORDERS)
+    if feedback is not None:
+        import_file(project, feedback, kind=Kind.FEEDBACK)
+    return project
+
+
+def offering_level(project: Project, column: str | None) -> OfferingLevel:
+    """What --offering-column means for this project's orders."""
+    if column is None:
+        return OfferingLevel.OFFERING
+    usable: dict[str, OfferingLevel] = {}
+    for record in project.imports():
+        if record.kind == Kind.ORDERS:
+            mapping = ColumnMapping.from_json(record.mapping_json)
+            for canonical, level in (
+                (Columns.OFFERING, OfferingLevel.OFFERING),
+                (Columns.CATEGORY, OfferingLevel.CATEGORY),
+            ):
+                source = mapping.source_of(canonical)
+                if source:
+                    usable[source] = level
+    if column in usable:
+        return usable[column]
+    names = ", ".join(sorted(usable)) or "none"
+    raise UsageError(
+        f"--offering-column '{column}' is not the product or category "
+        f"column of the imported orders; usable columns: {names}."
+    )
+
+
+class ProgressPrinter:
+    """Shows progress on one terminal line; silent when not on a terminal."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def __call__(self, fraction: float, message: str) -> None:
+        if self.enabled:
+            end = "\n" if fraction >= 1.0 else ""
+            print(f"\r{fraction:4.0%}  {message:<60}", end=end, file=sys.stderr)
+
+
+def progress() -> ProgressPrinter:
+    """Progress on stderr when it is a terminal."""
+    return ProgressPrinter(sys.stderr.isatty())

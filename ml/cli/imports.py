@@ -1,0 +1,99 @@
+"""`pushwise import`: files into a project."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ml.cli.common import EXIT_OK, UsageError, progress
+from ml.columns import Kind
+from ml.importing.importer import import_file
+from ml.importing.report import ImportReport
+from ml.mapping.mapping import ColumnMapping
+from ml.store.project import Project
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register the subcommand."""
+    imp = commands.add_parser(
+        "import",
+        help="import order, feedback, offering or customer files into a project",
+        description="Import files into a project (created if missing). Each file "
+        "is imported completely or not at all.",
+    )
+    imp.add_argument("files", nargs="+", metavar="FILE", type=Path)
+    imp.add_argument("--project", required=True, type=Path, metavar="P.pushwise")
+    imp.add_argument(
+        "--kind",
+        choices=[k.value for k in Kind],
+        help="what the files hold (detected from the columns when omitted)",
+    )
+    imp.add_argument(
+        "--mapping", type=Path, metavar="M.json", help="column mapping saved as JSON"
+    )
+    imp.add_argument("--sheet", metavar="NAME", help="Excel sheet to read")
+    imp.add_argument(
+        "--keep-duplicates",
+        action="store_true",
+        help="keep exact duplicate lines instead of importing them once",
+    )
+    imp.add_argument(
+        "--save-mapping",
+        type=Path,
+        metavar="M.json",
+        help="write the mapping used for the (last) file to this JSON file",
+    )
+    imp.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Import every file; print each report; write rejects beside the project."""
+    for file in args.files:
+        if not file.is_file():
+            raise UsageError(f"{file}: no such file.")
+    mapping = None
+    if args.mapping is not None:
+        if not args.mapping.is_file():
+            raise UsageError(f"{args.mapping}: no such mapping file.")
+        text = args.mapping.read_text(encoding="utf-8")
+        mapping = ColumnMapping.from_json(text, file=args.mapping.name)
+    created = not args.project.exists()
+    kind = Kind(args.kind) if args.kind else None
+    imported_any = False
+    project = Project.open(args.project, create=True)
+    try:
+        for file in args.files:
+            report = import_file(
+                project,
+                file,
+                kind=kind,
+                mapping=mapping,
+                sheet=args.sheet,
+                keep_duplicates=args.keep_duplicates,
+                report=progress(),
+            )
+            imported_any = True
+            print(report.to_text())
+            if report.rows_rejected and report.import_id is not None:
+                print(f"  All rejected rows: {_write_rejects(project, report)}")
+            if args.save_mapping is not None:
+                args.save_mapping.write_text(report.mapping.to_json(), encoding="utf-8")
+    finally:
+        project.close()
+        # A project this command created but could not fill is not left behind.
+        if created and not imported_any:
+            args.project.unlink(missing_ok=True)
+            args.project.with_name(args.project.name + ".wal").unlink(missing_ok=True)
+    print(f"Project: {args.project}")
+    return EXIT_OK
+
+
+def _write_rejects(project: Project, report: ImportReport) -> Path:
+    """Write an import's rejected rows beside the project, as CSV."""
+    assert report.import_id is not None
+    stem = project.path.with_suffix("").name
+    target = project.path.with_name(f"{stem}-import{report.import_id}-rejects.csv")
+    frame = project.rejects(report.import_id)
+    frame.insert(0, "file", report.file)
+    frame.to_csv(target, index=False)
+    return target

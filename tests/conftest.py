@@ -30,3 +30,12 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is not beside the repository")
     return SHARED_DATA
+
+
+@pytest.fixture(autouse=True)
+def user_config_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Each test's own user configuration folder (the model signing key lives
+    there), so tests never read or write the developer's real one."""
+    folder = tmp_path_factory.mktemp("user-config")
+    os.environ["PUSHWISE_CONFIG_DIR"] = str(folder)
+    return folder

@@ -34,6 +34,7 @@ lint: $(STAMP)
 
 # Benchmarks on the full datasets in ../shared/data (minutes; not run by CI).
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python tests/benchmarks/bench_import.py
 	$(BIN)/python tests/benchmarks/bench_quality.py
 

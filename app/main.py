@@ -1,78 +1,67 @@
-"""`pushwise-gui`: opens a project and shows what it holds.
-
-The full workflow window (Data, Model, Push plan, Backtest) is built on top of
-this entry point; for now it shows a project's summary and import history.
-"""
+"""`pushwise-gui`: the desktop application's entry point."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (
-    QApplication,
-    QFileDialog,
-    QMainWindow,
-    QMessageBox,
-    QPlainTextEdit,
-)
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
 
-from ml.errors import PushwiseError
-from ml.store.project import Project
+from app.errors import install_excepthook
+from app.settings import APPLICATION, ORGANIZATION
+from app.window import MainWindow
 
 
-class ProjectSummaryWindow(QMainWindow):
-    """A window showing one project's summary and the report of each import."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setWindowTitle("Pushwise")
-        self.resize(900, 600)
-        self.summary_view = QPlainTextEdit(readOnly=True)
-        self.summary_view.setPlainText(
-            "Open a project (File > Open…) to see what it holds.\n"
-            "Create one from your exports with:\n"
-            "    pushwise import FILE --project P.pushwise"
-        )
-        self.setCentralWidget(self.summary_view)
-        open_action = QAction("&Open…", self)
-        open_action.setShortcut(QKeySequence.StandardKey.Open)
-        open_action.triggered.connect(self._on_open_action_triggered)
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu = self.menuBar().addMenu("&File")
-        file_menu.addAction(open_action)
-        file_menu.addAction(quit_action)
-
-    def open_project(self, path: Path) -> None:
-        """Show the summary of the project at `path`, or explain why it cannot."""
-        try:
-            with Project.open(path) as project:
-                info = project.info()
-        except PushwiseError as error:
-            QMessageBox.warning(self, "Cannot open the project", error.message)
-            return
-        self.setWindowTitle(f"Pushwise — {path.name}")
-        self.statusBar().showMessage(info.summary())
-        self.summary_view.setPlainText(info.to_text())
-
-    def _on_open_action_triggered(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
-            self, "Open project", "", "Pushwise projects (*.pushwise)"
-        )
-        if name:
-            self.open_project(Path(name))
+def make_application(argv: Sequence[str]) -> QApplication:
+    """The QApplication with Pushwise's names, high-DPI and system palette."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    application = QApplication(list(argv))
+    application.setOrganizationName(ORGANIZATION)
+    application.setApplicationName(APPLICATION)
+    application.setApplicationDisplayName(APPLICATION)
+    # Fusion draws with the palette, which Qt takes from the system's light or
+    # dark colour scheme and updates when the user switches it.
+    application.setStyle("Fusion")
+    return application
 
 
-def main() -> int:
-    """Start the GUI; an optional argument names a project to open."""
-    application = QApplication(sys.argv)
-    window = ProjectSummaryWindow()
-    if len(sys.argv) > 1:
-        window.open_project(Path(sys.argv[1]))
+def main(argv: Sequence[str] | None = None) -> int:
+    """Start the GUI; arguments name a project or files to open.
+
+    ``--self-test OUT_DIR`` runs the workflow on the sample, saves a screenshot
+    of each page into OUT_DIR and exits 0 only if everything worked.
+    """
+    argv = list(sys.argv if argv is None else argv)
+    arguments = argv[1:]
+    self_test_dir: Path | None = None
+    if "--self-test" in arguments:
+        at = arguments.index("--self-test")
+        if at + 1 >= len(arguments):
+            sys.stderr.write("pushwise-gui: --self-test needs a folder\n")
+            return 2
+        self_test_dir = Path(arguments[at + 1])
+        del arguments[at : at + 2]
+    application = make_application(argv)
+    install_excepthook()
+    window = MainWindow()
     window.show()
+    if self_test_dir is not None:
+        from app.selftest import run_self_test
+
+        code = run_self_test(window, self_test_dir)
+        window.close()
+        return code
+    paths = [Path(arg) for arg in arguments if not arg.startswith("-")]
+    if paths:
+        window.import_files(paths)
     return application.exec()
 
 

@@ -30,7 +30,10 @@ class Interactions:
         quantity, amount, order_id, country — one row per purchase line.
     returns: customer_id, offering_id, returned_at, quantity, amount, reason.
     feedback: customer_id, offering_id, submitted_at, rating (0..1 or NaN),
-        comment, kind — order-level feedback already spread to its offerings.
+        comment, kind, title, rating_source ("given" where the file gave a
+        rating, "from comment" where ml.features.comments.rate_comments read
+        one from the words, else missing) — order-level feedback already
+        spread to its offerings.
     """
 
     purchases: pd.DataFrame
@@ -76,10 +79,52 @@ def load_interactions(
     )
     feedback = con.execute(f"""
         SELECT f.{C.CUSTOMER}, {feedback_offering} AS {C.OFFERING},
-               f.{C.SUBMITTED_AT}, f.{C.RATING}, f.{C.COMMENT}, f.kind
+               f.{C.SUBMITTED_AT}, f.{C.RATING}, f.{C.COMMENT}, f.kind,
+               f.{C.TITLE},
+               CASE WHEN f.{C.RATING} IS NOT NULL THEN 'given' END AS rating_source
         FROM offering_feedback f
         LEFT JOIN (SELECT offering_id, any_value(category) AS category
                    FROM orders GROUP BY offering_id) o
           ON f.offering_id = o.offering_id
         ORDER BY f.{C.SUBMITTED_AT}""").df()
     return Interactions(purchases, returns, feedback)
+
+
+def load_customers(project: Project) -> pd.DataFrame:
+    """Read the imported customers: customer_id, segment, region, country,
+    opted_out (empty when no customers file was imported)."""
+    return project.con.execute(f"""
+        SELECT {C.CUSTOMER}, {C.SEGMENT}, {C.REGION}, {C.COUNTRY}, {C.OPTED_OUT}
+        FROM customers ORDER BY {C.CUSTOMER}""").df()
+
+
+def load_catalogue(project: Project) -> pd.DataFrame:
+    """Read every offering the project knows, sold or only listed: offering_id,
+    category, price, active.
+
+    The imported offerings table wins; otherwise the category most of the
+    offering's order lines name (as ml.features.load_categories) and its
+    median unit price on them. A listed offering without an active flag is
+    active.
+    """
+    return project.con.execute(f"""
+        WITH counted AS (
+            SELECT {C.OFFERING}, {C.CATEGORY}, count(*) AS lines FROM orders
+            WHERE {C.CATEGORY} IS NOT NULL GROUP BY ALL),
+        named AS (
+            SELECT {C.OFFERING},
+                   first({C.CATEGORY} ORDER BY lines DESC, {C.CATEGORY})
+                       AS {C.CATEGORY}
+            FROM counted GROUP BY ALL),
+        priced AS (
+            SELECT {C.OFFERING},
+                   median(coalesce({C.UNIT_PRICE}, {C.AMOUNT} / {C.QUANTITY}))
+                       FILTER (WHERE {C.QUANTITY} > 0) AS {C.PRICE}
+            FROM orders GROUP BY ALL),
+        sold AS (SELECT * FROM priced LEFT JOIN named USING ({C.OFFERING}))
+        SELECT {C.OFFERING},
+               coalesce(listed.{C.CATEGORY}, sold.{C.CATEGORY}) AS {C.CATEGORY},
+               coalesce(listed.{C.PRICE}, sold.{C.PRICE}) AS {C.PRICE},
+               coalesce(listed.{C.ACTIVE}, true) AS {C.ACTIVE}
+        FROM offerings listed FULL OUTER JOIN sold USING ({C.OFFERING})
+        ORDER BY {C.OFFERING}""").df()

@@ -15,9 +15,8 @@ from ml.cli.common import (
     progress,
 )
 from ml.columns import Columns
-from ml.dataset import OfferingLevel, load_interactions
-from ml.plan import load_exclusions, load_offering_names, to_plan_csv
-from ml.planning import plan_for_customers
+from ml.pipeline import plan_project
+from ml.plan import to_plan_csv
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -45,24 +44,26 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    """Plan and write PLAN.csv; print how many rows each rule removed."""
+    """Plan and write PLAN.csv with the project's saved model (or a new one);
+    print which model and how many rows each rule removed."""
     with contextlib.ExitStack() as stack:
         project = open_source(args, stack)
-        level = offering_level(project, args.offering_column)
-        data = load_interactions(project, level=level)
-        plan = plan_for_customers(
-            data,
+        result = plan_project(
+            project,
+            level=offering_level(project, args.offering_column),
             as_of=args.as_of,
             horizon_days=args.horizon,
             top=args.top,
             new_only=args.new_only,
-            exclusions=load_exclusions(project),
-            names=load_offering_names(project)
-            if level is OfferingLevel.OFFERING
-            else None,
+            # Files given with --orders live in a throw-away project: nothing
+            # saved to reuse, so the plan trains its own model.
+            save_model=args.project is not None,
             report=progress(),
         )
+    plan, note = result.plan, result.note
     to_plan_csv(plan, args.out)
+    if note:
+        print(note)
     removed = ", ".join(f"{rule} {n:,}" for rule, n in plan.removed_by_rule.items())
     customers = plan.rows[Columns.CUSTOMER].nunique()
     print(

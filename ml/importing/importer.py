@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -46,6 +47,8 @@ def import_file(
     kind: Kind | None = None,
     mapping: ColumnMapping | None = None,
     sheet: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
     keep_duplicates: bool = False,
     day_first_default: bool | None = None,
     report: ReportFn = no_report,
@@ -55,7 +58,8 @@ def import_file(
 
     Every row ends as imported, imported as a return, or rejected with a reason.
     The import is all or nothing: on any error or cancellation the project is
-    left exactly as it was.
+    left exactly as it was. A text file's encoding and delimiter are detected
+    unless given.
     """
     path = Path(path)
     report(0.0, f"Checking {path.name}")
@@ -64,6 +68,8 @@ def import_file(
     raw = read_table(
         path,
         sheet=sheet,
+        encoding=encoding,
+        delimiter=delimiter,
         report=scaled(report, 0.02, 0.45),
         stop_requested=stop_requested,
     )
@@ -166,15 +172,7 @@ def resolve_mapping(
                 hint="Use a mapping made for this kind of file.",
             )
     else:
-        sample = sample_columns(raw.table, rows=MAPPING_SAMPLE_ROWS)
-        kind = kind or infer_kind(headers, sample)
-        saved = project.saved_mapping(_signature(raw), str(kind))
-        remembered = None
-        if saved:
-            # A remembered mapping that no longer reads is ignored: detect afresh.
-            with contextlib.suppress(InputDataError):
-                remembered = apply_saved(saved, headers, kind)
-        mapping = remembered or infer_mapping(headers, sample, kind)
+        mapping = propose_mapping(project, raw, kind=kind).mapping
     missing = mapping.missing_required()
     if missing:
         raise InputDataError(
@@ -185,6 +183,36 @@ def resolve_mapping(
             hint="Check the kind of file, or give a column mapping (--mapping).",
         )
     return mapping
+
+
+@dataclass(frozen=True, slots=True)
+class ProposedMapping:
+    """The mapping offered for a file before the user confirms it."""
+
+    mapping: ColumnMapping
+    detected_kind: Kind  # what the columns look like, whatever kind was asked
+    saved: bool  # True when the mapping remembered for this layout was applied
+
+
+def propose_mapping(
+    project: Project | None, raw: RawTable, *, kind: Kind | None = None
+) -> ProposedMapping:
+    """The mapping the project remembers for this layout and kind, else one
+    inferred from the headers and values; required columns may still be missing."""
+    headers = raw.headers
+    sample = sample_columns(raw.table, rows=MAPPING_SAMPLE_ROWS)
+    detected = infer_kind(headers, sample)
+    kind = kind or detected
+    saved = None
+    if project is not None:
+        saved = project.saved_mapping(_signature(raw), str(kind))
+    if saved:
+        # A remembered mapping that no longer reads is ignored: detect afresh.
+        with contextlib.suppress(InputDataError):
+            remembered = apply_saved(saved, headers, kind)
+            if remembered is not None:
+                return ProposedMapping(remembered, detected, saved=True)
+    return ProposedMapping(infer_mapping(headers, sample, kind), detected, saved=False)
 
 
 def _examples(project: Project, import_id: int) -> tuple[str, ...]:

@@ -300,7 +300,12 @@ def build_plan(
     # Popularity in the reasons is over four weeks when that window exists.
     window = 28 if 28 in cfg.windows else cfg.windows[0]
     table["reason"] = reasons(table, popular_window=window, names=names)
-    suppressed = pd.concat(dropped, ignore_index=True)[SUPPRESSED_COLUMNS]
+    kept = [frame for frame in dropped if len(frame)]
+    suppressed = (
+        pd.concat(kept, ignore_index=True)[SUPPRESSED_COLUMNS]
+        if kept
+        else dropped[0][SUPPRESSED_COLUMNS]
+    )
     return PushPlan(
         rows=table[ROW_COLUMNS].reset_index(drop=True),
         suppressed=suppressed.astype({"detail": object}),

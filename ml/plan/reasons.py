@@ -29,6 +29,54 @@ def _every(days: pd.Series) -> pd.Series:
     return ("every " + whole.astype("string") + " days").mask(whole == 1, "every day")
 
 
+def period(days: int) -> str:
+    """A look-back period in words: 'week', '4 weeks', 'day', '10 days'."""
+    if days % 7 == 0:
+        return "week" if days == 7 else f"{days // 7} weeks"
+    return "day" if days == 1 else f"{days} days"
+
+
+def _percent(shares: pd.Series) -> pd.Series:
+    """Shares as whole percentages ('12%'), 'under 1%' below one percent."""
+    text = _whole(shares * 100) + "%"
+    return text.mask(shares * 100 < 0.5, "under 1%")
+
+
+def popular_with(
+    level: pd.Series, group: pd.Series, share: pd.Series, days: int
+) -> pd.Series:
+    """Why a customer without purchases gets an offering: 'popular with
+    customers in Germany (12% of them took it up in the last 4 weeks)'.
+
+    level is "segment", "region", "country" or "all" (every customer); group
+    the customer's segment, region or country.
+    """
+    name = group.astype("string")
+    segment = level == "segment"
+    who = "customers in " + name.mask(segment, "the " + name + " segment")
+    who = who.mask(level == "all", "all customers")
+    said_of = "(" + _percent(share) + " of them took it up in the last "
+    return "popular with " + who + " " + said_of + period(days) + ")"
+
+
+def new_in_category(category: pd.Series) -> pd.Series:
+    """Why a new offering goes to a customer: 'new in BAGS, a category you buy'."""
+    return "new in " + category.astype("string") + ", a category you buy"
+
+
+def with_given_reasons(rows: pd.DataFrame, given: pd.DataFrame) -> pd.DataFrame:
+    """Plan rows whose reason is replaced by the one `given` (customer_id,
+    offering_id, reason) has for the same pair, such as the cold-start reasons
+    build_plan cannot know."""
+    keys = [C.CUSTOMER, C.OFFERING]
+    found = given.drop_duplicates(keys).set_index(keys)["reason"]
+    mine = found.reindex(pd.MultiIndex.from_frame(rows[keys].astype(str)))
+    out = rows.copy()
+    said = pd.Series(mine.to_numpy(), index=rows.index)
+    out["reason"] = said.where(said.notna(), rows["reason"]).astype(object)
+    return out
+
+
 def _stars(values: pd.Series) -> pd.Series:
     """0..1 ratings on a five-star scale, as text ('4.5/5', '5/5')."""
     text = (values * 5).round(1).astype("string").str.removesuffix(".0")
@@ -84,15 +132,10 @@ def reasons(
     )
     buyers = table[f"buyers_{popular_window}d"] if n else pd.Series(dtype=float)
     popular = out.isna() & (buyers.fillna(0) > 0)
-    weeks = (
-        f"{popular_window // 7} weeks"
-        if popular_window % 7 == 0
-        else (f"{popular_window} days")
-    )
     out[popular] = (
         "popular: "
         + _whole(buyers[popular])
-        + f" customers bought it in the last {weeks}"
+        + f" customers bought it in the last {period(popular_window)}"
     )
     rest = out.isna()
     out[rest] = (

@@ -34,6 +34,14 @@ UTF8_MULTIBYTE = re.compile(
     rb"|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
 )
 _SAMPLE = 1 << 16
+# Encodings a user can choose instead of the detected one, with their names.
+ENCODING_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-16": "UTF-16",
+    "cp1252": "Windows-1252 (Western European)",
+    "latin-1": "Latin-1 (ISO-8859-1)",
+}
+_CODECS = {"utf-8": "utf-8-sig", "utf-16": "utf-16"}  # these drop a byte-order mark
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +70,39 @@ def decode_text(raw: bytes, file: str, *, complete: bool = True) -> Decoded:
     if data.isascii() or _is_utf8(data):
         return Decoded(data, "utf-8", None)
     return _decode_single_byte(data, file)
+
+
+def decode_as(
+    raw: bytes, encoding: str, file: str, *, complete: bool = True
+) -> Decoded:
+    """Read `raw` as the encoding the user chose (a key of ENCODING_NAMES)."""
+    if encoding not in ENCODING_NAMES:
+        raise ValueError(f"unknown encoding {encoding!r}")
+    name = ENCODING_NAMES[encoding]
+    codec = _CODECS.get(encoding, encoding)
+    if codec == "utf-16" and not raw.startswith(
+        (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    ):
+        codec = _bomless_utf16(raw[:4096]) or "utf-16-le"
+    decoder = codecs.getincrementaldecoder(codec)()
+    try:
+        text = decoder.decode(raw, final=complete)
+    except UnicodeDecodeError as exc:
+        byte = raw[exc.start : exc.start + 1]
+        before = raw[: exc.start].decode(codec, "replace")
+        row = before.count("\n") + before.count("\r") - before.count("\r\n") + 1
+        raise InputDataError(
+            f"the file cannot be read as {name} text: byte 0x{byte.hex().upper()} "
+            f"is not valid there.",
+            file=file,
+            row=row,
+            hint="Choose another encoding, or let Pushwise detect it.",
+        ) from exc
+    data = text.encode("utf-8")
+    _reject_binary(data, file)
+    if not complete:
+        data = _cut_at_newline(data)
+    return Decoded(data, encoding, f"Read the file as {name} text, as chosen")
 
 
 def line_of(data: bytes, offset: int) -> int:

@@ -24,26 +24,36 @@ def read_table(
     path: str | Path,
     *,
     sheet: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
     report: ReportFn = no_report,
     stop_requested: StopFn = never,
 ) -> RawTable:
-    """Read a whole CSV/TSV, Excel or Parquet file into text columns with lines."""
+    """Read a whole CSV/TSV, Excel or Parquet file into text columns with lines.
+
+    A text file's `encoding` and `delimiter` are detected unless given.
+    """
     check_cancel(stop_requested)
     report(0.0, f"Reading {Path(path).name}")
     source = open_source(path)
     check_cancel(stop_requested)
-    table = _read(source, sheet, None, report, stop_requested)
+    table = _read(source, sheet, (encoding, delimiter), None, report, stop_requested)
     check_cancel(stop_requested)
     report(1.0, f"Read {table.table.num_rows:,} rows from {source.file}")
     return table
 
 
 def read_preview(
-    path: str | Path, *, sheet: str | None = None, rows: int = 200
+    path: str | Path,
+    *,
+    sheet: str | None = None,
+    rows: int = 200,
+    encoding: str | None = None,
+    delimiter: str | None = None,
 ) -> RawTable:
     """Read only the first `rows` data rows (fast, for showing a file before import)."""
     source = open_source(path, limit=_PREVIEW_BYTES)
-    return _read(source, sheet, rows, no_report, never)
+    return _read(source, sheet, (encoding, delimiter), rows, no_report, never)
 
 
 def list_sheets(path: str | Path) -> list[str]:
@@ -57,6 +67,7 @@ def list_sheets(path: str | Path) -> list[str]:
 def _read(
     source: Source,
     sheet: str | None,
+    text: tuple[str | None, str | None],  # the user's encoding, delimiter
     rows: int | None,
     report: ReportFn,
     stop_requested: StopFn,
@@ -67,7 +78,14 @@ def _read(
     if source.format == "parquet":
         report(0.1, f"Reading {source.file}")
         return _read_parquet(source, rows)
-    return read_text(source, rows=rows, report=report, stop_requested=stop_requested)
+    return read_text(
+        source,
+        rows=rows,
+        encoding=text[0],
+        delimiter=text[1],
+        report=report,
+        stop_requested=stop_requested,
+    )
 
 
 def _read_excel(source: Source, sheet: str | None, rows: int | None) -> RawTable:

@@ -153,9 +153,13 @@ def table_width(records: Sequence[Record]) -> int:
     return next(len(r.fields) for r in records if counts.get(len(r.fields)) == most)
 
 
-def find_layout(text: str, file: str, *, complete: bool) -> Layout:
-    """Delimiter, field count and header record from the first part of a file."""
-    delimiter = sniff_delimiter(text, complete=complete)
+def find_layout(
+    text: str, file: str, *, complete: bool, delimiter: str | None = None
+) -> Layout:
+    """Delimiter (detected unless given), field count and header record from the
+    first part of a file."""
+    if delimiter is None:
+        delimiter = sniff_delimiter(text, complete=complete)
     records = _sample(text, delimiter, complete)
     if not records:
         raise InputDataError("the file is empty (only blank lines).", file=file)

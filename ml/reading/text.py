@@ -10,12 +10,12 @@ import pyarrow as pa
 from ml.errors import InputDataError, PushwiseError
 from ml.progress import ReportFn, StopFn, check_cancel, never, no_report
 from ml.reading.delimited import arrow_table, number_rows, parse_body
-from ml.reading.encoding import decode_text
+from ml.reading.encoding import ENCODING_NAMES, Decoded, decode_as, decode_text
 from ml.reading.exact import parse_exact
 from ml.reading.model import RawTable, ReadInfo
 from ml.reading.notes import bad_note, blank_note, footer_note, header_note
 from ml.reading.rows import BOM, Body, BodySpec
-from ml.reading.sniff import Footer, Layout, find_footer, find_layout
+from ml.reading.sniff import DELIMITERS, Footer, Layout, find_footer, find_layout
 from ml.reading.sources import Source
 from ml.reading.table import NO_ROWS_HINT, column_number, make_table, no_rows
 
@@ -31,24 +31,34 @@ def read_text(
     source: Source,
     *,
     rows: int | None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
     report: ReportFn = no_report,
     stop_requested: StopFn = never,
 ) -> RawTable:
-    """Read a CSV/TSV source: all rows, or the first `rows` ones (preview)."""
+    """Read a CSV/TSV source: all rows, or the first `rows` ones (preview).
+
+    `encoding` (a key of ENCODING_NAMES) and `delimiter` (one of DELIMITERS)
+    replace the detected ones when given.
+    """
+    if encoding is not None and encoding not in ENCODING_NAMES:
+        raise ValueError(f"unknown encoding {encoding!r}")
+    if delimiter is not None and delimiter not in DELIMITERS:
+        raise ValueError(f"unknown delimiter {delimiter!r}")
     file = source.file
-    if rows is None and source.text.pending:
+    if rows is None and source.text.pending and encoding in (None, "utf-8"):
         report(0.1, f"Reading the rows of {file}")
-        streamed = _read_while_loading(source, stop_requested)
+        streamed = _read_while_loading(source, delimiter, stop_requested)
         if streamed is not None:
             return streamed
     check_cancel(stop_requested)
     report(0.3, f"Checking the text of {file}")
-    decoded = decode_text(source.text.whole(), file, complete=source.complete)
+    decoded = _decode(source, encoding)
     data = decoded.data
     if not data or data.isspace():
         raise InputDataError("the file is empty.", file=file, hint=NO_ROWS_HINT)
     head, head_complete = _head(data, source.complete, file)
-    layout = find_layout(head, file, complete=head_complete)
+    layout = find_layout(head, file, complete=head_complete, delimiter=delimiter)
     body_first = layout.header.end_line + 1
     body_start = _offset_of_line(data, 0, 1, body_first)
     lone_cr = b"\r" in data and data.count(b"\r") != data.count(b"\r\n")
@@ -73,6 +83,13 @@ def read_text(
         text = data[body_start:body_end].decode("utf-8")
         body = parse_exact(text, spec, never, limit=rows, complete=source.complete)
     return _result(source, decoded.encoding, decoded.note, layout, footer, body)
+
+
+def _decode(source: Source, encoding: str | None) -> Decoded:
+    raw = source.text.whole()
+    if encoding is None:
+        return decode_text(raw, source.file, complete=source.complete)
+    return decode_as(raw, encoding, source.file, complete=source.complete)
 
 
 def _spec(file: str, layout: Layout, footer: Footer) -> BodySpec:
@@ -135,7 +152,9 @@ def _result(
     return RawTable(info, table, body.bad_lines)
 
 
-def _read_while_loading(source: Source, stop_requested: StopFn) -> RawTable | None:
+def _read_while_loading(
+    source: Source, delimiter: str | None, stop_requested: StopFn
+) -> RawTable | None:
     """Parse the rows with pyarrow while the rest is still being decompressed.
 
     Only for UTF-8 text whose first part holds enough lines, with no NUL, stray
@@ -149,7 +168,7 @@ def _read_while_loading(source: Source, stop_requested: StopFn) -> RawTable | No
         utf8 = decoded.encoding in ("utf-8", "utf-8-sig")
         if not utf8 or head.count("\n") < _HEAD_LINES:
             return None
-        layout = find_layout(head, file, complete=False)
+        layout = find_layout(head, file, complete=False, delimiter=delimiter)
     except InputDataError:
         return None
     bom = len(codecs.BOM_UTF8) if decoded.encoding == "utf-8-sig" else 0

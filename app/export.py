@@ -1,0 +1,77 @@
+"""Writing the rows a table shows to CSV, safe to open in a spreadsheet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from app.querytable import QueryTableModel
+from app.tables import DataFrameTableModel, TableModelBase
+from ml.progress import ReportFn, StopFn
+from ml.sqltext import quote_ident, quote_literal
+
+# A spreadsheet runs a cell starting with one of these as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(values: pd.Series) -> pd.Series:
+    """Text cells a spreadsheet would run as formulas, with a leading apostrophe."""
+    text = values.astype("string")
+    risky = text.str.startswith(FORMULA_START).fillna(False)
+    return text.where(~risky, "'" + text).astype(object)
+
+
+def write_frame_csv(frame: pd.DataFrame, path: Path) -> Path:
+    """Write a frame as CSV with headings, neutralising formula-like text."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
+            frame[column] = neutralise(frame[column])
+    frame.to_csv(path, index=False)
+    return path
+
+
+def shown_frame(model: DataFrameTableModel) -> pd.DataFrame:
+    """The rows and columns a frame model shows, with the column headings."""
+    frame = model.shown_frame()
+    return frame.rename(columns={name: model.label(name) for name in frame.columns})
+
+
+def query_export_fn(
+    model: QueryTableModel, con: duckdb.DuckDBPyConnection, path: Path
+) -> Any:
+    """A job function writing the rows a query model shows, in the shown order."""
+    sql, params = model.shown_rows_query()
+    selected = []
+    for name in model.visible_columns():
+        column = quote_ident(name)
+        label = quote_ident(model.label(name))
+        selected.append(
+            f"CASE WHEN regexp_matches(CAST({column} AS VARCHAR), "
+            f"'^[=+\\-@\\t\\r]') THEN '''' || CAST({column} AS VARCHAR) "
+            f"ELSE CAST({column} AS VARCHAR) END AS {label}"
+        )
+    query = sql.replace("SELECT rowid", "SELECT " + ", ".join(selected), 1)
+    cursor = con.cursor()
+
+    def export(report: ReportFn, stop_requested: StopFn) -> Path:
+        try:
+            report(0.0, f"Writing {path.name}")
+            cursor.execute(
+                f"COPY ({query}) TO {quote_literal(str(path))} (HEADER, DELIMITER ',')",
+                params,
+            )
+            report(1.0, f"Wrote {path.name}")
+            return path
+        finally:
+            cursor.close()
+
+    return export
+
+
+def can_export(model: TableModelBase) -> bool:
+    """Whether the table has rows to export."""
+    return model.rowCount() > 0

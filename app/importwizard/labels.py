@@ -1,0 +1,105 @@
+"""Plain words for what the import wizard shows: kinds, columns, read settings."""
+
+from __future__ import annotations
+
+from ml.columns import Columns, Kind
+from ml.reading.encoding import ENCODING_NAMES
+
+C = Columns
+
+KIND_LABELS: dict[Kind, str] = {
+    Kind.ORDERS: "Orders (what customers bought)",
+    Kind.FEEDBACK: "Customer feedback (ratings, reviews, surveys)",
+    Kind.OFFERINGS: "Offerings (your product or service list)",
+    Kind.CUSTOMERS: "Customers (segments, regions, opt-outs)",
+}
+
+COLUMN_LABELS: dict[str, str] = {
+    C.CUSTOMER: "Customer",
+    C.OFFERING: "Offering (product)",
+    C.ORDER: "Order number",
+    C.ORDERED_AT: "Order date",
+    C.QUANTITY: "Quantity",
+    C.AMOUNT: "Amount (revenue)",
+    C.UNIT_PRICE: "Unit price",
+    C.OFFERING_NAME: "Offering name",
+    C.CATEGORY: "Category",
+    C.CHANNEL: "Sales channel",
+    C.COUNTRY: "Country",
+    C.STATUS: "Order status",
+    C.SUBMITTED_AT: "Feedback date",
+    C.RATING: "Rating",
+    C.COMMENT: "Comment",
+    C.TITLE: "Title",
+    C.FEEDBACK_KIND: "Feedback type",
+    C.NAME: "Name",
+    C.PRICE: "Price",
+    C.ACTIVE: "Still offered",
+    C.LAUNCHED_AT: "Launch date",
+    C.MARGIN: "Margin",
+    C.SEGMENT: "Segment",
+    C.REGION: "Region",
+    C.OPTED_OUT: "Opted out of contact",
+}
+
+COLUMN_TIPS: dict[str, str] = {
+    C.CUSTOMER: "The customer's number or id, the same in every export.",
+    C.OFFERING: "What was bought: product code, SKU or service plan.",
+    C.ORDER: "The invoice or order number (cancellations often start with 'C').",
+    C.ORDERED_AT: "When the order was placed.",
+    C.QUANTITY: "How many units; a negative number is a return.",
+    C.AMOUNT: "The revenue of the line; left empty, quantity × unit price is used.",
+    C.UNIT_PRICE: "The price of one unit.",
+    C.STATUS: "A status such as 'returned' or 'cancelled' marks a return.",
+    C.SUBMITTED_AT: "When the feedback was given.",
+    C.RATING: "Stars, 0-10 scores, thumbs or words like 'satisfied'.",
+    C.ACTIVE: "Whether the offering can still be pushed (yes/no).",
+    C.OPTED_OUT: "Customers who opted out are never put in a push list.",
+}
+
+METHOD_LABELS: dict[str, str] = {
+    "layout": "recognised export layout",
+    "synonym": "from the column name",
+    "values": "from the values",
+    "saved": "remembered from last time",
+    "user": "your choice",
+    "none": "",
+}
+
+DELIMITER_LABELS: dict[str, str] = {
+    ",": "Comma ( , )",
+    ";": "Semicolon ( ; )",
+    "\t": "Tab",
+    "|": "Pipe ( | )",
+}
+
+ENCODING_LABELS: dict[str, str] = {
+    **ENCODING_NAMES,
+    "utf-8-sig": "UTF-8",
+}
+
+DATE_ORDER_LABELS: dict[str, str] = {
+    "iso": "year first (2024-12-31)",
+    "day_first": "day first (31/12/2024)",
+    "month_first": "month first (12/31/2024)",
+    "excel_serial": "Excel date numbers",
+    "unix_seconds": "Unix time stamps",
+    "unix_millis": "Unix time stamps (milliseconds)",
+}
+
+NOT_IN_FILE = "(not in the file)"
+
+
+def column_label(canonical: str) -> str:
+    """The plain name of a canonical column."""
+    return COLUMN_LABELS.get(canonical, canonical.replace("_", " ").capitalize())
+
+
+def confidence_text(confidence: float, method: str) -> str:
+    """'92% sure, from the column name' for a mapping's match."""
+    if method == "none":
+        return ""
+    how = METHOD_LABELS.get(method, method)
+    if method in ("user", "saved"):
+        return how[:1].upper() + how[1:]
+    return f"{confidence:.0%} sure, {how}"

@@ -1,0 +1,219 @@
+"""AppState: the one place for the application's state, with *_changed signals.
+
+Widgets read the state and change it only through its methods. The open
+project's DuckDB connection belongs to one thread at a time: the GUI thread
+reads through ``state.reader`` (a cursor of its own), and a job that needs the
+project gets it through ``start_project_job``, which lends the project to that
+job alone until it ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from PySide6.QtCore import QObject, Signal
+
+from app.jobs import Job, JobRunner
+from ml.progress import ReportFn, StopFn
+from ml.store.project import Project, ProjectInfo
+
+ProjectJobFn = Callable[[Project, ReportFn, StopFn], Any]
+
+
+class AppState(QObject):
+    """The open project, current model run, plan and selection."""
+
+    project_changed = Signal()  # opened, created or closed: re-read everything
+    data_changed = Signal()  # the same project's data changed (after an import)
+    model_changed = Signal()
+    plan_changed = Signal()
+    backtest_changed = Signal()
+    selection_changed = Signal()
+    busy_changed = Signal(bool)  # a job took the project / gave it back
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.jobs = JobRunner(self)
+        self._project: Project | None = None
+        self._reader: duckdb.DuckDBPyConnection | None = None
+        self._info: ProjectInfo | None = None
+        self._lent_to: Job | None = None
+        self.model: Any = None  # the current model run (set by the Model page)
+        self.plan: Any = None  # the current push plan
+        self.backtest: Any = None  # the latest backtest result
+        self.selection: dict[str, Any] = {}  # e.g. {"offering_id": "85123A"}
+
+    # -- the project ------------------------------------------------------------
+
+    @property
+    def project_path(self) -> Path | None:
+        """The open project's file, or None."""
+        return None if self._project is None else self._project.path
+
+    @property
+    def project(self) -> Project | None:
+        """The open project for GUI-thread use; None while a job has it."""
+        return None if self._lent_to is not None else self._project
+
+    @property
+    def has_project(self) -> bool:
+        """Whether a project is open (even if a job has it right now)."""
+        return self._project is not None
+
+    @property
+    def info(self) -> ProjectInfo | None:
+        """What the project holds (cached; refreshed on each change)."""
+        return self._info
+
+    @property
+    def reader(self) -> duckdb.DuckDBPyConnection | None:
+        """A read connection for the GUI thread (usable while a job runs)."""
+        return self._reader
+
+    @property
+    def busy(self) -> bool:
+        """Whether a job holds the project."""
+        return self._lent_to is not None
+
+    def open_project(self, path: str | Path) -> None:
+        """Open the project at path; raises ml.errors.PushwiseError if it cannot."""
+        current = self.project_path
+        if current is not None and current.resolve() == Path(path).resolve():
+            return  # already the open project
+        project = Project.open(Path(path))
+        self._replace(project)
+
+    def new_project(self, path: str | Path) -> None:
+        """Create an empty project at path and make it current."""
+        project = Project.create(Path(path))
+        self._replace(project)
+
+    def adopt_project(self, project: Project, info: ProjectInfo | None = None) -> None:
+        """Make a project opened elsewhere (e.g. created by a job) the current one."""
+        self._replace(project, info)
+
+    def close_project(self) -> None:
+        """Close the open project (cancelling and waiting for its job)."""
+        if self._project is None:
+            return
+        self._release()
+        self._info = None
+        self.set_model(None)
+        self.set_plan(None)
+        self.set_backtest(None)
+        self.project_changed.emit()
+
+    def refresh(self) -> None:
+        """Re-read the project's numbers and tell everyone its data changed."""
+        if self.project is None:
+            return
+        self._info = self.project.info()
+        self.data_changed.emit()
+
+    # -- jobs on the project ----------------------------------------------------
+
+    def start_project_job(
+        self, fn: ProjectJobFn, *, name: str = "", changes_data: bool = True
+    ) -> Job:
+        """Run fn(project, report, stop_requested) off the GUI thread.
+
+        The project is lent to the job until its function returns
+        (state.project is None meanwhile); if changes_data and the job
+        succeeded, state.info is refreshed and data_changed is emitted before
+        the caller's own succeeded slots run.
+        Only one project job runs at a time: RuntimeError while busy.
+        """
+        project = self._project
+        if project is None:
+            raise RuntimeError("no project is open")
+        if self._lent_to is not None:
+            raise RuntimeError("another job is using the project")
+        job = Job(lambda report, stop: fn(project, report, stop), name=name)
+        self._lent_to = job
+
+        def give_back() -> None:
+            if self._lent_to is job:
+                self._lent_to = None
+                self.busy_changed.emit(False)
+
+        def refresh() -> None:
+            if changes_data and self._project is project:
+                self.refresh()
+
+        # Connected before the caller's slots: by the time they run, the
+        # project is back (state.project) and its numbers are current.
+        job.returned.connect(give_back)
+        job.succeeded.connect(refresh)
+        self.jobs.start(job, slot="project")
+        self.busy_changed.emit(True)
+        return job
+
+    def start_job(self, fn: Callable[[ReportFn, StopFn], Any], slot: str) -> Job:
+        """Run a job that does not touch the open project (cancels the slot's old)."""
+        return self.jobs.start(Job(fn, name=slot), slot=slot)
+
+    def shutdown(self, timeout_s: float = 10.0) -> None:
+        """Cancel every job, wait for them, and close the project (window closing)."""
+        self.jobs.cancel_all()
+        self.jobs.wait_all(timeout_s)
+        self.close_project()
+
+    # -- model, plan, selection -------------------------------------------------
+
+    def set_model(self, model: Any) -> None:
+        """Make a trained model run current."""
+        if model is not self.model:
+            self.model = model
+            self.model_changed.emit()
+
+    def set_plan(self, plan: Any) -> None:
+        """Make a push plan current."""
+        if plan is not self.plan:
+            self.plan = plan
+            self.plan_changed.emit()
+
+    def set_backtest(self, backtest: Any) -> None:
+        """Make a backtest result current."""
+        if backtest is not self.backtest:
+            self.backtest = backtest
+            self.backtest_changed.emit()
+
+    def select(self, **selection: Any) -> None:
+        """Change the selection (e.g. select(offering_id="85123A"))."""
+        self.selection = dict(selection)
+        self.selection_changed.emit()
+
+    # -- internals --------------------------------------------------------------
+
+    def _replace(self, project: Project, info: ProjectInfo | None = None) -> None:
+        try:
+            info = info or project.info()
+            reader = project.con.cursor()
+        except BaseException:
+            project.close()
+            raise
+        self._release()
+        self._project = project
+        self._reader = reader
+        self._info = info
+        self.model = self.plan = self.backtest = None
+        self.selection = {}
+        self.project_changed.emit()
+
+    def _release(self) -> None:
+        # Every job reads the project through its connection or a cursor of it:
+        # they all end before the connection closes.
+        self.jobs.cancel_all()
+        self.jobs.wait_all(60.0)
+        if self._lent_to is not None:
+            self._lent_to = None
+            self.busy_changed.emit(False)
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+        if self._project is not None:
+            self._project.close()
+            self._project = None

@@ -1,0 +1,1 @@
+"""Reusable widgets: progress of a job, tables with filter and column choice."""

@@ -1,0 +1,116 @@
+"""Fixtures of the GUI tests: private settings and data folder, projects, a window."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from app.settings import Settings
+from ml.columns import Kind
+from ml.importing.importer import import_file
+from ml.store.project import Project
+from tests.conftest import SAMPLE
+
+ORDERS_CSV = """\
+InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country
+1001,A1,Red mug,2,2024-01-02 10:00,3.50,C1,France
+1001,B2,Blue plate,1,2024-01-02 10:00,12.00,C1,France
+1002,A1,Red mug,4,2024-01-09 11:30,3.50,C2,Germany
+1003,C3,Green bowl,1,2024-01-17 09:15,8.25,C3,Germany
+1004,B2,Blue plate,3,2024-01-18 16:45,12.00,C1,France
+C1005,A1,Red mug,-1,2024-01-20 12:00,3.50,C2,Germany
+"""
+FEEDBACK_CSV = """customer_id,date,rating,comment
+C1,2024-01-05,5,Lovely mug
+C2,2024-01-12,2,Arrived broken
+C3,2024-01-20,4,Nice bowl
+"""
+
+
+HERE = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Ignore the offscreen platform's warning about window size hints.
+
+    Every top-level window shown offscreen logs "This plugin does not support
+    propagateSizeHints()"; it says nothing about Pushwise.
+    """
+    ignore = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+    for item in items:
+        if HERE in Path(str(item.path)).parents:
+            item.add_marker(ignore)
+
+
+@pytest.fixture(autouse=True)
+def user_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The user's data folder (sample project, log file) for this test only."""
+    folder = tmp_path / "user-data"
+    monkeypatch.setenv("PUSHWISE_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def settings_file(tmp_path: Path) -> Path:
+    """The ini file standing in for the user's QSettings."""
+    return tmp_path / "settings" / "pushwise.ini"
+
+
+@pytest.fixture
+def settings(settings_file: Path) -> Settings:
+    """UI preferences kept in a temporary ini file."""
+    return Settings(QSettings(str(settings_file), QSettings.Format.IniFormat))
+
+
+def write_small_files(folder: Path) -> tuple[Path, Path]:
+    """Write the tiny orders and feedback files used by the tests."""
+    folder.mkdir(parents=True, exist_ok=True)
+    orders, feedback = folder / "orders.csv", folder / "feedback.csv"
+    orders.write_text(ORDERS_CSV, encoding="utf-8")
+    feedback.write_text(FEEDBACK_CSV, encoding="utf-8")
+    return orders, feedback
+
+
+@pytest.fixture
+def small_project(tmp_path: Path) -> Path:
+    """A project with 5 order lines, 1 return and 3 feedback entries."""
+    orders, feedback = write_small_files(tmp_path / "files")
+    path = tmp_path / "small.pushwise"
+    with Project.create(path) as project:
+        import_file(project, orders, kind=Kind.ORDERS)
+        import_file(project, feedback, kind=Kind.FEEDBACK)
+    return path
+
+
+@pytest.fixture(scope="session")
+def sample_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled sample imported once per test run (copy it before use)."""
+    path = tmp_path_factory.mktemp("sample") / "sample.pushwise"
+    with Project.create(path) as project:
+        import_file(project, SAMPLE)
+    return path
+
+
+@pytest.fixture
+def sample_project(sample_template: Path, tmp_path: Path) -> Path:
+    """This test's own copy of the imported sample project."""
+    path = tmp_path / "sample.pushwise"
+    shutil.copyfile(sample_template, path)
+    return path
+
+
+@pytest.fixture
+def window(qtbot, settings: Settings) -> Iterator:
+    """The main window with private settings, shown."""
+    from app.window import MainWindow
+
+    main_window = MainWindow(settings=settings)
+    qtbot.addWidget(main_window)
+    main_window.resize(1280, 860)
+    main_window.show()
+    yield main_window
+    main_window.state.shutdown()

@@ -13,15 +13,23 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# The main job: import the bundled sample into a project, describe it, and
-# write a push plan for its customers.
+# The main job: import the bundled sample into a project, describe it, train
+# and save its model, write a push plan; then open the app on it, or, with no
+# display, write the demo report (import, train, backtest, plan, forecast).
 run: $(STAMP)
 	rm -f $(OUT)/sample.pushwise
 	mkdir -p $(OUT)
 	$(BIN)/pushwise import resources/sample/online_retail_sample.csv.gz --project $(OUT)/sample.pushwise
 	$(BIN)/pushwise info --project $(OUT)/sample.pushwise
+	$(BIN)/pushwise train --project $(OUT)/sample.pushwise
 	$(BIN)/pushwise recommend --project $(OUT)/sample.pushwise --out $(OUT)/plan.csv
 	@echo "Project written to $(OUT)/sample.pushwise, push plan to $(OUT)/plan.csv"
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+		$(BIN)/pushwise-gui $(OUT)/sample.pushwise; \
+	else \
+		echo "No display: writing the demo report instead of opening the app"; \
+		$(BIN)/pushwise demo --out $(OUT)/demo; \
+	fi
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest

@@ -32,13 +32,22 @@ def _data_page(state: AppState) -> QWidget:
     return DataPage(state)
 
 
-def _empty(title: str, message: str) -> Callable[[AppState], QWidget]:
-    def make(state: AppState) -> QWidget:
-        from app.pages.placeholder import EmptyStatePage
+def _plan_page(state: AppState) -> QWidget:
+    from app.pages.plan import PushPlanPage
 
-        return EmptyStatePage(title, message)
+    return PushPlanPage(state)
 
-    return make
+
+def _model_page(state: AppState) -> QWidget:
+    from app.pages.model import ModelPage
+
+    return ModelPage(state)
+
+
+def _backtest_page(state: AppState) -> QWidget:
+    from app.pages.backtest import BacktestPage
+
+    return BacktestPage(state)
 
 
 def workflow_pages() -> list[PageSpec]:
@@ -54,32 +63,18 @@ def workflow_pages() -> list[PageSpec]:
             "model",
             "Model",
             "Train a model on your data and see how trustworthy it is",
-            _empty(
-                "No model yet",
-                "Train a model on your orders: it learns which offerings each "
-                "customer is likely to take up next, and shows how good its "
-                "predictions were on past weeks.",
-            ),
+            _model_page,
         ),
         PageSpec(
             "plan",
             "Push plan",
             "Which offering to push to which customer, with the rules applied",
-            _empty(
-                "Train a model first",
-                "The push plan lists, for each customer, the offerings to offer "
-                "next. It appears here once a model is trained.",
-            ),
+            _plan_page,
         ),
         PageSpec(
             "backtest",
             "Backtest",
             "Predicted versus actual uptake on past weeks",
-            _empty(
-                "Train a model first",
-                "The backtest compares the predicted uptake with what customers "
-                "actually bought in past weeks. It appears here once a model is "
-                "trained.",
-            ),
+            _backtest_page,
         ),
     ]

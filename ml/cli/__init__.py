@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from ml import __version__
-from ml.cli import imports, info, recommend, train
+from ml.cli import backtest, demo, forecast, imports, info, recommend, train
 from ml.cli.common import (
     EXIT_BAD_ARGUMENTS,
     EXIT_BAD_INPUT,
@@ -21,7 +21,7 @@ from ml.cli.common import (
 )
 from ml.errors import Cancelled, PushwiseError
 
-SUBCOMMANDS = (imports, train, recommend, info)
+SUBCOMMANDS = (imports, train, recommend, forecast, backtest, demo, info)
 
 
 def build_parser() -> argparse.ArgumentParser:

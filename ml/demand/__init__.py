@@ -1,9 +1,11 @@
-"""Offering uptake: weekly series, demand baselines and forecast metrics."""
+"""Offering uptake: weekly series, demand baselines, the gradient-boosting
+demand model and forecast metrics."""
 
 from __future__ import annotations
 
 from ml.demand.base import DemandForecaster
 from ml.demand.baselines import MovingAverageForecaster, SeasonalNaiveForecaster
+from ml.demand.gbm import GradientBoostingDemandForecaster
 from ml.demand.intervals import EmpiricalInterval
 from ml.demand.metrics import DemandMetrics, demand_metrics, forecast_metrics
 from ml.demand.series import (
@@ -17,6 +19,7 @@ __all__ = [
     "DemandForecaster",
     "DemandMetrics",
     "EmpiricalInterval",
+    "GradientBoostingDemandForecaster",
     "MovingAverageForecaster",
     "SeasonalNaiveForecaster",
     "demand_metrics",

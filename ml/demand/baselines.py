@@ -18,6 +18,7 @@ from ml.demand.series import (
     BUYERS,
     DAY,
     UNITS,
+    WEEK_START,
     check_days,
     check_purchases,
     window_uptake,
@@ -26,6 +27,14 @@ from ml.demand.series import (
 C = Columns
 ORIGIN = "origin"
 ACTUAL_BUYERS = "actual_buyers"
+
+
+def by_offering(weeks: list[pd.DataFrame]) -> pd.DataFrame:
+    """Weekly frames (each listing the same offerings in the same order) as
+    one frame, offering by offering with weeks in order."""
+    out = pd.concat(weeks, ignore_index=True)
+    position = np.tile(np.arange(len(weeks[0])), len(weeks))
+    return out.iloc[np.argsort(position, kind="stable")].reset_index(drop=True)
 
 
 class _WindowForecaster(ABC):
@@ -54,8 +63,11 @@ class _WindowForecaster(ABC):
     # -- the part each method defines ------------------------------------------
 
     @abstractmethod
-    def _forecast(self, at: pd.Timestamp, horizon_days: int) -> pd.DataFrame:
-        """Buyers and units per offering known before ``at`` (index offering_id)."""
+    def _forecast(
+        self, at: pd.Timestamp, horizon_days: int, offset_days: int = 0
+    ) -> pd.DataFrame:
+        """Buyers and units per offering in [at + offset_days, at + offset_days
+        + horizon_days), from what was known before ``at`` (index offering_id)."""
 
     @abstractmethod
     def _history_days(self, horizon_days: int) -> int:
@@ -95,10 +107,17 @@ class _WindowForecaster(ABC):
         """
         self._check_fitted()
         check_days(horizon_days)
+        point = self._forecast(self.as_of_, horizon_days)
+        return self._rows(offerings, point, self.interval(horizon_days))
+
+    def _rows(
+        self, offerings: Sequence[str], point: pd.DataFrame, interval: EmpiricalInterval
+    ) -> pd.DataFrame:
+        """The forecast frame of the given offerings, with its interval."""
         ids = pd.Index([str(offering) for offering in offerings], name=C.OFFERING)
-        point = self._forecast(self.as_of_, horizon_days).reindex(ids)
+        point = point.reindex(ids)
         buyers = point[BUYERS].fillna(0.0).to_numpy(dtype="float64")
-        lower, upper = self.interval(horizon_days).bounds(buyers)
+        lower, upper = interval.bounds(buyers)
         out = pd.DataFrame(
             {
                 C.OFFERING: ids.to_numpy(),
@@ -111,6 +130,30 @@ class _WindowForecaster(ABC):
         if FALLBACK in point.columns:
             out[FALLBACK] = point[FALLBACK].fillna(True).to_numpy(dtype=bool)
         return out
+
+    def predict_weekly(
+        self, offerings: Sequence[str], horizon_days: int = 28
+    ) -> pd.DataFrame:
+        """Forecast each week of [as_of, as_of + horizon_days), offering by offering.
+
+        Weeks start at as_of, as_of + 7 days, ...; the last one is cut at the
+        horizon's end when the horizon is not a whole number of weeks. Columns:
+        offering_id, week_start, then those of :meth:`predict`; each week's
+        interval comes from the method's past forecasts of that many days.
+        """
+        self._check_fitted()
+        check_days(horizon_days)
+        frames = []
+        intervals: dict[int, EmpiricalInterval] = {}
+        for offset in range(0, horizon_days, 7):
+            days = min(7, horizon_days - offset)
+            if days not in intervals:
+                intervals[days] = self.interval(days)
+            point = self._forecast(self.as_of_, days, offset)
+            week = self._rows(offerings, point, intervals[days])
+            week.insert(1, WEEK_START, self.as_of_ + offset * DAY)
+            frames.append(week)
+        return by_offering(frames)
 
     def backtest(self, horizon_days: int = 28) -> pd.DataFrame:
         """The method's past forecasts against actuals, at earlier origins.
@@ -221,7 +264,9 @@ class MovingAverageForecaster(_WindowForecaster):
     def _history_days(self, horizon_days: int) -> int:
         return self.window_days
 
-    def _forecast(self, at: pd.Timestamp, horizon_days: int) -> pd.DataFrame:
+    def _forecast(
+        self, at: pd.Timestamp, horizon_days: int, offset_days: int = 0
+    ) -> pd.DataFrame:
         return self._recent(at, self.window_days, horizon_days)
 
 
@@ -263,15 +308,17 @@ class SeasonalNaiveForecaster(_WindowForecaster):
         # The fallback must be sound; the seasonal part checks its own history.
         return self.fallback_window_days
 
-    def _forecast(self, at: pd.Timestamp, horizon_days: int) -> pd.DataFrame:
-        if horizon_days > self.season_days:
+    def _forecast(
+        self, at: pd.Timestamp, horizon_days: int, offset_days: int = 0
+    ) -> pd.DataFrame:
+        if offset_days + horizon_days > self.season_days:
             raise ValueError(
-                f"horizon_days ({horizon_days}) is longer than the season "
-                f"({self.season_days} days): the window a season back would "
-                "overlap the forecast."
+                f"horizon_days ({offset_days + horizon_days}) is longer than the "
+                f"season ({self.season_days} days): the window a season back "
+                "would overlap the forecast."
             )
         recent = self._recent(at, self.fallback_window_days, horizon_days)
-        start = at - self.season_days * DAY
+        start = at + offset_days * DAY - self.season_days * DAY
         seasonal = window_uptake(self.purchases_, start, start + horizon_days * DAY)
         seasonal = seasonal.astype("float64").reindex(recent.index, fill_value=0.0)
         has_history = (self.first_sale_.reindex(recent.index) <= start).to_numpy()

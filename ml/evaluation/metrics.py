@@ -4,7 +4,10 @@ Evaluated customers bought at least once before the cutoff and at least once in
 the test window; their relevant offerings are what they bought in the window.
 In mode "new" offerings a customer bought before the cutoff are removed from
 both their list and their ground truth, and customers left with nothing new in
-the window are not evaluated. Rows without a customer are never evaluated.
+the window are not evaluated. Mode "repeat" is its mirror image (replenishment):
+lists and ground truth keep only offerings the customer bought before the
+cutoff, and customers who bought nothing again in the window are not evaluated.
+Rows without a customer are never evaluated.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from ml.evaluation.split import Split
 
 C = Columns
 
-Mode = Literal["all", "new"]
+Mode = Literal["all", "new", "repeat"]
 
 PER_CUSTOMER_COLUMNS = (
     C.CUSTOMER,
@@ -77,15 +80,16 @@ def evaluate_lists(
     Returns the means and a per-customer frame (customer_id, recall, precision,
     ndcg, hit, ap, relevant, hits), one row per evaluated customer sorted by id.
     A list is read best first; repeated offerings count once, and in mode "new"
-    offerings bought before as_of are dropped before the list is cut at k. An
-    evaluated customer without a list counts as zero hits. Lists of customers
-    who are not evaluated are ignored.
+    offerings bought before as_of (in mode "repeat" the others) are dropped
+    before the list is cut at k. An evaluated customer without a list counts
+    as zero hits. Lists of customers who are not evaluated are ignored.
     """
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
         raise ValueError(f"k must be a positive whole number, got {k!r}.")
     k = int(k)
     checked = _checked_mode(mode)
     relevant, bought = _ground_truth(split, checked)
+    repeat = checked == "repeat"
 
     # Discount of rank i (0-based) and the ideal DCG of n relevant items in the
     # top k, i.e. over min(n, k) positions.
@@ -105,7 +109,12 @@ def evaluate_lists(
     empty: frozenset[str] = frozenset()
     for row, customer in enumerate(customers):
         truth = relevant[customer]
-        top = _top_k(recommendations.get(customer, ()), k, bought.get(customer, empty))
+        top = _top_k(
+            recommendations.get(customer, ()),
+            k,
+            bought.get(customer, empty),
+            keep_bought=repeat,
+        )
         recommended.update(top)
         hits = 0
         dcg = 0.0
@@ -185,8 +194,8 @@ def bootstrap_interval(
 def _ground_truth(
     split: Split, mode: Mode
 ) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    """Relevant offerings per evaluated customer, and (mode "new") what each bought
-    before as_of; both restricted to the evaluated customers."""
+    """Relevant offerings per evaluated customer, and (modes "new" and "repeat")
+    what each bought before as_of; both restricted to the evaluated customers."""
     columns = [C.CUSTOMER, C.OFFERING, C.ORDERED_AT]
     train, test = split.train[columns], split.test[columns]
     before = train[(train[C.ORDERED_AT] < split.as_of) & train[C.CUSTOMER].notna()]
@@ -200,12 +209,15 @@ def _ground_truth(
     if mode == "all":
         return relevant, {}
     history = _sets(before[before[C.CUSTOMER].isin(list(relevant))])
-    new: dict[str, set[str]] = {}
+    kept: dict[str, set[str]] = {}
     for customer, items in relevant.items():
-        fresh = items - history[customer]
-        if fresh:
-            new[customer] = fresh
-    return new, {customer: history[customer] for customer in new}
+        if mode == "repeat":
+            chosen = items & history[customer]
+        else:
+            chosen = items - history[customer]
+        if chosen:
+            kept[customer] = chosen
+    return kept, {customer: history[customer] for customer in kept}
 
 
 def _sets(rows: pd.DataFrame) -> dict[str, set[str]]:
@@ -222,13 +234,18 @@ def _sets(rows: pd.DataFrame) -> dict[str, set[str]]:
 
 
 def _top_k(
-    items: Sequence[str], k: int, excluded: set[str] | frozenset[str]
+    items: Sequence[str],
+    k: int,
+    bought: set[str] | frozenset[str],
+    *,
+    keep_bought: bool,
 ) -> list[str]:
-    """The first k distinct offerings of a list, skipping the excluded ones."""
+    """The first k distinct offerings of a list, skipping those bought before
+    (keep_bought: skipping all the others instead)."""
     top: list[str] = []
     seen: set[str] = set()
     for item in items:
-        if item in seen or item in excluded:
+        if item in seen or (item in bought) != keep_bought:
             continue
         seen.add(item)
         top.append(item)
@@ -251,4 +268,6 @@ def _checked_mode(mode: str) -> Mode:
         return "all"
     if mode == "new":
         return "new"
+    if mode == "repeat":
+        return "repeat"
     raise ValueError(f"mode must be one of {get_args(Mode)}, got {mode!r}.")

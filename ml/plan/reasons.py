@@ -78,8 +78,8 @@ def with_given_reasons(rows: pd.DataFrame, given: pd.DataFrame) -> pd.DataFrame:
 
 
 def _stars(values: pd.Series) -> pd.Series:
-    """0..1 ratings on a five-star scale, as text ('4.5/5', '5/5')."""
-    text = (values * 5).round(1).astype("string").str.removesuffix(".0")
+    """0..1 ratings on a 1-5 star scale, as text ('4.5/5', '5/5')."""
+    text = (1 + values * 4).round(1).astype("string").str.removesuffix(".0")
     return text + "/5"
 
 

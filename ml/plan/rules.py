@@ -121,8 +121,9 @@ class PlanRules:
 
 
 def stars(rating: float) -> str:
-    """A 0..1 rating on a five-star scale, e.g. 0.2 -> '1/5', 0.9 -> '4.5/5'."""
-    return f"{rating * 5:.1f}".removesuffix(".0") + "/5"
+    """A 0..1 rating on a 1-5 star scale (how 1-5 stars are normalised: 1 star
+    is 0, 5 stars are 1), e.g. 0.0 -> '1/5', 0.875 -> '4.5/5'."""
+    return f"{1 + rating * 4:.1f}".removesuffix(".0") + "/5"
 
 
 def feedback_blocks(

@@ -28,7 +28,7 @@ AMOUNTS = [10.0, 20.0, 60.0, 5.0, 4.0, 3.0, 5.0, 8.0, 5.0, 5.0]
 RETURNS = [("c2", "B", "2024-01-15")]
 FEEDBACK = [
     ("c3", "D", "2024-02-01", None, "complaint"),
-    ("c4", "E", "2023-06-01", 0.2, "review"),
+    ("c4", "E", "2023-06-01", 0.0, "review"),
     ("c4", "F", "2022-06-01", 0.0, "review"),  # older than a year: no block
 ]
 SCORED = [
@@ -185,7 +185,7 @@ def test_for_offering_and_gains_curve() -> None:
 
 
 def test_poor_ratings_push_less_and_liked_categories_more() -> None:
-    raters = [(f"r{i}", "P", "2024-01-10", 0.3, "review") for i in range(5)]
+    raters = [(f"r{i}", "P", "2024-01-10", 0.25, "review") for i in range(5)]
     liked = [("c6", "A", "2024-01-10", 1.0, "review")]
     data = interactions(PURCHASES, (), raters + liked)
     scored = _scored([("c6", "P", 0.5), ("c6", "K", 0.5), ("c6", "Q", 0.45)])
@@ -197,7 +197,7 @@ def test_poor_ratings_push_less_and_liked_categories_more() -> None:
     assert rows.loc["Q", "score"] == pytest.approx(0.45)
     assert list(plan.for_customer("c6").offering_id) == ["K", "Q", "P"]
     assert rows.loc["K", "reason"] == "rated this category 5/5 on average"
-    assert "pushed less: rated 1.5/5" in rows.loc["P", "reason"]
+    assert "pushed less: rated 2/5" in rows.loc["P", "reason"]
     assert rows.loc["P", "probability"] == 0.5
 
 

@@ -1,0 +1,187 @@
+"""The Model page's work, run in jobs: train + backtest + save, load the newest
+saved model, backtest a model again. Qt-free; heavy modules imported inside."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from ml.errors import PushwiseError
+from ml.progress import ReportFn, StopFn, check_cancel, scaled
+from ml.store.project import Project
+
+if TYPE_CHECKING:
+    from ml.backtest import BacktestReport
+    from ml.dataset import Interactions
+    from ml.evaluation.charts import ChartData
+    from ml.plan import Exclusions
+    from ml.training import TrainedModel
+
+
+@dataclass(frozen=True, slots=True)
+class TrainSettings:
+    """What the user chose on the Model page (as_of None: the day after the
+    last order); ranker_options are extra TwoStageRanker parameters."""
+
+    as_of: date | None = None
+    horizon_days: int = 28
+    folds: int = 3
+    k: int = 10
+    training_windows: int = 6
+    ranker_options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ModelResult:
+    """A model with its backtest (None, with backtest_problem saying why, when
+    there is none) and the chart of what drives its predictions."""
+
+    model: TrainedModel
+    drivers: ChartData | None
+    backtest: BacktestReport | None = None
+    backtest_problem: str = ""
+    loaded: bool = False
+
+
+def train(
+    project: Project, settings: TrainSettings, report: ReportFn, stop: StopFn
+) -> ModelResult:
+    """Train, backtest at earlier dates, then save the model: a cancel at any
+    step leaves the project as it was."""
+    import pandas as pd
+
+    from ml.dataset import load_interactions
+    from ml.models.ranker import TwoStageRanker
+    from ml.plan import load_exclusions
+    from ml.planning import without_offerings
+    from ml.store.models import data_fingerprint, save_model
+    from ml.training import train_model
+
+    report(0.0, "Reading the orders")
+    exclusions = load_exclusions(project)
+    data = load_interactions(project)
+    check_cancel(stop)
+    options = {
+        **settings.ranker_options,
+        "horizon_days": settings.horizon_days,
+        "training_windows": settings.training_windows,
+    }
+    ranker = TwoStageRanker(**options)
+    model = train_model(
+        without_offerings(data, exclusions.services),
+        as_of=None if settings.as_of is None else pd.Timestamp(settings.as_of),
+        horizon_days=settings.horizon_days,
+        fingerprint=data_fingerprint(project),
+        ranker=ranker,
+        report=scaled(report, 0.02, 0.35),
+        stop_requested=stop,
+    )
+    drivers = drivers_chart(model)
+    backtest, problem = _backtest(
+        project, data, exclusions, model, settings, scaled(report, 0.35, 0.97), stop
+    )
+    check_cancel(stop)
+    report(0.97, "Saving the model in the project")
+    save_model(project, model.meta, model)
+    report(1.0, "Model trained and saved")
+    return ModelResult(model, drivers, backtest, problem)
+
+
+def load_newest(project: Project, report: ReportFn, stop: StopFn) -> ModelResult | str:
+    """The newest usable saved model, or why none is ("" if none is saved)."""
+    from ml.store.models import LoadedModel, list_models, load_model
+    from ml.training import TrainedModel
+
+    problem = ""
+    for meta in list_models(project):
+        check_cancel(stop)
+        report(0.0, "Loading the saved model")
+        loaded = load_model(project, meta.model_id)
+        if isinstance(loaded, LoadedModel) and isinstance(loaded.model, TrainedModel):
+            return ModelResult(loaded.model, drivers_chart(loaded.model), loaded=True)
+        if not problem:
+            problem = (
+                f"The saved model {loaded.reason}."
+                if not isinstance(loaded, LoadedModel)
+                else "The saved model is not a Pushwise model."
+            )
+    return problem
+
+
+def backtest_again(
+    project: Project,
+    result: ModelResult,
+    settings: TrainSettings,
+    report: ReportFn,
+    stop: StopFn,
+) -> ModelResult:
+    """The same model with a backtest at earlier dates (nothing is saved)."""
+    from ml.dataset import load_interactions
+    from ml.plan import load_exclusions
+
+    report(0.0, "Reading the orders")
+    exclusions = load_exclusions(project)
+    data = load_interactions(project)
+    backtest, problem = _backtest(
+        project, data, exclusions, result.model, settings, report, stop
+    )
+    return ModelResult(result.model, result.drivers, backtest, problem, result.loaded)
+
+
+def drivers_chart(model: TrainedModel, top: int = 12) -> ChartData:
+    """What drives the predictions, as bars of plain-named shares (percent)."""
+    from ml.evaluation.charts import ChartData, ChartSeries
+    from ml.models.explain import feature_importances
+
+    drivers = feature_importances(model.ranker).head(top)
+    return ChartData(
+        title="What drives the predictions",
+        caption="The longer the bar, the more that reason weighs in the model's "
+        "predictions; each bar is its share of what the model learned.",
+        x_label="Reason",
+        y_label="Share of what the model learned (%)",
+        kind="bar",
+        series=(
+            ChartSeries(
+                "Weight",
+                tuple(drivers["driver"]),
+                tuple(float(v) * 100 for v in drivers["importance"]),
+            ),
+        ),
+    )
+
+
+def _backtest(
+    project: Project,
+    data: Interactions,
+    exclusions: Exclusions,
+    model: TrainedModel,
+    settings: TrainSettings,
+    report: ReportFn,
+    stop: StopFn,
+) -> tuple[BacktestReport | None, str]:
+    import pandas as pd
+    from sklearn.base import clone
+
+    from ml.backtest import run_backtest
+    from ml.features.categories import load_categories
+
+    horizon = model.meta.horizon_days
+    try:
+        backtest = run_backtest(
+            data,
+            folds=settings.folds,
+            horizon_days=horizon,
+            k=settings.k,
+            as_of=model.meta.as_of - pd.Timedelta(days=horizon),
+            exclusions=exclusions,
+            categories=load_categories(project),
+            ranker=clone(model.ranker),
+            report=report,
+            stop_requested=stop,
+        )
+    except PushwiseError as error:
+        reason = error.reason[:1].upper() + error.reason[1:]
+        return None, f"{reason} {error.hint or ''}".strip()
+    return backtest, ""

@@ -1,0 +1,361 @@
+"""PushPlanPage: the push plan with its rules, filters, views, Why not? and export.
+
+When a model is set, a job scores every customer's candidates once
+(app.plancompute.prepare_inputs); each rule change re-plans in another job
+(debounced) and makes the new plan current through state.set_plan.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import show_error
+from app.jobs import Job
+from app.pages.placeholder import EmptyStatePage
+from app.pages.planviews import (
+    CustomerPlanView,
+    OfferingPlanView,
+    WhyNotPanel,
+    plan_model,
+)
+from app.plancompute import PlanInputs, crm_frame, make_plan, plan_table, prepare_inputs
+from app.planexport import write_push_list
+from app.state import AppState
+from app.widgets.plan_filters import PlanFiltersPanel
+from app.widgets.plan_rules import PlanRulesPanel
+from app.widgets.progress import JobProgressPanel
+from app.widgets.table import TablePanel
+from ml.columns import Columns
+
+C = Columns
+REPLAN_DELAY_MS = 300  # wait for a pause in rule changes before re-planning
+ALL_COLUMNS = [C.CUSTOMER, "offering_name", "probability", "expected_revenue", "reason"]
+
+
+class PushPlanPage(QWidget):
+    """Which offering to push to which customer, with the rules applied live."""
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.inputs: PlanInputs | None = None
+        self.table = pd.DataFrame()  # the plan's rows with their facts
+        self.shown = pd.DataFrame()  # the rows that pass the filters
+        self.prepare_job: Job | None = None
+        self.plan_job: Job | None = None
+        self.export_job: Job | None = None
+        self._pending_model = False
+        self.empty = EmptyStatePage(
+            "Train a model first",
+            "The push plan lists, for each customer, the offerings to offer next. "
+            "It appears here once a model is trained on the Model page.",
+        )
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(self._build_content())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+        self.replan_timer = QTimer(self)
+        self.replan_timer.setSingleShot(True)
+        self.replan_timer.setInterval(REPLAN_DELAY_MS)
+        self.replan_timer.timeout.connect(self.replan)
+        self.rules.rules_changed.connect(self._on_rules_changed)
+        self.filters.filters_changed.connect(self._refilter)
+        state.model_changed.connect(self._on_model_changed)
+        state.project_changed.connect(self._on_model_changed)
+        state.plan_changed.connect(self._on_plan_changed)
+        state.busy_changed.connect(self._on_busy_changed)
+        self._on_model_changed()
+
+    def _build_content(self) -> QWidget:
+        self.heading = QLabel()
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        self.heading.setSizePolicy(
+            QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred
+        )
+        self.status = QLabel()
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.progress = JobProgressPanel()
+        self.export_button = QPushButton("Export plan…")
+        self.export_button.setToolTip(
+            "Save the pushes shown (or the chosen offering's list on the By "
+            "offering tab) as CSV or Excel, ready to import into your CRM."
+        )
+        self.export_button.clicked.connect(self.export)
+        metrics = self.export_button.fontMetrics()
+        self.export_button.setMinimumWidth(
+            metrics.horizontalAdvance("Export this list…") + 32
+        )
+        top = QHBoxLayout()
+        top.addWidget(self.heading)
+        top.addWidget(self.status, 1)
+        top.addWidget(self.progress)
+        top.addWidget(self.export_button)
+        self.rules = PlanRulesPanel()
+        self.filters = PlanFiltersPanel()
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.addWidget(self.rules)
+        side_layout.addWidget(self.filters)
+        side_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(side)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(side.sizeHint().width() + 20)
+        self.all_model = plan_model()
+        self.all_panel = TablePanel(self.all_model, noun="pushes")
+        self.all_panel.view.doubleClicked.connect(self._on_row_double_clicked)
+        self.by_customer = CustomerPlanView()
+        self.by_offering = OfferingPlanView()
+        self.by_offering.list_changed.connect(self._update_export_text)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.all_panel, "All pushes")
+        self.tabs.addTab(self.by_customer, "By customer")
+        self.tabs.addTab(self.by_offering, "By offering")
+        self.tabs.setTabToolTip(
+            0, "Every push of the plan; double-click a row to ask why."
+        )
+        self.tabs.setTabToolTip(1, "What to offer one customer.")
+        self.tabs.setTabToolTip(2, "Who to offer one offering to, and how many.")
+        self.tabs.currentChanged.connect(self._update_export_text)
+        self.why_not = WhyNotPanel()
+        # Asking "why not?" starts from the customer or offering being looked at.
+        self.by_customer.customer.currentIndexChanged.connect(
+            lambda: self._ask_about(customer=self.by_customer.customer.currentData())
+        )
+        self.by_offering.offering.currentIndexChanged.connect(
+            lambda: self._ask_about(offering=self.by_offering.chosen())
+        )
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.tabs, 1)
+        right_layout.addWidget(self.why_not)
+        split = QSplitter()
+        split.addWidget(scroll)
+        split.addWidget(right)
+        split.setStretchFactor(0, 0)
+        split.setStretchFactor(1, 1)
+        split.setSizes([scroll.minimumWidth(), 4 * scroll.minimumWidth()])
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+        return content
+
+    # -- model -> inputs -> plan -------------------------------------------------
+
+    def _on_model_changed(self) -> None:
+        self.inputs = None
+        self.replan_timer.stop()
+        if self.prepare_job is not None and not self.prepare_job.done:
+            self.prepare_job.cancel()
+        # Results of jobs started for the old model are ignored from now on.
+        self.prepare_job = self.plan_job = None
+        if self.state.model is None or not self.state.has_project:
+            self._pending_model = False
+            self.stack.setCurrentWidget(self.empty)
+            return
+        self.stack.setCurrentIndex(1)
+        self._pending_model = True
+        self._start_prepare()
+
+    def _on_busy_changed(self, busy: bool) -> None:
+        if not busy and self._pending_model:
+            self._start_prepare()
+
+    def _start_prepare(self) -> None:
+        if self.state.busy:  # another job has the project: start when it ends
+            self._set_status("Waiting for the current task to finish…")
+            return
+        model = self.state.model
+        self._pending_model = False
+        self._set_status("Scoring every customer's offerings…")
+        job = self.state.start_project_job(
+            lambda project, report, stop: prepare_inputs(project, model, report, stop),
+            name="plan-inputs",
+            changes_data=False,
+        )
+        self.prepare_job = job
+        self.progress.bind(job, "Scoring every customer's offerings…")
+        job.succeeded.connect(lambda inputs: self._on_prepared(job, inputs))
+        job.failed.connect(lambda error: self._on_failed(error))
+        job.cancelled.connect(lambda: self._on_prepare_cancelled(job))
+
+    def _on_prepare_cancelled(self, job: Job) -> None:
+        if job is self.prepare_job:  # the user stopped it (not a newer model)
+            self._set_status(
+                "Stopped before the plan was made. Change a rule to make it."
+            )
+
+    def _on_prepared(self, job: Job, inputs: PlanInputs) -> None:
+        if job is not self.prepare_job or self._pending_model:
+            return  # a newer model is on its way
+        self.inputs = inputs
+        self.replan()
+
+    def _on_rules_changed(self) -> None:
+        if self.inputs is not None:
+            self._set_status("Updating…")
+            self.replan_timer.start()
+        elif self.state.model is not None and (
+            self.prepare_job is None or self.prepare_job.done
+        ):
+            self._pending_model = True  # scoring was stopped: start it again
+            self._start_prepare()
+
+    def replan(self) -> Job | None:
+        """Apply the rules as set to the scored pairs (in a job); None if not ready."""
+        self.replan_timer.stop()
+        if self.inputs is None:
+            return None
+        inputs, rules = self.inputs, self.rules.rules()
+        self._set_status("Updating…")
+        job = self.state.start_job(
+            lambda report, stop: make_plan(inputs, rules, report, stop), "plan"
+        )
+        self.plan_job = job
+        job.succeeded.connect(lambda plan: self._on_planned(job, plan))
+        job.failed.connect(lambda error: self._on_failed(error))
+        return job
+
+    def _on_planned(self, job: Job, plan: Any) -> None:
+        if job is self.plan_job and self.inputs is not None:
+            self.state.set_plan(plan)
+
+    def _on_failed(self, error: BaseException) -> None:
+        self._set_status("")
+        show_error(self, error, context="The push plan could not be made.")
+
+    # -- showing the plan -------------------------------------------------------
+
+    def _on_plan_changed(self) -> None:
+        plan = self.state.plan
+        if plan is None or self.inputs is None:
+            self.table = pd.DataFrame()
+            self.rules.show_removed(None)
+            return
+        self.table = plan_table(plan, self.inputs)
+        self.rules.show_removed(plan.removed_by_rule)
+        self.filters.set_choices(self.table)
+        self._set_status("")
+        customers = self.table[C.CUSTOMER].nunique()
+        self.heading.setText(
+            f"{len(self.table):,} pushes to {customers:,} customers, "
+            f"as of {plan.as_of:%d %b %Y}"
+        )
+        candidates = pd.unique(self.inputs.pairs[C.CUSTOMER])
+        names = self.inputs.names
+        offerings = sorted(pd.unique(self.inputs.pairs[C.OFFERING]))
+        labelled = [
+            (f"{names.get(o, o)} ({o})" if names is not None else str(o), str(o))
+            for o in offerings
+        ]
+        self.why_not.set_plan(plan, sorted(str(c) for c in candidates), labelled)
+        self._refilter()
+
+    def _refilter(self) -> None:
+        if self.table.empty and self.state.plan is None:
+            return
+        self.shown = self.filters.apply(self.table) if len(self.table) else self.table
+        self.all_model.set_frame(self.shown, visible=ALL_COLUMNS)
+        self.by_customer.set_table(self.shown)
+        self.by_offering.set_plan(self.state.plan, self.shown)
+        self._update_export_text()
+
+    def _on_row_double_clicked(self, index: Any) -> None:
+        row = self.all_model.row_values(index.row())
+        self._ask_about(str(row[C.CUSTOMER]), str(row[C.OFFERING]))
+        self.why_not.ask()
+
+    def _ask_about(
+        self, customer: str | None = None, offering: str | None = None
+    ) -> None:
+        """Put a customer and/or an offering into the Why not? pickers."""
+        for combo, key in (
+            (self.why_not.customer, customer),
+            (self.why_not.offering, offering),
+        ):
+            found = -1 if key is None else combo.findData(str(key))
+            if found >= 0:
+                combo.setCurrentIndex(found)
+
+    def _set_status(self, text: str) -> None:
+        self.status.setText(text)
+
+    # -- export -----------------------------------------------------------------
+
+    def _offering_tab(self) -> bool:
+        return self.tabs.currentWidget() is self.by_offering and (
+            self.by_offering.chosen() is not None
+        )
+
+    def _update_export_text(self, *_args: object) -> None:
+        self.export_button.setText(
+            "Export this list…" if self._offering_tab() else "Export plan…"
+        )
+
+    def export_frame(self, offering_list: bool | None = None) -> pd.DataFrame:
+        """The rows to export: the shown plan, or the chosen offering's list."""
+        if offering_list is None:
+            offering_list = self._offering_tab()
+        frame = self.by_offering.shown_list() if offering_list else self.shown
+        ids = {} if self.inputs is None else self.inputs.id_columns
+        return crm_frame(frame, ids)
+
+    def export(self) -> None:
+        """Ask where to save the plan (or the chosen offering's list) and save it."""
+        if self.state.plan is None or self.shown.empty:
+            return
+        offering = self.by_offering.chosen() if self._offering_tab() else None
+        name = f"push list {offering}" if offering else "push plan"
+        kinds = ["CSV files (*.csv)", "Excel workbooks (*.xlsx)"]
+        path, chosen = QFileDialog.getSaveFileName(
+            self, "Export the push list", f"{name}.csv", ";;".join(kinds)
+        )
+        if not path:
+            return
+        target = Path(path)
+        if not target.suffix:
+            target = target.with_suffix(".xlsx" if "xlsx" in chosen else ".csv")
+        self.export_to(target)
+
+    def export_to(self, path: Path, offering_list: bool | None = None) -> Job | None:
+        """Write the rows to export to path (.csv or .xlsx) in a job."""
+        frame = self.export_frame(offering_list)
+        job = self.state.start_job(
+            lambda report, stop: write_push_list(frame, path, report, stop), "export"
+        )
+        self.export_job = job
+        job.succeeded.connect(
+            lambda saved: self._set_status(
+                f"Saved {len(frame):,} rows to {saved.name}."
+            )
+        )
+        job.failed.connect(
+            lambda error: show_error(self, error, context="The export failed.")
+        )
+        return job

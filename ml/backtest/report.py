@@ -1,0 +1,261 @@
+"""The result of a backtest: tidy tables that charts and exports read as they are."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+from fractions import Fraction
+from pathlib import Path
+from typing import Self
+
+import pandas as pd
+
+from ml.columns import Columns
+from ml.errors import ProjectError
+
+C = Columns
+
+PUSHWISE = "Pushwise"
+# The baseline ladder, simplest first (list methods, then demand methods).
+LIST_BASELINES = ("popularity", "personal frequency", "item-kNN", "TIFU-KNN")
+DEMAND_BASELINES = ("seasonal naive", "moving average")
+MODES = ("all", "repeat", "new")
+METRICS = ("recall", "precision", "ndcg", "hit_rate", "map", "coverage")
+
+FOLD_COLUMNS = ("fold", "as_of", "horizon_end", "customers", "offerings")
+LIST_COLUMNS = ("fold", "as_of", "method", "mode", "k", "customers", *METRICS)
+GAINS_COLUMNS = ("fold", "as_of", "share_contacted", "share_of_uptake", "lift")
+BASELINE_GAINS_COLUMNS = (
+    "fold",
+    "as_of",
+    "method",
+    "share_contacted",
+    "share_of_uptake",
+    "lift",
+)
+CALIBRATION_COLUMNS = ("fold", "as_of", "decile", "predicted", "observed", "pairs")
+UPTAKE_COLUMNS = ("fold", "as_of", "predicted", "actual")
+DEMAND_WEEKLY_COLUMNS = (
+    "fold",
+    "as_of",
+    "method",
+    "level",
+    C.OFFERING,
+    "week_start",
+    "predicted_buyers",
+    "actual_buyers",
+    "lower",
+    "upper",
+)
+DEMAND_METRIC_COLUMNS = (
+    "fold",
+    "as_of",
+    "method",
+    "level",
+    "wape",
+    "mae",
+    "bias",
+    "coverage",
+    "offerings",
+)
+SUMMARY_COLUMNS = ("method", "mode", "k", "folds", "customers", *METRICS)
+
+# One dtype per column name, whatever table it is in, so that a report read
+# back from its CSV files equals the one that wrote them.
+_DATES = ("as_of", "horizon_end", "week_start")
+_WHOLE = ("fold", "customers", "offerings", "k", "decile", "pairs", "folds")
+_TEXT = ("method", "mode", "level", C.OFFERING)
+
+
+def typed(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """The frame with exactly these columns, in this order, in the report's dtypes."""
+    out = frame.loc[:, list(columns)].reset_index(drop=True)
+    for name in columns:
+        if name in _DATES:
+            out[name] = pd.to_datetime(out[name]).astype("datetime64[ns]")
+        elif name in _WHOLE:
+            out[name] = out[name].astype("int64")
+        elif name in _TEXT:
+            out[name] = out[name].astype(object)
+        else:
+            out[name] = out[name].astype("float64")
+    return out
+
+
+def empty(columns: tuple[str, ...]) -> pd.DataFrame:
+    """A table with the given columns and no rows, in the report's dtypes."""
+    return typed(pd.DataFrame({name: [] for name in columns}), columns)
+
+
+# eq=False: the fields are DataFrames, whose == is element-wise.
+@dataclass(frozen=True, slots=True, eq=False)
+class BacktestReport:
+    """Predicted against actual at several earlier as-of dates (one per fold).
+
+    folds: fold (1 = oldest), as_of, horizon_end, customers (with a purchase
+        before as_of), offerings (with a purchase before as_of).
+    list_metrics: fold, as_of, method, mode ("all" | "repeat" | "new"), k,
+        customers (evaluated), recall, precision, ndcg, hit_rate, map, coverage;
+        methods "Pushwise" and the ladder of LIST_BASELINES.
+    gains: fold, as_of, share_contacted, share_of_uptake, lift: Pushwise's
+        scored pairs contacted best first (100 points, 1% .. 100%).
+    baseline_gains: the same, with a method column, for the list baselines
+        ranking the same pairs by their own scores.
+    calibration: fold, as_of, decile (1..10 of predicted probability),
+        predicted (mean), observed (uptake rate), pairs.
+    uptake: fold, as_of, predicted (sum of the probabilities of Pushwise's
+        top-k plan), actual (the plan's pairs really taken up).
+    demand_weekly: fold, as_of, method ("Pushwise" and DEMAND_BASELINES), level
+        ("offering" | "category"), offering_id, week_start, predicted_buyers,
+        actual_buyers, lower, upper.
+    demand_metrics: fold, as_of, method, level, wape, mae, bias, coverage,
+        offerings: buyers per offering over the whole horizon.
+    """
+
+    folds: pd.DataFrame
+    list_metrics: pd.DataFrame
+    gains: pd.DataFrame
+    baseline_gains: pd.DataFrame
+    calibration: pd.DataFrame
+    uptake: pd.DataFrame
+    demand_weekly: pd.DataFrame
+    demand_metrics: pd.DataFrame
+
+    def summary(self) -> pd.DataFrame:
+        """List metrics averaged over the folds, per method and mode.
+
+        Columns: method, mode, k, folds, customers (mean per fold), recall,
+        precision, ndcg, hit_rate, map, coverage; modes in the order all,
+        repeat, new and Pushwise before the ladder.
+        """
+        frame = self.list_metrics
+        if frame.empty:
+            return empty(SUMMARY_COLUMNS)
+        grouped = frame.groupby(["method", "mode", "k"], sort=False)
+        out = grouped[["customers", *METRICS]].mean()
+        out.insert(0, "folds", grouped["fold"].nunique())
+        out = out.reset_index()
+        order = {name: i for i, name in enumerate((PUSHWISE, *LIST_BASELINES))}
+        out["_mode"] = out["mode"].map({m: i for i, m in enumerate(MODES)})
+        out["_method"] = out["method"].map(order).fillna(len(order))
+        out = out.sort_values(["_mode", "_method", "method"], kind="stable")
+        out["customers"] = out["customers"].round()
+        return typed(out, SUMMARY_COLUMNS)
+
+    def headline(self) -> str:
+        """One or two plain sentences on how Pushwise did against the baselines."""
+        summary = self.summary()
+        mode_all = summary.loc[summary["mode"] == "all"].set_index("method")
+        if PUSHWISE not in mode_all.index:
+            return "The backtest has no results to summarise."
+        recall = mode_all["recall"]
+        k = int(mode_all["k"].max())
+        days = self._horizon_days()
+        count = len(self.folds)
+        window = f"the {days} days after each of {count} earlier dates"
+        if count == 1:
+            window = f"the {days} days after an earlier date"
+        text = (
+            f"Of the customers who bought something in {window}, the top-{k} "
+            f"push list caught {_share(float(recall[PUSHWISE]))} of what they "
+            "bought"
+        )
+        ladder = mode_all.drop(index=PUSHWISE)["recall"].dropna()
+        if len(ladder):
+            best = str(ladder.idxmax())
+            text += f"; the best simple rule ({best}) caught {_share(ladder[best])}"
+        text += "."
+        demand = self.demand_metrics.loc[self.demand_metrics["level"] == "offering"]
+        wape = demand.groupby("method", sort=False)["wape"].mean().dropna()
+        if PUSHWISE in wape.index:
+            text += (
+                f" Its forecast of buyers per offering was off by "
+                f"{wape[PUSHWISE]:.0%} of the actual total"
+            )
+            rules = wape.drop(index=PUSHWISE)
+            if len(rules):
+                text += f" (best simple rule: {rules.min():.0%})"
+            text += "."
+        return text
+
+    def write(self, folder: Path | str) -> list[Path]:
+        """Write one CSV per table, plus summary.csv, into folder (created)."""
+        target = Path(folder)
+        if target.exists() and not target.is_dir():
+            raise ProjectError(
+                "is a file, not a folder for the backtest report.",
+                file=str(target),
+                hint="Choose a folder name for --out.",
+            )
+        target.mkdir(parents=True, exist_ok=True)
+        written = []
+        tables = {name: getattr(self, name) for name in _table_names()}
+        tables["summary"] = self.summary()
+        for name, frame in tables.items():
+            path = target / f"{name}.csv"
+            frame.to_csv(path, index=False, date_format="%Y-%m-%d")
+            written.append(path)
+        return written
+
+    @classmethod
+    def read(cls, folder: Path | str) -> Self:
+        """Read a report that write() saved (summary.csv is recomputed)."""
+        source = Path(folder)
+        tables = {}
+        for name, columns in zip(_table_names(), _TABLE_COLUMNS, strict=True):
+            path = source / f"{name}.csv"
+            if not path.is_file():
+                raise ProjectError(
+                    "has no backtest table there.",
+                    file=str(path),
+                    hint="Choose the folder that `pushwise backtest --out` wrote.",
+                )
+            frame = pd.read_csv(
+                path,
+                dtype={C.OFFERING: str},
+                keep_default_na=False,
+                float_precision="round_trip",
+            )
+            frame = frame.replace("", math.nan).infer_objects()
+            tables[name] = typed(frame, columns)
+        return cls(**tables)
+
+    def _horizon_days(self) -> int:
+        if self.folds.empty:
+            return 0
+        span = self.folds["horizon_end"] - self.folds["as_of"]
+        return int(span.iloc[0] / pd.Timedelta(days=1))
+
+
+_TABLE_COLUMNS = (
+    FOLD_COLUMNS,
+    LIST_COLUMNS,
+    GAINS_COLUMNS,
+    BASELINE_GAINS_COLUMNS,
+    CALIBRATION_COLUMNS,
+    UPTAKE_COLUMNS,
+    DEMAND_WEEKLY_COLUMNS,
+    DEMAND_METRIC_COLUMNS,
+)
+
+
+def _table_names() -> list[str]:
+    return [field.name for field in fields(BacktestReport)]
+
+
+def _share(value: float) -> str:
+    """A share in words a marketer reads at a glance: 'about 1 in 3 (34%)'.
+
+    The words come from the rounded percentage, so equal percentages always
+    read the same."""
+    percent = round(100 * value) if value > 0 else 0
+    if percent == 0:
+        return "almost none (under 0.5%)" if value > 0 else "none"
+    if value >= 1:
+        return "all (100%)"
+    if percent < 50:
+        return f"about 1 in {round(100 / percent)} ({percent}%)"
+    near = Fraction(percent, 100).limit_denominator(10)
+    if near == 1:
+        return f"nearly all ({percent}%)"
+    return f"about {near.numerator} in {near.denominator} ({percent}%)"

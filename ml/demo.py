@@ -1,0 +1,123 @@
+"""`pushwise demo`: the whole pipeline on the bundled sample, from import to a
+report a marketing user can open: import, train, backtest, plan, forecast."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from ml.backtest import run_backtest
+from ml.columns import Columns
+from ml.dataset import load_interactions
+from ml.errors import ProjectError
+from ml.forecasting import forecast_uptake, to_forecast_csv, uptake_gap
+from ml.importing.importer import import_file
+from ml.pipeline import plan_project
+from ml.plan import load_exclusions, load_offering_names, to_plan_csv
+from ml.progress import ReportFn, StopFn, check_cancel, never, no_report, scaled
+from ml.report.html import ReportInputs, write_report
+from ml.resources import sample_orders
+from ml.store.project import Project
+
+C = Columns
+PROJECT_NAME = "sample.pushwise"
+DEMO_FOLDS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class DemoResult:
+    """Where the demo wrote its report and files, and its one-line findings."""
+
+    folder: Path
+    report: Path
+    files: tuple[Path, ...]
+    headline: str
+
+
+def run_demo(
+    folder: Path,
+    *,
+    folds: int = DEMO_FOLDS,
+    report: ReportFn = no_report,
+    stop_requested: StopFn = never,
+) -> DemoResult:
+    """Import the sample into `folder`/sample.pushwise (made anew), train,
+    backtest, plan and forecast, and write report.html with the CSVs there."""
+    _prepare(folder)
+    project_path = folder / PROJECT_NAME
+    with Project.open(project_path, create=True) as project:
+        import_file(
+            project,
+            sample_orders(),
+            report=scaled(report, 0.0, 0.1),
+            stop_requested=stop_requested,
+        )
+        result = plan_project(
+            project,
+            report=scaled(report, 0.1, 0.45),
+            stop_requested=stop_requested,
+        )
+        assert result.model is not None  # plan_project saves a model by default
+        data = load_interactions(project)
+        exclusions = load_exclusions(project)
+        names = load_offering_names(project)
+        summary = project.info().to_text()
+    plan = result.plan
+    check_cancel(stop_requested)
+    report(0.45, "Forecasting the uptake of each offering")
+    forecast = forecast_uptake(
+        data,
+        as_of=plan.as_of,
+        services=exclusions.services,
+        stop_requested=stop_requested,
+    )
+    customers = sorted(plan.rows[C.CUSTOMER].unique())
+    gap = uptake_gap(forecast, result.model.ranker.scored(customers))
+    backtest = run_backtest(
+        data,
+        folds=folds,
+        exclusions=exclusions,
+        report=scaled(report, 0.55, 0.95),
+        stop_requested=stop_requested,
+    )
+    report(0.95, "Writing the report")
+    files = [
+        to_plan_csv(plan, folder / "plan.csv"),
+        to_forecast_csv(forecast, folder / "forecast.csv"),
+        *backtest.write(folder / "backtest"),
+    ]
+    page = write_report(
+        ReportInputs(
+            data_summary=summary,
+            model_note=result.note,
+            backtest=backtest,
+            plan=plan,
+            forecast=forecast,
+            gap=gap,
+            names=names,
+        ),
+        folder / "report.html",
+    )
+    report(1.0, "Demo finished")
+    return DemoResult(
+        folder=folder,
+        report=page,
+        files=(project_path, *files),
+        headline=backtest.headline(),
+    )
+
+
+def _prepare(folder: Path) -> None:
+    """Make `folder` ready: created if missing; a sample project an earlier
+    demo left there is replaced; anything else in it is left alone."""
+    if folder.exists() and not folder.is_dir():
+        raise ProjectError(
+            "is a file, not a folder for the demo.",
+            file=str(folder),
+            hint="Choose a folder name with --out.",
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in (PROJECT_NAME, PROJECT_NAME + ".wal"):
+        (folder / name).unlink(missing_ok=True)
+    shutil.rmtree(folder / "backtest", ignore_errors=True)

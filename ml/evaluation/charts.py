@@ -1,0 +1,338 @@
+"""What the backtest charts draw: ChartData values built from a BacktestReport.
+
+The HTML report and the GUI draw the same ChartData, and "export CSV" writes
+its to_frame(), so a chart and its numbers never disagree.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ml.backtest.report import (
+    DEMAND_BASELINES,
+    LIST_BASELINES,
+    MODES,
+    PUSHWISE,
+    BacktestReport,
+)
+from ml.columns import Columns
+
+C = Columns
+XValue = float | str | pd.Timestamp
+KINDS = ("line", "scatter", "bar")
+FRAME_COLUMNS = ("series", "x", "y", "lower", "upper")
+_LABELS = {
+    "recall": "Recall",
+    "precision": "Precision",
+    "ndcg": "NDCG",
+    "hit_rate": "Hit rate",
+    "map": "MAP",
+    "coverage": "Catalogue coverage",
+    "wape": "WAPE",
+    "mae": "Mean absolute error",
+    "bias": "Bias",
+}
+_MODE_NAMES = {"all": "all offerings", "repeat": "bought before", "new": "new to them"}
+
+
+@dataclass(frozen=True, slots=True)
+class ChartSeries:
+    """One line, set of dots or set of bars; lower/upper give a band or whiskers."""
+
+    name: str
+    x: tuple[XValue, ...]
+    y: tuple[float, ...]
+    lower: tuple[float, ...] | None = None
+    upper: tuple[float, ...] | None = None
+
+    def __post_init__(self) -> None:
+        for bound in (self.lower, self.upper):
+            if bound is not None and len(bound) != len(self.x):
+                raise ValueError(f"series {self.name!r}: a bound's length differs")
+        if len(self.y) != len(self.x):
+            raise ValueError(f"series {self.name!r}: x and y lengths differ")
+
+
+@dataclass(frozen=True, slots=True)
+class ChartData:
+    """A chart's numbers and words, independent of any drawing library.
+
+    kind: "line", "scatter" or "bar" (x holds category names for bars).
+    markers: (x, label) pairs for vertical marker lines, e.g. as-of dates.
+    """
+
+    title: str
+    caption: str
+    x_label: str
+    y_label: str
+    kind: str
+    series: tuple[ChartSeries, ...]
+    markers: tuple[tuple[XValue, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, got {self.kind!r}")
+
+    def to_frame(self) -> pd.DataFrame:
+        """The numbers behind the chart, one row per point: series, x, y,
+        lower, upper (NaN where a series has no bound)."""
+        frames = []
+        for one in self.series:
+            none = (math.nan,) * len(one.x)
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "series": one.name,
+                        "x": pd.Series(one.x, dtype=object),
+                        "y": pd.Series(one.y, dtype="float64"),
+                        "lower": pd.Series(one.lower or none, dtype="float64"),
+                        "upper": pd.Series(one.upper or none, dtype="float64"),
+                    }
+                )
+            )
+        if not frames:
+            return pd.DataFrame({name: [] for name in FRAME_COLUMNS})
+        return pd.concat(frames, ignore_index=True)
+
+
+def weekly_chart(
+    report: BacktestReport,
+    offering_id: str | None = None,
+    *,
+    level: str = "offering",
+) -> ChartData:
+    """Weekly buyers forecast at each as-of date against the actual buyers, for
+    one offering (or category, with level="category") or, by default, all of them."""
+    rows = report.demand_weekly.loc[report.demand_weekly["level"] == level]
+    if offering_id is None:
+        keys = ["method", "fold", "week_start"]
+        # A week's band is unknown (NaN) if any offering's is.
+        rows = rows.groupby(keys, as_index=False)[
+            ["predicted_buyers", "actual_buyers", "lower", "upper"]
+        ].agg(_sum_or_nan)
+        title = f"Weekly buyers, every {level} evaluated: predicted and actual"
+        band = "the band adds up each one's interval, so it is wider than the total's"
+    else:
+        rows = rows.loc[rows[C.OFFERING] == offering_id]
+        if rows.empty:
+            raise ValueError(
+                f"the backtest has no weekly demand for the {level} {offering_id!r}"
+            )
+        title = f"Weekly buyers of {offering_id}: predicted and actual"
+        band = "the band is Pushwise's interval"
+    rows = rows.sort_values(["fold", "week_start"], kind="stable")
+    methods = _ordered(rows["method"], (PUSHWISE, *DEMAND_BASELINES))
+    first = rows.loc[rows["method"] == methods[0]] if methods else rows
+    actual = ChartSeries("Actual", _x(first["week_start"]), _y(first["actual_buyers"]))
+    series = [actual]
+    for method in methods:
+        mine = rows.loc[rows["method"] == method]
+        banded = method == PUSHWISE
+        series.append(
+            ChartSeries(
+                method,
+                _x(mine["week_start"]),
+                _y(mine["predicted_buyers"]),
+                _y(mine["lower"]) if banded else None,
+                _y(mine["upper"]) if banded else None,
+            )
+        )
+    return ChartData(
+        title=title,
+        caption="Each forecast line starts at a dashed as-of date and covers the "
+        f"weeks after it, drawn against what customers really bought; {band}.",
+        x_label="Week starting",
+        y_label="Distinct buyers",
+        kind="line",
+        series=tuple(series),
+        markers=_as_of_markers(report),
+    )
+
+
+def scatter_chart(report: BacktestReport, *, level: str = "offering") -> ChartData:
+    """Predicted against actual buyers per offering and test window, per method."""
+    rows = report.demand_weekly.loc[report.demand_weekly["level"] == level]
+    totals = rows.groupby(["method", "fold", C.OFFERING], as_index=False)[
+        ["predicted_buyers", "actual_buyers"]
+    ].sum()
+    series = tuple(
+        ChartSeries(
+            method,
+            _x(mine["actual_buyers"]),
+            _y(mine["predicted_buyers"]),
+        )
+        for method in _ordered(totals["method"], (PUSHWISE, *DEMAND_BASELINES))
+        for mine in [totals.loc[totals["method"] == method]]
+    )
+    return ChartData(
+        title=f"Predicted against actual buyers per {level}",
+        caption=f"Each dot is one {level} in one test window (weekly buyers added "
+        "up): on the diagonal the forecast was exact, above it too high, below it "
+        "too low.",
+        x_label="Actual buyers",
+        y_label="Predicted buyers",
+        kind="scatter",
+        series=series,
+    )
+
+
+def calibration_chart(report: BacktestReport) -> ChartData:
+    """Observed uptake rate against the mean predicted probability, by decile."""
+    rows = report.calibration.assign(
+        hits=report.calibration["observed"] * report.calibration["pairs"],
+        total=report.calibration["predicted"] * report.calibration["pairs"],
+    )
+    pooled = rows.groupby("decile")[["hits", "total", "pairs"]].sum()
+    predicted = pooled["total"] / pooled["pairs"]
+    observed = pooled["hits"] / pooled["pairs"]
+    top = float(max(predicted.max(), observed.max(), 0.0)) if len(pooled) else 1.0
+    return ChartData(
+        title="Calibration: predicted probability against real uptake",
+        caption="Pairs are split into ten equal groups by predicted probability "
+        "(all folds together); a point on the diagonal means that group took the "
+        "offer up as often as predicted.",
+        x_label="Mean predicted probability",
+        y_label="Share taken up",
+        kind="line",
+        series=(
+            ChartSeries(PUSHWISE, _x(predicted), _y(observed)),
+            ChartSeries("Perfectly calibrated", (0.0, top), (0.0, top)),
+        ),
+    )
+
+
+def gains_chart(report: BacktestReport) -> ChartData:
+    """Share of uptake caught against share of pairs contacted, Pushwise and the
+    list baselines (each ranking the same pairs by its own score)."""
+    curves = pd.concat(
+        [report.gains.assign(method=PUSHWISE), report.baseline_gains],
+        ignore_index=True,
+    )
+    mean = curves.groupby(["method", "share_contacted"], as_index=False)[
+        "share_of_uptake"
+    ].mean()
+    series = []
+    for method in _ordered(mean["method"], (PUSHWISE, *LIST_BASELINES)):
+        mine = mean.loc[mean["method"] == method].sort_values("share_contacted")
+        series.append(
+            ChartSeries(
+                method,
+                (0.0, *_x(mine["share_contacted"])),
+                (0.0, *_y(mine["share_of_uptake"])),
+            )
+        )
+    series.append(ChartSeries("Random order", (0.0, 1.0), (0.0, 1.0)))
+    return ChartData(
+        title="Gains: uptake caught by contacting the best-scored pairs first",
+        caption="Of the customer-offering pairs Pushwise scored, contacting the "
+        "share across (best-scored first, by each method's own score) catches the "
+        "share of their uptake up; higher is better, the diagonal is random order.",
+        x_label="Share of pairs contacted",
+        y_label="Share of uptake caught",
+        kind="line",
+        series=tuple(series),
+    )
+
+
+def metrics_chart(report: BacktestReport, metric: str = "recall") -> ChartData:
+    """A push-list metric per method and mode: mean over folds, with the folds'
+    lowest and highest as whiskers."""
+    _check_metric(metric, ("recall", "precision", "ndcg", "hit_rate", "map"))
+    rows = report.list_metrics
+    k = int(rows["k"].max()) if len(rows) else 0
+    methods = _ordered(rows["method"], (PUSHWISE, *LIST_BASELINES))
+    series = []
+    for mode in MODES:
+        stats = (
+            rows.loc[rows["mode"] == mode]
+            .groupby("method")[metric]
+            .agg(["mean", "min", "max"])
+            .reindex(methods)
+        )
+        series.append(
+            ChartSeries(
+                _MODE_NAMES[mode],
+                tuple(methods),
+                _y(stats["mean"]),
+                _y(stats["min"]),
+                _y(stats["max"]),
+            )
+        )
+    return ChartData(
+        title=f"{_LABELS[metric]} at {k}: Pushwise and the simple rules",
+        caption=f"Bars are each method's {_LABELS[metric].lower()} of its top-{k} "
+        "push lists averaged over the test windows, for all offerings, offerings "
+        "bought before and new ones; whiskers span the windows.",
+        x_label="Method",
+        y_label=_LABELS[metric],
+        kind="bar",
+        series=tuple(series),
+    )
+
+
+def demand_metrics_chart(
+    report: BacktestReport, metric: str = "wape", *, level: str = "offering"
+) -> ChartData:
+    """A demand metric per method: mean over folds, whiskers from lowest to highest."""
+    _check_metric(metric, ("wape", "mae", "bias"))
+    rows = report.demand_metrics.loc[report.demand_metrics["level"] == level]
+    methods = _ordered(rows["method"], (PUSHWISE, *DEMAND_BASELINES))
+    stats = rows.groupby("method")[metric].agg(["mean", "min", "max"]).reindex(methods)
+    better = {
+        "wape": "lower is better",
+        "mae": "lower is better",
+        "bias": "0 is unbiased, above 0 forecasts too many buyers",
+    }[metric]
+    return ChartData(
+        title=f"{_LABELS[metric]} of buyers per {level}: Pushwise and the simple rules",
+        caption=f"Bars are each method's {_LABELS[metric]} over the whole test window "
+        f"averaged over the windows ({better}); whiskers span the windows.",
+        x_label="Method",
+        y_label=_LABELS[metric],
+        kind="bar",
+        series=(
+            ChartSeries(
+                _LABELS[metric],
+                tuple(methods),
+                _y(stats["mean"]),
+                _y(stats["min"]),
+                _y(stats["max"]),
+            ),
+        ),
+    )
+
+
+def _as_of_markers(report: BacktestReport) -> tuple[tuple[XValue, str], ...]:
+    return tuple(
+        (pd.Timestamp(at), f"as of {pd.Timestamp(at):%Y-%m-%d}")
+        for at in report.folds["as_of"]
+    )
+
+
+def _ordered(present: pd.Series, preferred: Sequence[str]) -> list[str]:
+    """The methods present, in the preferred order, then any others by name."""
+    names = set(present.astype(str))
+    return [m for m in preferred if m in names] + sorted(names - set(preferred))
+
+
+def _check_metric(metric: str, allowed: Sequence[str]) -> None:
+    if metric not in allowed:
+        raise ValueError(f"metric must be one of {tuple(allowed)}, got {metric!r}")
+
+
+def _sum_or_nan(values: pd.Series) -> float:
+    return float(values.sum(skipna=False))
+
+
+def _x(values: pd.Series) -> tuple[XValue, ...]:
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return tuple(pd.Timestamp(value) for value in values)
+    return tuple(float(value) for value in values)
+
+
+def _y(values: pd.Series) -> tuple[float, ...]:
+    return tuple(float(value) for value in values)

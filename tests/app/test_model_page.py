@@ -1,0 +1,164 @@
+"""The Model page: train on a tiny project, read the card, cancel, reopen."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from threadpoolctl import threadpool_limits
+
+from app.pages.model import ModelPage, include_bought
+from app.state import AppState
+from ml.importing.importer import import_file
+from ml.store.models import list_models
+from ml.store.project import Project
+from tests.ml.builders import SMALL_RANKER, weekly_world
+
+HEADERS = {
+    "customer_id": "Customer ID",
+    "offering_id": "Product",
+    "ordered_at": "Order date",
+    "quantity": "Quantity",
+    "amount": "Amount",
+    "order_id": "Order ID",
+}
+# Tiny trees on weekly windows: seconds per training and backtest.
+TINY = {k: v for k, v in SMALL_RANKER.items() if k not in ("horizon_days",)}
+TINY["max_iter"] = 10
+
+
+@pytest.fixture(autouse=True)
+def one_thread() -> Iterator[None]:
+    with threadpool_limits(1):
+        yield
+
+
+@pytest.fixture(scope="module")
+def weekly_template(tmp_path_factory) -> Path:
+    """A project of weekly buyers (40 customers, 160 days), imported once."""
+    folder = tmp_path_factory.mktemp("weekly")
+    orders = folder / "orders.csv"
+    weekly_world().rename(columns=HEADERS).to_csv(orders, index=False)
+    path = folder / "weekly.pushwise"
+    with Project.create(path) as project:
+        import_file(project, orders)
+    return path
+
+
+@pytest.fixture
+def weekly_project(weekly_template: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "weekly.pushwise"
+    copy.write_bytes(weekly_template.read_bytes())
+    return copy
+
+
+@pytest.fixture
+def page(qtbot, weekly_project: Path) -> Iterator[ModelPage]:
+    state = AppState()
+    state.open_project(weekly_project)
+    model_page = ModelPage(state)
+    qtbot.addWidget(model_page)
+    model_page.resize(1100, 800)
+    model_page.show()
+    qtbot.waitUntil(lambda: not state.busy)  # looked for a saved model
+    model_page.ranker_options = dict(TINY)
+    model_page.horizon_unit.setCurrentText("days")
+    model_page.horizon_spin.setValue(7)
+    model_page.advanced_button.click()
+    model_page.windows_spin.setValue(3)
+    yield model_page
+    state.shutdown()
+
+
+def train(qtbot, page: ModelPage, timeout_s: int = 300) -> None:
+    """Click Train and wait for the job to end (it reports failures itself)."""
+    qtbot.mouseClick(page.train_button, Qt.MouseButton.LeftButton)
+    job = page.job
+    assert job is not None, page.status_label.text()
+    with qtbot.waitSignal(job.finished, timeout=timeout_s * 1000):
+        pass
+    assert page.result is not None, "the training failed (see the error dialog)"
+
+
+def test_as_of_defaults_to_the_day_after_the_last_order(page: ModelPage) -> None:
+    # weekly_world's last order is on day 159 after 2024-01-01.
+    assert page.as_of_edit.date().toString("yyyy-MM-dd") == "2024-06-09"
+    assert "No model yet" in page.card.text()
+
+
+def test_train_shows_the_model_card_and_what_drives_it(qtbot, page, tmp_path) -> None:
+    train(qtbot, page)
+    card = page.card.text()
+    assert "Model trained on" in card
+    assert "purchases by <b>41</b> customers" in card  # 40 + "weekly"
+    assert "How good is it?" in card
+    assert "push list caught" in card  # the backtest headline
+    assert "Push the best sellers" in card  # next to the simple rules
+    state = page.state
+    assert state.model is page.result.model
+    assert state.backtest is page.result.backtest
+    chart = page.drivers_chart.chart
+    assert chart is not None and chart.kind == "bar"
+    assert "due again" in chart.series[0].x or "buys it regularly" in chart.series[0].x
+    page.grab().save("/tmp/shots/model_page.png")
+
+
+def test_cancel_leaves_no_saved_model(qtbot, page) -> None:
+    state = page.state
+    qtbot.mouseClick(page.train_button, Qt.MouseButton.LeftButton)
+    assert page.progress.isVisible()
+    with qtbot.waitSignal(page.progress.job.cancelled, timeout=60_000):
+        qtbot.mouseClick(page.progress.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not state.busy)
+    assert "Stopped" in page.status_label.text()
+    assert state.model is None
+    assert list_models(state.project) == []
+
+
+def test_reopening_shows_the_saved_model(qtbot, page) -> None:
+    train(qtbot, page)
+    path = page.state.project_path
+    trained_id = page.state.model.meta.model_id
+    page.state.close_project()
+    assert "No project open" in page.card.text()
+    with qtbot.waitSignal(page.model_shown, timeout=60_000):
+        page.state.open_project(path)
+    qtbot.waitUntil(lambda: page.result is not None, timeout=60_000)
+    assert page.state.model.meta.model_id == trained_id
+    assert "Check on past weeks" in page.card.text()
+    assert page.check_button.isVisible()
+    qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(page.job.finished, timeout=300_000):
+        pass
+    assert "push list caught" in page.card.text()
+    assert page.state.backtest is page.result.backtest is not None
+    assert not page.check_button.isVisible()
+
+
+def test_include_bought_is_a_preference_the_plan_page_reads(page) -> None:
+    assert include_bought(page.state)
+    page.include_bought_check.click()
+    assert not include_bought(page.state)
+
+
+@pytest.mark.slow
+def test_train_on_the_sample_project(qtbot, sample_project: Path) -> None:
+    state = AppState()
+    state.open_project(sample_project)
+    page = ModelPage(state)
+    qtbot.addWidget(page)
+    page.resize(1200, 860)
+    page.show()
+    qtbot.waitUntil(lambda: not state.busy)
+    page.ranker_options = dict(TINY)
+    try:
+        train(qtbot, page, timeout_s=900)
+        card = page.card.text()
+        assert "Model trained on" in card and "push list caught" in card
+        assert state.backtest is not None
+        assert list_models(state.project)[0].model_id == state.model.meta.model_id
+        page.grab().save("/tmp/shots/model_page_sample.png")
+    finally:
+        state.shutdown()

@@ -206,7 +206,7 @@ class ModelPage(QWidget):
     def _reset_as_of(self) -> None:
         default = self._default_as_of()
         if default is not None:
-            self.as_of_edit.setDate(QDate(default))
+            self.as_of_edit.setDate(QDate(default.year, default.month, default.day))
 
     def _on_horizon_unit_changed(self, unit: str) -> None:
         value = self.horizon_spin.value()

@@ -2,7 +2,7 @@
 
 Every value is computed from rows strictly before `as_of`:
 pair_features (customer x offering), offering_features, customer_features and
-cooccurrence (item-item P(B | A), sparse); load_categories reads the
+cooccurrence (item-item P(B | A), sparse) and cosine; load_categories reads the
 offering -> category map those functions take.
 """
 
@@ -15,7 +15,7 @@ from ml.features.config import (
     PAIR_FEATURES,
     FeatureConfig,
 )
-from ml.features.copurchase import cooccurrence
+from ml.features.copurchase import cooccurrence, cosine
 from ml.features.customers import customer_features
 from ml.features.offerings import offering_features
 from ml.features.pairs import pair_features
@@ -26,6 +26,7 @@ __all__ = [
     "PAIR_FEATURES",
     "FeatureConfig",
     "cooccurrence",
+    "cosine",
     "customer_features",
     "load_categories",
     "offering_features",

@@ -14,6 +14,7 @@ PAIR_FEATURES: tuple[str, ...] = (
     "days_since_last",
     "own_interval_days",
     "due_ratio",
+    "baskets_since_last",
     "returns_count",
     "own_rating",
     "own_complaints",
@@ -32,6 +33,10 @@ CUSTOMER_FEATURES: tuple[str, ...] = (
     "breadth",
     "top_category_share",
     "avg_rating_given",
+    "recent_orders",
+    "order_gap_days",
+    "order_due_ratio",
+    "basket_size",
 )
 
 
@@ -84,6 +89,8 @@ class FeatureConfig:
         return (
             *buyers,
             "trend",
+            "new_buyers",
+            "new_buyer_share",
             "repeat_rate",
             "avg_rating",
             "rating_trend",

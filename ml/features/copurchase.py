@@ -83,6 +83,19 @@ def association(history: History) -> sp.csr_matrix:
     return both
 
 
+def cosine(
+    association_matrix: sp.csr_matrix, buyers: Floats, shrink: float
+) -> sp.csr_matrix:
+    """Item-item cosine similarity from P(B | A) and the buyers of each offering:
+    buyers of both / (sqrt(buyers of A * buyers of B) + shrink), zero diagonal."""
+    both = sp.csr_matrix(association_matrix, dtype=np.float32, copy=True)
+    row = np.repeat(np.arange(both.shape[0]), np.diff(both.indptr))
+    both.data *= buyers[row].astype(np.float32)
+    root = np.sqrt(buyers)
+    both.data /= (root[row] * root[both.indices] + shrink).astype(np.float32)
+    return both
+
+
 def cooccurrence(data: Interactions, as_of: AsOf) -> tuple[sp.csr_matrix, pd.Index]:
     """Item-item P(B | A) from customers' purchases before as_of, and its ids.
 

@@ -38,9 +38,12 @@ def customer_features(
     purchase), monetary (sum of amount), tenure_days (days since the first
     purchase), breadth (distinct offerings), top_category_share (share of the
     purchase lines with a known category, from `categories`, offering_id ->
-    category, that fall in the customer's top category; NaN without one) and
-    avg_rating_given (mean 0..1 rating the customer gave; NaN if none).
-    cfg is accepted for a signature uniform with the other feature functions.
+    category, that fall in the customer's top category; NaN without one),
+    avg_rating_given (mean 0..1 rating the customer gave; NaN if none),
+    recent_orders (purchase days in the last cfg.trend_windows[1] days),
+    order_gap_days (mean days between purchase days; NaN with fewer than two),
+    order_due_ratio (days_since_last / order_gap_days) and basket_size (mean
+    distinct offerings per purchase day).
     """
     when = as_timestamp(as_of)
     past = Past.from_frame(data.purchases, C.ORDERED_AT, when)
@@ -53,15 +56,21 @@ def customer_features(
     first = np.zeros(n, dtype=np.int64)
     orders = np.zeros(n, dtype=np.int64)
     breadth = np.zeros(n, dtype=np.int64)
+    recent = np.zeros(n, dtype=np.int64)
+    lines = np.zeros(n, dtype=np.int64)
     if n:
         by_customer = Groups.of(customer)
         last = by_customer.max(at)
         first = by_customer.min(at)
         days = Groups.of(customer, at // MICROS_PER_DAY)
         orders = np.bincount(days.first(customer), minlength=n)
+        since = past.as_of - cfg.trend_windows[1] * MICROS_PER_DAY
+        recent = np.bincount(days.first(customer)[days.min(at) >= since], minlength=n)
         offering = past.factorize(C.OFFERING)[0][known]
         bought = Groups.of(customer, offering)
         breadth = np.bincount(bought.first(customer), minlength=n)
+        day_lines = Groups.of(customer, at // MICROS_PER_DAY, offering)
+        lines = np.bincount(day_lines.first(customer), minlength=n)
     amount = data.purchases[C.AMOUNT].to_numpy(dtype=np.float64)[past.keep][known]
     frame["days_since_last"] = (past.as_of - last) / MICROS_PER_DAY
     frame["orders"] = orders.astype(np.int64)
@@ -79,6 +88,12 @@ def customer_features(
         )
     given = customer_ratings(data.feedback, when).reindex(frame.index)
     frame["avg_rating_given"] = given.to_numpy(dtype=np.float64)
+    frame["recent_orders"] = recent.astype(np.int64)
+    gaps = np.full(n, np.nan)
+    np.divide((last - first) / MICROS_PER_DAY, orders - 1, out=gaps, where=orders > 1)
+    frame["order_gap_days"] = gaps
+    frame["order_due_ratio"] = frame["days_since_last"] / gaps
+    frame["basket_size"] = lines / np.maximum(orders, 1)
     if customers is not None:
         frame = _reindex(frame, customers)
     return frame
@@ -100,7 +115,7 @@ def _top_category_share(customer: Ints, category: Ints, n: int) -> Floats:
 def _reindex(frame: pd.DataFrame, customers: Iterable[str]) -> pd.DataFrame:
     """Exactly the given customers; unknown ones have no orders and NaN elsewhere."""
     out = frame.reindex(pd.Index(list(customers), name=C.CUSTOMER))
-    for name in ("orders", "breadth"):
+    for name in ("orders", "breadth", "recent_orders"):
         out[name] = out[name].fillna(0).astype(np.int64)
     out["monetary"] = out["monetary"].fillna(0.0)
     return out

@@ -33,7 +33,9 @@ def offering_features(
     Columns: buyers_{w}d for each window w (distinct known customers who bought
     it in the w days before as_of), trend (buyers in the short trend window
     over buyers in the long one scaled to the short length; NaN if none),
-    repeat_rate (share of its buyers who bought it on two or more days),
+    new_buyers (buyers whose first purchase of it falls in the short trend
+    window) and new_buyer_share (their share of that window's buyers; NaN if
+    none), repeat_rate (share of its buyers who bought it on two or more days),
     avg_rating and rating_trend (mean of the last rating_trend_days minus the
     mean before them), return_rate (returned over bought quantity; above 1
     when cancellations outweigh the sales the data holds), price
@@ -46,7 +48,7 @@ def offering_features(
     customer = past.factorize(C.CUSTOMER)[0]
     n = len(ids)
     known = customer >= 0
-    buyer_offering, buyer_days, buyer_last = _buyers(
+    buyer_offering, buyer_days, buyer_first, buyer_last = _buyers(
         offering[known], customer[known], past.at[known]
     )
     frame = pd.DataFrame(index=pd.Index(ids, name=C.OFFERING))
@@ -59,6 +61,10 @@ def offering_features(
         frame[f"buyers_{window}d"] = buyers_within(window).astype(np.int64)
     short, long = cfg.trend_windows
     frame["trend"] = _ratio(buyers_within(short), buyers_within(long) * short / long)
+    fresh = buyer_first >= past.as_of - short * MICROS_PER_DAY
+    new_buyers = np.bincount(buyer_offering[fresh], minlength=n).astype(np.float64)
+    frame["new_buyers"] = new_buyers.astype(np.int64)
+    frame["new_buyer_share"] = _ratio(new_buyers, buyers_within(short))
     everyone = np.bincount(buyer_offering, minlength=n).astype(np.float64)
     repeaters = np.bincount(buyer_offering[buyer_days >= 2], minlength=n)
     frame["repeat_rate"] = _ratio(repeaters.astype(np.float64), everyone)
@@ -85,16 +91,27 @@ def _buyers(
     offering: npt.NDArray[np.int64],
     customer: npt.NDArray[np.int64],
     at: npt.NDArray[np.int64],
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.intp], npt.NDArray[np.int64]]:
+) -> tuple[
+    npt.NDArray[np.int64],
+    npt.NDArray[np.intp],
+    npt.NDArray[np.int64],
+    npt.NDArray[np.int64],
+]:
     """One row per (offering, buyer): the offering, the buyer's distinct purchase
-    days of it and the time of their last purchase of it."""
+    days of it and the times of their first and last purchase of it."""
     day = at // MICROS_PER_DAY
     distinct = Groups.of(offering, customer, day)
     pair_offering = distinct.first(offering)
     pair_customer = distinct.first(customer)
+    first_at = distinct.min(at)
     last_at = distinct.max(at)
     pairs = Groups.of_sorted(pair_offering, pair_customer)
-    return pairs.first(pair_offering), pairs.counts, pairs.max(last_at)
+    return (
+        pairs.first(pair_offering),
+        pairs.counts,
+        pairs.min(first_at),
+        pairs.max(last_at),
+    )
 
 
 def _ratio(numerator: Floats, denominator: Floats) -> Floats:
@@ -135,7 +152,6 @@ def _reindex(
     """Exactly the given offerings; unknown ones have no buyers and NaN elsewhere."""
     index = pd.Index(list(offerings), name=C.OFFERING)
     out = frame.reindex(index)
-    for window in cfg.windows:
-        name = f"buyers_{window}d"
+    for name in (*(f"buyers_{window}d" for window in cfg.windows), "new_buyers"):
         out[name] = out[name].fillna(0).astype(np.int64)
     return out

@@ -45,7 +45,10 @@ def pair_features(
     0.5 ** (age_days / half_life_days)), days_since_last (fractional days
     since the last purchase; NaN if never), own_interval_days (median gap in
     days between the distinct days it was bought; NaN if bought on fewer than
-    two days), due_ratio (days_since_last / own_interval_days), returns_count,
+    two days), due_ratio (days_since_last / own_interval_days),
+    baskets_since_last (the customer's purchase days after the last one with
+    this offering: 0 if it was in their latest purchase; NaN if never),
+    returns_count,
     own_rating (mean 0..1; NaN if unrated), own_complaints (feedback rated at
     or below cfg.complaint_rating, or of a complaint kind), category_rating
     (mean rating the customer gave the offering's category, using
@@ -132,13 +135,36 @@ def _purchase_features(
     since_last = (past.as_of - last) / MICROS_PER_DAY
     days_since_last = lookup(pair_keys, since_last, wanted, np.nan)
     own_interval = lookup(interval_keys, interval, wanted, np.nan)
+    last_day = lookup(pair_keys, last // MICROS_PER_DAY, wanted, np.nan)
     return {
         "purchase_count": lookup(pair_keys, count, wanted, 0.0),
         "decayed_frequency": lookup(pair_keys, decayed, wanted, 0.0),
         "days_since_last": days_since_last,
         "own_interval_days": own_interval,
         "due_ratio": days_since_last / own_interval,
+        "baskets_since_last": _days_after(past, keys, last_day),
     }
+
+
+def _days_after(past: Past, keys: PairKeys, last_day: Floats) -> Floats:
+    """Per pair, the customer's distinct purchase days after last_day (NaN
+    where last_day is)."""
+    customer = past.codes(C.CUSTOMER, keys.customers)
+    mine = customer >= 0
+    day = past.days()[mine]
+    first = int(day.min(initial=0))
+    span = int(day.max(initial=0)) - first + 2
+    # One number per (customer, day), ascending: customer * span + day.
+    days = np.unique(customer[mine] * span + (day - first))
+    out = np.full(len(keys.keys), np.nan)
+    known = ~np.isnan(last_day)
+    owner = keys.customer[known]
+    after = np.searchsorted(days, (owner + 1) * span, side="left")
+    upto = np.searchsorted(
+        days, owner * span + (last_day[known].astype(np.int64) - first), side="right"
+    )
+    out[known] = after - upto
+    return out
 
 
 def _returns_count(

@@ -255,6 +255,14 @@ class TifuKNNRecommender(BaseRecommender):
         vectors.sum_duplicates()
         return vectors
 
+    def rows(self, customers: Sequence[str]) -> Indices:
+        """Each customer's row in customers_ (-1: no purchase before as_of)."""
+        return self._rows(customers)
+
+    def row_scores(self, rows: Indices) -> sp.csr_matrix:
+        """TIFU-KNN scores of known customer rows (see rows), rows x offerings_."""
+        return self._model_scores(rows)
+
     def _model_scores(self, rows: Indices) -> sp.csr_matrix:
         personal = self.vectors_[rows]
         crowd = self.neighbours_[rows] @ self.vectors_

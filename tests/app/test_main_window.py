@@ -196,7 +196,9 @@ def test_pages_are_listed_in_workflow_order_and_explain_themselves(
     assert titles == ["Data", "Model", "Push plan", "Backtest"]
     window.show_page("plan")
     assert window.page_stack.currentWidget() is window.pages["plan"]
-    assert "Train a model first" in window.pages["plan"].title_label.text()
+    page = window.pages["plan"]
+    assert page.stack.currentWidget() is page.empty
+    assert "Train a model first" in page.empty.title_label.text()
 
 
 def test_about_names_the_version_and_the_sample_licence(window: MainWindow) -> None:

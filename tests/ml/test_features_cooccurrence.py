@@ -8,7 +8,7 @@ import pytest
 import scipy.sparse as sp
 
 import ml.features.copurchase as co
-from ml.features import cooccurrence, pair_features
+from ml.features import cooccurrence, cosine, pair_features
 from tests.ml.builders import AS_OF, interactions, pairs_of
 
 # Buyers: tea c1 c2 c3 c4; cake c1 c2; jam c1 c3 c4; soap c5 (alone).
@@ -114,3 +114,18 @@ def test_a_precomputed_matrix_gives_the_same_features() -> None:
         data, AS_OF, pairs, cooccurrence_matrix=cooccurrence(data, AS_OF)
     )
     pd.testing.assert_frame_equal(again, pair_features(data, AS_OF, pairs))
+
+
+def test_cosine_is_co_buyers_over_the_root_of_both_buyer_counts() -> None:
+    data = interactions([row for row in BOUGHT if row[0] is not None])
+    matrix, index = cooccurrence(data, AS_OF)
+    buyers = np.array([2.0, 3.0, 1.0, 4.0])  # cake, jam, soap, tea
+    similar = pd.DataFrame(
+        cosine(matrix, buyers, shrink=0.0).toarray(), index=index, columns=index
+    )
+    assert similar.loc["tea", "jam"] == pytest.approx(3 / np.sqrt(4 * 3))
+    assert similar.loc["jam", "tea"] == pytest.approx(3 / np.sqrt(4 * 3))
+    assert similar.loc["cake", "jam"] == pytest.approx(1 / np.sqrt(2 * 3))
+    shrunk = cosine(matrix, buyers, shrink=10.0).toarray()
+    assert shrunk[3, 1] == pytest.approx(3 / (np.sqrt(12) + 10))
+    assert np.diag(shrunk).sum() == 0

@@ -171,3 +171,20 @@ def test_config_rejects_impossible_settings() -> None:
         FeatureConfig(trend_windows=(91, 28))
     with pytest.raises(ValueError, match="distinct"):
         FeatureConfig(windows=(7, 7))
+
+
+def test_baskets_since_last_counts_the_customer_s_later_purchase_days() -> None:
+    data = interactions(
+        [
+            ("c1", "tea", "2024-02-01", "o1"),
+            ("c1", "cake", "2024-02-01", "o1"),
+            ("c1", "jam", "2024-02-10", "o2"),
+            ("c1", "jam", "2024-02-10", "o3"),  # the same day: one basket
+            ("c1", "milk", "2024-02-20", "o4"),
+            ("c2", "tea", "2024-02-25", "o5"),
+        ]
+    )
+    pairs = pairs_of(("c1", "tea"), ("c1", "jam"), ("c1", "milk"), ("c2", "milk"))
+    features = pair_features(data, AS_OF, pairs)
+    assert features.baskets_since_last.iloc[:3].tolist() == [2.0, 1.0, 0.0]
+    assert math.isnan(features.baskets_since_last.iloc[3])  # never bought

@@ -108,8 +108,46 @@ def test_offering_age_and_the_requested_offerings() -> None:
     assert list(table.columns) == list(cfg.offering_features)
     assert table.loc["tea", "first_sold_days"] == 9.5
     assert table.loc["brand-new", "buyers_28d"] == 0
+    assert table.loc["brand-new", "new_buyers"] == 0
     assert table.buyers_28d.dtype == np.int64
-    assert table.loc["brand-new"].drop("buyers_28d").isna().all()
+    assert table.loc["brand-new"].drop(["buyers_28d", "new_buyers"]).isna().all()
+
+
+def test_new_buyers_are_first_time_buyers_in_the_short_trend_window() -> None:
+    data = interactions(
+        [
+            ("c1", "tea", "2024-01-10"),  # an old buyer ...
+            ("c1", "tea", "2024-02-20"),  # ... buying again: not new
+            ("c2", "tea", "2024-02-15"),  # first purchase within 28 days: new
+            ("c3", "tea", "2024-02-25"),  # new
+            ("c4", "cake", "2023-12-01"),  # nobody bought cake lately
+        ]
+    )
+    table = offering_features(data, AS_OF)
+    assert table.loc["tea", "new_buyers"] == 2
+    assert table.loc["tea", "new_buyer_share"] == pytest.approx(2 / 3)
+    assert table.loc["cake", "new_buyers"] == 0
+    assert math.isnan(table.loc["cake", "new_buyer_share"])
+
+
+def test_customer_order_rhythm_and_basket_size() -> None:
+    data = interactions(
+        [
+            ("c1", "tea", "2024-01-01"),  # outside the 91 days before as_of
+            ("c1", "tea", "2024-02-10"),
+            ("c1", "cake", "2024-02-10"),
+            ("c1", "jam", "2024-02-20"),
+            ("c2", "tea", "2024-02-25"),
+        ]
+    )
+    table = customer_features(data, AS_OF, FeatureConfig(trend_windows=(28, 56)))
+    c1, c2 = table.loc["c1"], table.loc["c2"]
+    assert c1.recent_orders == 2  # 2024-02-10 and 2024-02-20 within 56 days
+    assert c1.order_gap_days == pytest.approx(50 / 2)  # Jan 1 to Feb 20, 3 days
+    assert c1.order_due_ratio == pytest.approx(10 / 25)  # 10 days since Feb 20
+    assert c1.basket_size == pytest.approx(4 / 3)
+    assert c2.recent_orders == 1
+    assert math.isnan(c2.order_gap_days) and math.isnan(c2.order_due_ratio)
 
 
 def test_offerings_not_yet_sold_are_not_listed() -> None:

@@ -239,6 +239,8 @@ def test_import_opens_the_wizard_on_the_dropped_file(
 
     dropped = TEST_DATA / "reading" / "online_retail_head.csv"
     window.open_project(small_project)
+    # Opening a project loads its saved model in a job; importing waits for it.
+    qtbot.waitUntil(lambda: not window.state.busy, timeout=60_000)
     window.import_files([dropped])
     wizard = window.findChild(QWizard)
     assert wizard is not None and wizard.isVisible()

@@ -224,7 +224,8 @@ class NewOfferingScorer(BaseEstimator):  # type: ignore[misc]
         known = pd.DataFrame({C.CATEGORY: category.reindex(sold)}).dropna()
         known["price"] = price.reindex(known.index)
         share = per_offering.reindex(known.index).fillna(0.0)
-        known["uptake"] = share / known[C.CATEGORY].map(per_category)
+        buyers = known[C.CATEGORY].map(per_category).astype("float64")
+        known["uptake"] = share / buyers
         known["uptake"] = known["uptake"].fillna(0.0)
         new = category.loc[~category.index.isin(sold)]
         self.uptake_ = self._neighbour_uptake(new, price, known)

@@ -214,7 +214,6 @@ class BacktestReport:
                 path,
                 dtype={C.OFFERING: str},
                 keep_default_na=False,
-                float_precision="round_trip",
             )
             frame = frame.replace("", math.nan).infer_objects()
             tables[name] = typed(frame, columns)

@@ -303,7 +303,7 @@ def fill_ratings(
     if RATING_SOURCE in out.columns:
         source = out[RATING_SOURCE].astype("string")
     source = source.mask(rating.notna() & source.isna(), GIVEN)
-    unrated = rating.isna().to_numpy()
+    unrated = rating.isna().to_numpy(copy=True)
     if before is not None:
         unrated &= (out[C.SUBMITTED_AT] < as_timestamp(before)).to_numpy()
     filled = rating.to_numpy(copy=True)

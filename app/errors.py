@@ -24,7 +24,7 @@ from ml.errors import PushwiseError
 log = logging.getLogger("pushwise")
 
 GENERIC_WHAT = "Something went wrong inside Pushwise."
-GENERIC_TODO = (
+GENERIC_ADVICE = (
     "Your project was left as it was. Try again; if it happens again, send the "
     "log file named in the details to your Pushwise contact."
 )
@@ -83,7 +83,7 @@ def describe(error: BaseException) -> tuple[str, str]:
             f"Pushwise could not use {name} ({error.strerror.lower()}).",
             "Check that the file exists and that you may read and write it.",
         )
-    return GENERIC_WHAT, GENERIC_TODO
+    return GENERIC_WHAT, GENERIC_ADVICE
 
 
 class ErrorDialog(QMessageBox):

@@ -88,7 +88,8 @@ def _named(ids: pd.Series, names: pd.Series | None) -> pd.Series:
     text = ids.astype("string")
     if names is None:
         return text
-    return text.map(names).fillna(text).astype("string")
+    # As text before filling: a map that finds no name may come back numeric.
+    return text.map(names).astype("string").fillna(text)
 
 
 def reasons(

@@ -166,6 +166,13 @@ def test_reasons_name_the_offerings_when_names_are_known() -> None:
     assert c1.loc["B", "reason"] == "bought Red mug; 40% of its buyers also take Saucer"
 
 
+def test_reasons_keep_the_ids_when_no_offering_has_a_name() -> None:
+    # A project without product names: the names lookup is empty (and numeric).
+    names = pd.Series(dtype="float64")
+    c1 = _plan(names=names).for_customer("c1").set_index("offering_id")
+    assert c1.loc["B", "reason"] == "bought A; 40% of its buyers also take B"
+
+
 def test_expected_revenue_uses_own_spend_else_offering_median() -> None:
     plan = _plan()
     c1 = plan.for_customer("c1").set_index("offering_id")

@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -146,6 +147,7 @@ class BacktestPage(QWidget):
         self.stack.addWidget(content)
         layout = QVBoxLayout(self)
         layout.addWidget(self.stack)
+        self._stale = True  # state.backtest changed since the charts were drawn
         state.backtest_changed.connect(self._on_state_backtest_changed)
         self._on_state_backtest_changed()
 
@@ -156,7 +158,20 @@ class BacktestPage(QWidget):
             raise ValueError(f"the backtest has no {level} {offering_id!r}")
         self.chooser.setCurrentIndex(index)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        """Draw a backtest that arrived while the page was hidden."""
+        super().showEvent(event)
+        if self._stale:
+            self._draw()
+
     def _on_state_backtest_changed(self) -> None:
+        # Drawing takes the GUI thread a moment: only for a page that is seen.
+        self._stale = True
+        if self.isVisible():
+            self._draw()
+
+    def _draw(self) -> None:
+        self._stale = False
         self.report = self.state.backtest
         report = self.report
         if report is None:

@@ -25,7 +25,7 @@ Floats = npt.NDArray[np.float64]
 _DENSE_CELLS = 25_000_000
 # Candidates are scored a block at a time, each block expanding to at most about
 # this many (past offering, candidate) cells, so memory stays bounded (~50 MB).
-_BLOCK_CELLS = 2_000_000
+_BLOCK_CELLS = 500_000
 
 
 @dataclass(frozen=True, slots=True)

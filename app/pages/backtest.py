@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.pages.modelcard import method_name
 from app.state import AppState
 from app.tables import DataFrameTableModel, percent
 from app.widgets.chart import ChartView
@@ -31,7 +30,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ml.backtest import BacktestReport
-    from ml.evaluation.charts import ChartData
 
 TOTAL = "total:"
 _MODES = {"all": "All offerings", "repeat": "Bought before", "new": "New to them"}
@@ -194,8 +192,8 @@ class BacktestPage(QWidget):
         self._draw_weekly(TOTAL)
         self.scatter_chart.set_chart(charts.scatter_chart(report))
         self.calibration_chart.set_chart(charts.calibration_chart(report))
-        self.gains_chart.set_chart(_plain_methods(charts.gains_chart(report)))
-        metrics_chart = _plain_methods(charts.metrics_chart(report))
+        self.gains_chart.set_chart(charts.gains_chart(report))
+        metrics_chart = charts.metrics_chart(report)
         self.metrics_chart.set_chart(
             replace(metrics_chart, y_label="Share of purchases caught (recall)")
         )
@@ -222,23 +220,12 @@ class BacktestPage(QWidget):
         self.weekly_chart.set_chart(chart)
 
 
-def _plain_methods(chart: ChartData) -> ChartData:
-    """The chart with its baseline names (series or bar names) in plain words."""
-    series = tuple(
-        replace(
-            one,
-            name=method_name(one.name),
-            x=tuple(method_name(x) if isinstance(x, str) else x for x in one.x),
-        )
-        for one in chart.series
-    )
-    return replace(chart, series=series)
-
-
 def _metrics_frame(report: BacktestReport) -> pd.DataFrame:
+    from ml.backtest.report import plain_name
+
     summary = report.summary()
     frame = summary.assign(
-        method=summary["method"].map(method_name),
+        method=summary["method"].map(plain_name),
         mode=summary["mode"].map(_MODES),
     )
     return frame.drop(columns=["ndcg", "map"])

@@ -11,19 +11,6 @@ if TYPE_CHECKING:
     from ml.backtest import BacktestReport
     from ml.modelmeta import ModelMeta
 
-_METHOD_NAMES = {
-    "Pushwise": "Pushwise",
-    "popularity": "Push the best sellers",
-    "personal frequency": "Push what they buy most",
-    "item-kNN": "Push what similar buyers bought",
-    "TIFU-KNN": "Push what similar customers bought lately",
-}
-
-
-def method_name(method: str) -> str:
-    """A backtest method in plain words."""
-    return _METHOD_NAMES.get(method, method)
-
 
 def card_html(result: ModelResult) -> str:
     """The model card as rich text for a QLabel."""
@@ -75,6 +62,8 @@ def _data(meta: ModelMeta) -> str:
 
 
 def _quality(report: BacktestReport) -> str:
+    from ml.backtest.report import plain_name
+
     text = f"<p>{escape(report.headline())}</p>"
     summary = report.summary()
     rows = summary.loc[summary["mode"] == "all"]
@@ -82,7 +71,7 @@ def _quality(report: BacktestReport) -> str:
         return text
     k = int(rows["k"].max())
     lines = "".join(
-        f"<tr><td>{escape(method_name(str(row.method)))}</td>"
+        f"<tr><td>{escape(plain_name(str(row.method)))}</td>"
         f"<td align='right'>&nbsp;&nbsp;{row.recall:.0%}</td></tr>"
         for row in rows.itertuples()
     )

@@ -20,6 +20,16 @@ PUSHWISE = "Pushwise"
 LIST_BASELINES = ("popularity", "personal frequency", "item-kNN", "TIFU-KNN")
 DEMAND_BASELINES = ("seasonal naive", "moving average")
 MODES = ("all", "repeat", "new")
+# The methods as a marketing user reads them (charts, headline, model card).
+PLAIN_NAMES = {
+    PUSHWISE: "Pushwise",
+    "popularity": "Push the best sellers",
+    "personal frequency": "Push what they buy most",
+    "item-kNN": "Push what similar buyers bought",
+    "TIFU-KNN": "Push what similar customers bought lately",
+    "seasonal naive": "Same weeks a year before",
+    "moving average": "Average of the last 4 weeks",
+}
 METRICS = ("recall", "precision", "ndcg", "hit_rate", "map", "coverage")
 
 FOLD_COLUMNS = ("fold", "as_of", "horizon_end", "customers", "offerings")
@@ -163,7 +173,10 @@ class BacktestReport:
         ladder = mode_all.drop(index=PUSHWISE)["recall"].dropna()
         if len(ladder):
             best = str(ladder.idxmax())
-            text += f"; the best simple rule ({best}) caught {_share(ladder[best])}"
+            text += (
+                f"; the best simple rule (“{plain_name(best)}”) caught "
+                f"{_share(ladder[best])}"
+            )
         text += "."
         demand = self.demand_metrics.loc[self.demand_metrics["level"] == "offering"]
         wape = demand.groupby("method", sort=False)["wape"].mean().dropna()
@@ -240,6 +253,11 @@ _TABLE_COLUMNS = (
 
 def _table_names() -> list[str]:
     return [field.name for field in fields(BacktestReport)]
+
+
+def plain_name(method: str) -> str:
+    """A method's name in plain words (unknown names as they are)."""
+    return PLAIN_NAMES.get(method, method)
 
 
 def _share(value: float) -> str:

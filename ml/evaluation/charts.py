@@ -18,6 +18,7 @@ from ml.backtest.report import (
     MODES,
     PUSHWISE,
     BacktestReport,
+    plain_name,
 )
 from ml.columns import Columns
 
@@ -134,7 +135,7 @@ def weekly_chart(
         banded = method == PUSHWISE
         series.append(
             ChartSeries(
-                method,
+                plain_name(method),
                 _x(mine["week_start"]),
                 _y(mine["predicted_buyers"]),
                 _y(mine["lower"]) if banded else None,
@@ -161,7 +162,7 @@ def scatter_chart(report: BacktestReport, *, level: str = "offering") -> ChartDa
     ].sum()
     series = tuple(
         ChartSeries(
-            method,
+            plain_name(method),
             _x(mine["actual_buyers"]),
             _y(mine["predicted_buyers"]),
         )
@@ -220,7 +221,7 @@ def gains_chart(report: BacktestReport) -> ChartData:
         mine = mean.loc[mean["method"] == method].sort_values("share_contacted")
         series.append(
             ChartSeries(
-                method,
+                plain_name(method),
                 (0.0, *_x(mine["share_contacted"])),
                 (0.0, *_y(mine["share_of_uptake"])),
             )
@@ -256,7 +257,7 @@ def metrics_chart(report: BacktestReport, metric: str = "recall") -> ChartData:
         series.append(
             ChartSeries(
                 _MODE_NAMES[mode],
-                tuple(methods),
+                tuple(plain_name(method) for method in methods),
                 _y(stats["mean"]),
                 _y(stats["min"]),
                 _y(stats["max"]),
@@ -297,7 +298,7 @@ def demand_metrics_chart(
         series=(
             ChartSeries(
                 _LABELS[metric],
-                tuple(methods),
+                tuple(plain_name(method) for method in methods),
                 _y(stats["mean"]),
                 _y(stats["min"]),
                 _y(stats["max"]),

@@ -107,8 +107,8 @@ def test_export_csv_writes_the_charts_numbers(
     assert set(written["series"]) == {
         "Actual",
         "Pushwise",
-        "seasonal naive",
-        "moving average",
+        "Same weeks a year before",
+        "Average of the last 4 weeks",
     } & set(expected["series"])
 
 

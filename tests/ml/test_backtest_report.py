@@ -37,7 +37,8 @@ def test_headline_says_how_much_each_list_caught_in_plain_words(report) -> None:
     assert report.headline() == (
         "Of the customers who bought something in the 28 days after each of 2 "
         "earlier dates, the top-10 push list caught about 1 in 2 (45%) of what "
-        "they bought; the best simple rule (popularity) caught about 1 in 4 (25%)."
+        "they bought; the best simple rule (“Push the best sellers”) caught about "
+        "1 in 4 (25%)."
         " Its forecast of buyers per offering was off by 30% of the actual total "
         "(best simple rule: 40%)."
     )

@@ -27,7 +27,8 @@ def report():
 def test_weekly_chart_of_one_offering_draws_actual_and_each_forecast(report) -> None:
     chart = weekly_chart(report, "a")
     assert chart.kind == "line"
-    assert [s.name for s in chart.series] == ["Actual", "Pushwise", "moving average"]
+    names = [s.name for s in chart.series]
+    assert names == ["Actual", "Pushwise", "Average of the last 4 weeks"]
     actual, pushwise, average = chart.series
     assert (
         actual.x
@@ -86,7 +87,7 @@ def test_calibration_pools_the_folds_weighted_by_pairs(report) -> None:
 def test_gains_chart_averages_folds_and_starts_at_zero(report) -> None:
     chart = gains_chart(report)
     names = [s.name for s in chart.series]
-    assert names == ["Pushwise", "popularity", "Random order"]
+    assert names == ["Pushwise", "Push the best sellers", "Random order"]
     pushwise = chart.series[0]
     assert pushwise.x[0] == 0.0 and pushwise.y[0] == 0.0
     assert pushwise.x[-1] == 1.0 and pushwise.y[-1] == pytest.approx(1.0)
@@ -105,7 +106,7 @@ def test_metrics_chart_has_a_bar_per_method_and_mode_with_fold_whiskers(
         "new to them",
     ]
     every = chart.series[0]
-    assert every.x == ("Pushwise", "popularity")
+    assert every.x == ("Pushwise", "Push the best sellers")
     assert every.y == pytest.approx((0.45, 0.25))
     assert every.lower == pytest.approx((0.4, 0.2))
     assert every.upper == pytest.approx((0.5, 0.3))
@@ -116,7 +117,7 @@ def test_metrics_chart_has_a_bar_per_method_and_mode_with_fold_whiskers(
 def test_demand_metrics_chart_puts_pushwise_first(report) -> None:
     chart = demand_metrics_chart(report, "wape")
     (bars,) = chart.series
-    assert bars.x == ("Pushwise", "moving average")
+    assert bars.x == ("Pushwise", "Average of the last 4 weeks")
     assert bars.y == pytest.approx((0.3, 0.4))
     assert "lower is better" in chart.caption
 

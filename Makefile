@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= out
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench bundle bundle-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,5 +52,20 @@ bench:
 	$(BENCH)/bin/python tests/benchmarks/bench_demand.py
 	$(BENCH)/bin/python tests/benchmarks/bench_backtest.py
 
+# The desktop app: dist/Pushwise/ (pushwise-gui and pushwise over one set of
+# libraries) and, on Linux, dist/pushwise-VERSION-linux-ARCH.tar.gz (minutes).
+PACKAGING_STAMP := $(VENV)/.packaging
+$(PACKAGING_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,packaging]'
+	touch $(PACKAGING_STAMP)
+
+bundle: $(PACKAGING_STAMP)
+	$(BIN)/python packaging/build.py
+
+# Builds the bundle in a temporary folder and runs both executables from
+# outside the repository in a clean environment (the GUI self-test included).
+bundle-check: $(PACKAGING_STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m bundle tests/packaging -v
+
 clean:
-	rm -rf $(VENV) $(BENCH) $(OUT) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(BENCH) $(OUT) build dist .pytest_cache .mypy_cache .ruff_cache

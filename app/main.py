@@ -7,12 +7,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from app.errors import install_excepthook
 from app.settings import APPLICATION, ORGANIZATION
 from app.window import MainWindow
+from ml.resources import resource
 
 
 def make_application(argv: Sequence[str]) -> QApplication:
@@ -27,6 +28,9 @@ def make_application(argv: Sequence[str]) -> QApplication:
     application.setOrganizationName(ORGANIZATION)
     application.setApplicationName(APPLICATION)
     application.setApplicationDisplayName(APPLICATION)
+    # The desktop entry (pushwise.desktop) names the icon the shell shows.
+    application.setDesktopFileName("pushwise")
+    application.setWindowIcon(QIcon(str(resource("icons", "pushwise.svg"))))
     # Fusion draws with the palette, which Qt takes from the system's light or
     # dark colour scheme and updates when the user switches it.
     application.setStyle("Fusion")

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ml.progress import ReportFn, StopFn
+from ml.resources import sample_orders
 from ml.store.project import EXTENSION, Project, ProjectInfo
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_FILE = ROOT / "resources" / "sample" / "online_retail_sample.csv.gz"
 SAMPLE_PROJECT_NAME = "Sample project" + EXTENSION
 
 
@@ -25,7 +24,9 @@ def create_sample_project(
 
     project = Project.create(path)
     try:
-        import_file(project, SAMPLE_FILE, report=report, stop_requested=stop_requested)
+        import_file(
+            project, sample_orders(), report=report, stop_requested=stop_requested
+        )
         return project, project.info()
     except BaseException:
         project.close()

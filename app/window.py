@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from app.errors import show_error
 from app.jobs import Job
 from app.pages import PageSpec, workflow_pages
-from app.sample import SAMPLE_FILE, SAMPLE_PROJECT_NAME, create_sample_project
+from app.sample import SAMPLE_PROJECT_NAME, create_sample_project
 from app.settings import Settings, data_dir
 from app.state import AppState
 from app.widgets.progress import JobProgressPanel
@@ -38,6 +38,7 @@ from app.widgets.start import StartScreen
 from app.windowactions import import_icon, make_actions, make_menus
 from ml.errors import PushwiseError
 from ml.progress import ReportFn, StopFn, scaled
+from ml.resources import sample_orders
 from ml.store.project import EXTENSION, Project, ProjectInfo
 
 PROJECT_FILTER = f"Pushwise projects (*{EXTENSION})"
@@ -226,7 +227,7 @@ class MainWindow(QMainWindow):
             self.show_page("data")
             if info is not None and info.orders_rows > 0:
                 return None
-            return self.start_import([SAMPLE_FILE], "Importing the sample orders…")
+            return self.start_import([sample_orders()], "Importing the sample orders…")
         job = self.state.start_job(
             lambda report, stop: create_sample_project(path, report, stop),
             slot="sample",

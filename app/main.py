@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.errors import install_excepthook
 from app.settings import APPLICATION, ORGANIZATION
+from app.warmup import start_warm_up
 from app.window import MainWindow
 from ml.resources import resource
 
@@ -55,14 +56,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         del arguments[at : at + 2]
     application = make_application(argv)
     install_excepthook()
+    if self_test_dir is not None:
+        from app import selftest
+
+        return selftest.main(self_test_dir)
     window = MainWindow()
     window.show()
-    if self_test_dir is not None:
-        from app.selftest import run_self_test
-
-        code = run_self_test(window, self_test_dir)
-        window.close()
-        return code
+    start_warm_up()
     paths = [Path(arg) for arg in arguments if not arg.startswith("-")]
     if paths:
         window.import_files(paths)

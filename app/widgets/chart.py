@@ -9,6 +9,7 @@ under it, and export as PNG, SVG and the numbers as CSV.
 from __future__ import annotations
 
 import math
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,24 +50,41 @@ HOVER_PIXELS = 30.0
 
 
 class _BottomAxis(pg.DateAxisItem):  # type: ignore[misc]
-    """A bottom axis showing dates or plain numbers (replacing axes crashes)."""
+    """A bottom axis showing plain numbers or dates (replacing axes crashes).
+
+    Dates get one row of labels ("18 Sep", or "Sep 2011" on long ranges) at
+    whole days, weeks or months from a Monday, as many as fit without touching.
+    """
 
     dates = False
 
     def tickValues(self, minVal: float, maxVal: float, size: float) -> Any:
-        if self.dates:
-            return super().tickValues(minVal, maxVal, size)
-        return pg.AxisItem.tickValues(self, minVal, maxVal, size)
+        if not self.dates:
+            return pg.AxisItem.tickValues(self, minVal, maxVal, size)
+        span_days = max(maxVal - minVal, 1.0) / _DAY
+        fit = max(2, int(size / _DATE_LABEL_PIXELS))
+        step = next((s for s in _DATE_STEPS if span_days / s <= fit), _DATE_STEPS[-1])
+        first = np.ceil((minVal - _MONDAY) / (step * _DAY))
+        last = np.floor((maxVal - _MONDAY) / (step * _DAY))
+        values = [_MONDAY + k * step * _DAY for k in np.arange(first, last + 1)]
+        return [(step * _DAY, values)]
 
     def tickStrings(self, values: Any, scale: float, spacing: float) -> Any:
-        if self.dates:
-            return super().tickStrings(values, scale, spacing)
-        return pg.AxisItem.tickStrings(self, values, scale, spacing)
+        if not self.dates:
+            return pg.AxisItem.tickStrings(self, values, scale, spacing)
+        days = [datetime.fromtimestamp(v, tz=UTC) for v in values]
+        if spacing >= 91 * _DAY:
+            return [f"{day:%b %Y}" for day in days]
+        return [f"{day.day} {day:%b}" for day in days]
 
     def generateDrawSpecs(self, p: Any) -> Any:
-        if self.dates:
-            return super().generateDrawSpecs(p)
         return pg.AxisItem.generateDrawSpecs(self, p)
+
+
+_DAY = 86_400.0
+_MONDAY = 4 * _DAY  # 5 January 1970, the first Monday of the epoch
+_DATE_STEPS = (1, 7, 14, 28, 91, 182, 364)  # days between date labels
+_DATE_LABEL_PIXELS = 70
 
 
 class ChartView(QWidget):

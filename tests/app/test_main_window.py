@@ -246,29 +246,3 @@ def test_import_opens_the_wizard_on_the_dropped_file(
     assert wizard is not None and wizard.isVisible()
     assert any(dropped.name in edit.text() for edit in wizard.findChildren(QLineEdit))
     wizard.reject()
-
-
-@pytest.mark.slow
-def test_self_test_visits_every_page_and_saves_screenshots(
-    qtbot, tmp_path: Path, monkeypatch
-) -> None:
-    import sys
-    import threading
-
-    from PySide6.QtCore import QSettings
-
-    from app.main import main
-
-    # The self-test's window uses the user's settings: point them at tmp_path.
-    QSettings.setPath(
-        QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path)
-    )
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
-    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
-    out = tmp_path / "shots"
-    assert main(["pushwise-gui", "--self-test", str(out)]) == 0
-    from app.pages import workflow_pages
-
-    names = sorted(path.name for path in out.glob("*.png"))
-    assert names[:2] == ["00-start.png", "01-data.png"]
-    assert len(names) == 1 + len(workflow_pages())  # the start screen, each page

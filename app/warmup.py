@@ -1,0 +1,42 @@
+"""Load the heavy modules in the background once the window is shown.
+
+The window opens without scikit-learn, SciPy or PyArrow's compute functions
+(start-up stays under 2 s). Loading them later, inside the first job, would
+hold the interpreter for up to a few hundred milliseconds of compiled
+initialisation code and the window would stutter; loading them one by one on
+a background thread right after start-up keeps each pause short and leaves the
+first import, training or plan with nothing to load.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+
+# What the jobs need, roughly in the order the workflow needs it.
+HEAVY_MODULES = (
+    "pyarrow.compute",
+    "ml.importing.importer",
+    "scipy.sparse",
+    "sklearn.ensemble",
+    "ml.store.models",
+    "ml.training",
+    "ml.planning",
+    "ml.backtest",
+    "ml.demand.gbm",
+)
+
+
+def start_warm_up() -> threading.Thread:
+    """Import HEAVY_MODULES on a daemon thread; returns the thread."""
+    thread = threading.Thread(target=_import_all, name="pushwise-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def _import_all() -> None:
+    for name in HEAVY_MODULES:
+        try:
+            importlib.import_module(name)
+        except Exception:  # the job that needs the module will say why
+            return

@@ -51,6 +51,7 @@ bench:
 	$(BENCH)/bin/python tests/benchmarks/bench_quality.py
 	$(BENCH)/bin/python tests/benchmarks/bench_demand.py
 	$(BENCH)/bin/python tests/benchmarks/bench_backtest.py
+	QT_QPA_PLATFORM=offscreen $(BENCH)/bin/python tests/benchmarks/bench_startup.py
 
 # The desktop app: dist/Pushwise/ (pushwise-gui and pushwise over one set of
 # libraries) and, on Linux, dist/pushwise-VERSION-linux-ARCH.tar.gz (minutes).

@@ -66,7 +66,7 @@ bundle: $(PACKAGING_STAMP)
 # Builds the bundle in a temporary folder and runs both executables from
 # outside the repository in a clean environment (the GUI self-test included).
 bundle-check: $(PACKAGING_STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m bundle tests/packaging -v
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m bundle tests/packaging -v -s
 
 clean:
 	rm -rf $(VENV) $(BENCH) $(OUT) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -6,13 +6,15 @@ starts a training and cancels it, trains and backtests from the Model page,
 waits for the push plan and the backtest charts, saves a PNG screenshot of
 each step into OUT_DIR and writes OUT_DIR/self-test.txt: how long each step
 took, when the window was shown, how soon Cancel stopped the training and the
-longest the GUI thread stalled. Everything runs through the GUI's own workers;
-the exit code is 0 only if every step worked.
+longest the GUI thread stalled (the log of any error goes to OUT_DIR/logs/).
+Everything runs through the GUI's own workers; the exit code is 0 only if
+every step worked.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -26,7 +28,7 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
 
 from app.errors import ErrorDialog, log_exception
-from app.settings import APPLICATION, ORGANIZATION, Settings
+from app.settings import APPLICATION, ORGANIZATION, Settings, data_dir
 from app.warmup import start_warm_up
 
 if TYPE_CHECKING:
@@ -191,6 +193,9 @@ def main(out_dir: Path) -> int:
         result = run_self_test(window, out_dir)
         window.state.shutdown()
         window.close()
+        logs = data_dir() / "logs"  # why a step failed, before the folder goes
+        if logs.is_dir():
+            shutil.copytree(logs, out_dir / "logs", dirs_exist_ok=True)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / REPORT_NAME).write_text(result.text(), encoding="utf-8")
     sys.stdout.write(result.text())

@@ -43,11 +43,16 @@ def start_warm_up() -> threading.Thread:
 
 
 def _import_all() -> None:
-    for name in HEAVY_MODULES:
-        try:
+    # Loading creates the objects that full collections would go through again
+    # and again while they load: collect once at the end instead.
+    gc.disable()
+    try:
+        for name in HEAVY_MODULES:
             importlib.import_module(name)
-        except Exception:  # the job that needs the module will say why
-            return
+    except Exception:  # the job that needs the module will say why
+        return
+    finally:
+        gc.enable()
     gc.freeze()
     # At exit the objects must be collectable again, or the libraries that
     # count their objects report them as leaked.

@@ -34,6 +34,7 @@ from app.settings import APPLICATION, ORGANIZATION, Settings, data_dir
 from app.warmup import start_warm_up
 
 if TYPE_CHECKING:
+    from app.jobs import Job
     from app.pages.model import ModelPage
     from app.window import MainWindow
 
@@ -279,21 +280,21 @@ def _steps(
         wizard.reject()
         settle(0.2)
 
-    def model_page() -> ModelPage:
+    def start_training() -> tuple[ModelPage, Job]:
+        """Click Train on the Model page, as a user would."""
         from app.pages.model import ModelPage
 
         window.show_page("model")
         page = window.pages["model"]
         assert isinstance(page, ModelPage)
-        return page
-
-    def cancel() -> None:
-        page = model_page()
         settle(0.2)
         page.train_button.click()
-        job = page.job
-        if job is None:
+        if page.job is None:
             raise SelfTestError("training did not start")
+        return page, page.job
+
+    def cancel() -> None:
+        page, job = start_training()
         wait(lambda: job.fraction > 0.05)
         page.progress.cancel_button.click()
         asked = time.monotonic()
@@ -303,12 +304,7 @@ def _steps(
             raise SelfTestError("a cancelled training left a model behind")
 
     def train() -> None:
-        page = model_page()
-        settle(0.2)
-        page.train_button.click()
-        job = page.job
-        if job is None:
-            raise SelfTestError("training did not start")
+        _page, job = start_training()
         wait(lambda: job.done)
         if window.state.model is None or window.state.backtest is None:
             raise SelfTestError("training ended without a checked model")

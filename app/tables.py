@@ -78,7 +78,14 @@ def _is_number(value: Any) -> bool:
 
 
 class TableModelBase(QAbstractTableModel):
-    """Labels, visible columns, text filter, sorting and formatting of a table."""
+    """Labels, visible columns, text filter, sorting and formatting of a table.
+
+    Subclasses hold the rows and implement total_rows, _raw, _refilter and
+    _resort (DataFrameTableModel in memory, app.querytable over DuckDB). The
+    hooks raise NotImplementedError here because Qt's metaclass and abc's do
+    not mix: with both, the subclasses lose abc's bookkeeping and isinstance()
+    on them fails.
+    """
 
     rows_changed = Signal()  # the rows shown changed (data, filter or sort)
 
@@ -172,12 +179,15 @@ class TableModelBase(QAbstractTableModel):
     # -- hooks for subclasses ----------------------------------------------------
 
     def _raw(self, row: int, name: str) -> Any:
+        """The value of column `name` in shown row `row`, unformatted."""
         raise NotImplementedError
 
     def _refilter(self) -> None:
+        """Apply the filter text to the rows (then sort and tell the views)."""
         raise NotImplementedError
 
     def _resort(self) -> None:
+        """Apply the sort key to the shown rows (and tell the views)."""
         raise NotImplementedError
 
     # -- Qt ------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import show_error
 from app.widgets.chartexport import file_name, save_csv, save_png, save_svg
+from app.widgets.plotcolours import PALETTE_EVENTS, colour_plot
 
 if TYPE_CHECKING:
     from ml.evaluation.charts import ChartData, ChartSeries
@@ -457,26 +458,17 @@ class ChartView(QWidget):
         return self.palette().color(QPalette.ColorRole.Text)
 
     def changeEvent(self, event: QEvent) -> None:
-        if event.type() in (
-            QEvent.Type.PaletteChange,
-            QEvent.Type.ApplicationPaletteChange,
-        ):
+        if event.type() in PALETTE_EVENTS:
             self._apply_palette()
         super().changeEvent(event)
 
     def _apply_palette(self) -> None:
         palette = self.palette()
-        base = palette.color(QPalette.ColorRole.Base)
-        self.plot.setBackground(base)
-        text = palette.color(QPalette.ColorRole.Text)
-        self.legend.setLabelTextColor(text)
-        behind = QColor(base)
+        colour_plot(self.plot, palette)
+        self.legend.setLabelTextColor(palette.color(QPalette.ColorRole.Text))
+        behind = QColor(palette.color(QPalette.ColorRole.Base))
         behind.setAlpha(210)
         self.legend.setBrush(pg.mkBrush(behind))
-        for name in ("left", "bottom"):
-            axis = self.plot.getPlotItem().getAxis(name)
-            axis.setPen(pg.mkPen(text))
-            axis.setTextPen(pg.mkPen(text))
 
 
 def _has_dates(chart: ChartData) -> bool:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Signal
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from app.widgets.plotcolours import PALETTE_EVENTS, colour_plot
 
 CURVE_COLOUR = QColor(70, 130, 200)
 CHOSEN_COLOUR = QColor(230, 120, 30)
@@ -73,21 +75,12 @@ class GainsChart(QWidget):
         return float(self.curve_frame["expected_uptake"].iloc[row])
 
     def changeEvent(self, event: QEvent) -> None:
-        if event.type() in (
-            QEvent.Type.PaletteChange,
-            QEvent.Type.ApplicationPaletteChange,
-        ):
+        if event.type() in PALETTE_EVENTS:
             self._apply_palette()
         super().changeEvent(event)
 
     def _apply_palette(self) -> None:
-        palette = self.palette()
-        text = palette.color(QPalette.ColorRole.Text)
-        self.plot.setBackground(palette.color(QPalette.ColorRole.Base))
-        for name in ("left", "bottom"):
-            axis = self.plot.getPlotItem().getAxis(name)
-            axis.setPen(pg.mkPen(text))
-            axis.setTextPen(pg.mkPen(text))
+        colour_plot(self.plot, self.palette())
         self.curve.setPen(pg.mkPen(CURVE_COLOUR, width=2))
         self.line.setPen(pg.mkPen(CHOSEN_COLOUR, width=2))
 

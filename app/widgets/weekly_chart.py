@@ -8,10 +8,11 @@ import numpy as np
 import pandas as pd
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, Qt
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.tables import money
+from app.widgets.plotcolours import PALETTE_EVENTS, colour_plot
 
 WEEK_S = 7 * 24 * 3600
 ORDERS_COLOUR = QColor(70, 130, 200)
@@ -83,22 +84,12 @@ class WeeklyActivityChart(QWidget):
         self._sync_boxes()
 
     def changeEvent(self, event: QEvent) -> None:
-        if event.type() in (
-            QEvent.Type.PaletteChange,
-            QEvent.Type.ApplicationPaletteChange,
-        ):
+        if event.type() in PALETTE_EVENTS:
             self._apply_palette()
         super().changeEvent(event)
 
     def _apply_palette(self) -> None:
-        palette = self.palette()
-        background = palette.color(QPalette.ColorRole.Base)
-        text = palette.color(QPalette.ColorRole.Text)
-        self.plot.setBackground(background)
-        for name in ("left", "bottom", "right"):
-            axis = self.plot.getPlotItem().getAxis(name)
-            axis.setPen(pg.mkPen(text))
-            axis.setTextPen(pg.mkPen(text))
+        colour_plot(self.plot, self.palette(), ("left", "bottom", "right"))
         bar_colour = QColor(ORDERS_COLOUR)
         bar_colour.setAlpha(170)
         self.bars.setOpts(brush=pg.mkBrush(bar_colour), pen=pg.mkPen(None))

@@ -19,7 +19,8 @@ from ml.features import (
     pair_features,
 )
 from ml.features.timeline import AsOf, as_timestamp
-from ml.plan.reasons import days_ago, reasons
+from ml.plan.holdback import RepurchaseIntervals, hold_back, learn_intervals
+from ml.plan.reasons import reasons
 from ml.plan.rules import (
     CAP,
     FEEDBACK,
@@ -51,7 +52,7 @@ _LABELS = {
     OPTED_OUT: "the customer opted out of contact",
     INACTIVE: "the offering is inactive",
     SERVICE: "a service line, not an offering",
-    RECENT: "bought recently",
+    RECENT: "bought recently, not due again yet",
     FEEDBACK: "negative feedback",
     MIN_PROBABILITY: "scored too low",
     CAP: "over the per-customer cap",
@@ -68,6 +69,8 @@ class PushPlan:
     suppressed: customer_id, offering_id, rule, detail: one row per removed
         candidate, with the first rule that removed it.
     removed_by_rule: rule -> candidates it removed (every rule of RULES).
+    intervals: the repurchase intervals the hold-back rule learnt (None when
+        the rule was a fixed number of days).
     """
 
     rows: pd.DataFrame
@@ -75,6 +78,7 @@ class PushPlan:
     removed_by_rule: Mapping[str, int]
     as_of: pd.Timestamp
     rules: PlanRules = field(default_factory=PlanRules)
+    intervals: RepurchaseIntervals | None = None
 
     def for_customer(self, customer_id: str) -> pd.DataFrame:
         """The customer's rows, rank 1 first."""
@@ -208,22 +212,25 @@ def build_plan(
     features: pd.DataFrame | None = None,
     categories: pd.Series | None = None,
     cfg: FeatureConfig | None = None,
+    intervals: RepurchaseIntervals | None = None,
 ) -> PushPlan:
     """Turn scored (customer, offering) pairs into a ranked, explained push plan.
 
     scored has customer_id, offering_id and probability (the ranker's
     predict_proba). features may pass pair_features of the same pairs and
     as_of; categories (offering_id -> category) feeds category ratings; names
-    (offering_id -> name) lets the reasons name offerings.
+    (offering_id -> name) lets the reasons name offerings. intervals may pass
+    what ml.plan.holdback.learn_intervals(data, as_of) returned, to save
+    learning them again (only the due rule needs them).
 
     Fixed order (ml.plan.rules.RULES; each removed candidate is recorded once,
     under the first rule that removed it): opted_out, inactive_offering,
-    service_line (postage, fees and the like, never pushed), recent_purchase,
-    negative_feedback; then the score is nudged for poor or
-    falling ratings and liked categories; then min_probability (on the
-    probability); then candidates are ranked per customer by score (ties:
-    probability, then offering_id) and per_customer_cap drops those ranked
-    below max_per_customer.
+    service_line (postage, fees and the like, never pushed), recent_purchase
+    (not due again yet: ml.plan.holdback), negative_feedback; then the score
+    is nudged for poor or falling ratings and liked categories; then
+    min_probability (on the probability); then candidates are ranked per
+    customer by score (ties: probability, then offering_id) and
+    per_customer_cap drops those ranked below max_per_customer.
     """
     rules = PlanRules() if rules is None else rules
     cfg = FeatureConfig() if cfg is None else cfg
@@ -255,14 +262,12 @@ def build_plan(
         SERVICE,
         "a service line (postage, fees, discounts), not something to offer",
     )
-    since = table["days_since_last"]
-    remove(
-        (since < rules.recent_purchase_days).fillna(False),
-        RECENT,
-        "bought it "
-        + days_ago(since)
-        + f" (not pushed within {rules.recent_purchase_days} days)",
-    )
+    if rules.recent_purchase_days is None and intervals is None:
+        intervals = learn_intervals(data, when)
+    elif rules.recent_purchase_days is not None:
+        intervals = None
+    held, why = hold_back(table, rules, intervals)
+    remove(held, RECENT, why)
     blocks = feedback_blocks(data, when, rules)
     keys = pd.MultiIndex.from_frame(table[KEYS])
     found = blocks.set_index(KEYS)["detail"].reindex(keys)
@@ -312,4 +317,5 @@ def build_plan(
         removed_by_rule=MappingProxyType(counts),
         as_of=when,
         rules=rules,
+        intervals=intervals,
     )

@@ -13,10 +13,16 @@ def _scored(*rows: tuple[str, str, float]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["customer_id", "offering_id", "probability"])
 
 
-def test_recent_purchase_window_edge() -> None:
-    """Bought exactly 7 days before as_of is pushable again; 6 days is not."""
+def test_fixed_recent_purchase_window_edge() -> None:
+    """The old fixed rule: bought exactly 7 days before as_of is pushable
+    again; 6 days is not."""
     data = interactions([("c1", "A", "2024-02-23"), ("c1", "B", "2024-02-24")])
-    plan = build_plan(_scored(("c1", "A", 0.5), ("c1", "B", 0.5)), data, AS_OF)
+    plan = build_plan(
+        _scored(("c1", "A", 0.5), ("c1", "B", 0.5)),
+        data,
+        AS_OF,
+        rules=PlanRules(recent_purchase_days=7),
+    )
     assert list(plan.rows.offering_id) == ["A"]
     assert plan.why_not("c1", "B").endswith(
         "bought it 6 days ago (not pushed within 7 days)."

@@ -28,8 +28,19 @@ from ml.store.connection import quiet_rollback
 
 Migration = Callable[[duckdb.DuckDBPyConnection], None]
 
+
+def _v1_to_v2(con: duckdb.DuckDBPyConnection) -> None:
+    """Version 2 adds the settings table (the project's push rules)."""
+    con.execute("""
+        CREATE TABLE settings (
+            key VARCHAR PRIMARY KEY,
+            value_json VARCHAR NOT NULL,
+            updated_at TIMESTAMP NOT NULL
+        )""")
+
+
 # MIGRATIONS[v] upgrades a project from schema version v to v + 1.
-MIGRATIONS: dict[int, Migration] = {}
+MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2}
 
 
 def migrate(

@@ -273,6 +273,24 @@ class Project:
             [signature, str(kind), mapping_json, datetime.now()],
         )
 
+    # -- settings -----------------------------------------------------------
+
+    def setting(self, key: str) -> str | None:
+        """Return the JSON text saved under this project setting, if any."""
+        with connection.reading(self._path):
+            row = self.con.execute(
+                "SELECT value_json FROM settings WHERE key = ?", [key]
+            ).fetchone()
+        return None if row is None else str(row[0])
+
+    def save_setting(self, key: str, value_json: str) -> None:
+        """Save a project setting (JSON text), replacing the one saved before."""
+        self.con.execute(
+            "INSERT INTO settings VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE "
+            "SET value_json = excluded.value_json, updated_at = excluded.updated_at",
+            [key, value_json, datetime.now()],
+        )
+
     # -- overview -----------------------------------------------------------
 
     def info(self) -> ProjectInfo:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Every imported row keeps the import it came from (import_id), its physical line
 # in that file (line, 1-based, header counted) and a hash of its canonical values
@@ -143,6 +143,14 @@ TABLES: dict[str, str] = {
             meta_json VARCHAR NOT NULL,
             payload BLOB NOT NULL,
             signature VARCHAR NOT NULL
+        )""",
+    # Settings that belong to the project, not to one user's computer (such
+    # as the push rules), as JSON per key. Added in version 2.
+    "settings": """
+        CREATE TABLE settings (
+            key VARCHAR PRIMARY KEY,
+            value_json VARCHAR NOT NULL,
+            updated_at TIMESTAMP NOT NULL
         )""",
 }
 

@@ -85,6 +85,25 @@ def test_stored_v1_project_opens_with_its_data(tmp_path: Path) -> None:
         assert project.next_import_id() == 3
 
 
+def test_stored_v2_project_opens_with_its_push_rules(tmp_path: Path) -> None:
+    path = _stored_project(tmp_path, 2)
+    with Project.open(path) as project:
+        assert project.info().orders_rows == 4
+        rules = project.setting("plan_rules")
+        assert rules is not None and '"due_share": 0.25' in rules
+        assert project.saved_mapping("sig-orders", "orders") == '{"kind": "orders"}'
+
+
+def test_v1_project_upgraded_to_v2_has_no_saved_settings(tmp_path: Path) -> None:
+    path = _stored_project(tmp_path, 1)
+    with Project.open(path) as project:
+        assert project.setting("plan_rules") is None
+        project.save_setting("plan_rules", "{}")
+    with Project.open(path) as project:
+        assert project.setting("plan_rules") == "{}"
+        assert project.meta()["migrated_from"] == "1"
+
+
 def test_stored_v1_project_upgrades_to_the_schema_of_a_new_project(
     tmp_path: Path,
 ) -> None:
@@ -107,9 +126,11 @@ def test_upgrade_steps_run_once_and_in_order(
 ) -> None:
     path = _stored_project(tmp_path, 1)
     calls: list[int] = []
+    real_v1_to_v2 = migrations.MIGRATIONS[1]  # the new tables must be there
 
     def v1_to_v2(con: duckdb.DuckDBPyConnection) -> None:
         calls.append(1)
+        real_v1_to_v2(con)
         con.execute("ALTER TABLE orders ADD COLUMN discount DOUBLE")
 
     def v2_to_v3(con: duckdb.DuckDBPyConnection) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ml.dataset import OfferingLevel, load_catalogue, load_customers, load_interactions
-from ml.plan import PushPlan, load_exclusions, load_offering_names
+from ml.plan import PlanRules, PushPlan, load_exclusions, load_offering_names
 from ml.planning import plan_for_customers
 from ml.progress import ReportFn, StopFn, never, no_report, scaled
 from ml.store.project import Project
@@ -34,12 +34,14 @@ def plan_project(
     top: int = 10,
     new_only: bool = False,
     save_model: bool = True,
+    rules: PlanRules | None = None,
     report: ReportFn = no_report,
     stop_requested: StopFn = never,
 ) -> ProjectPlan:
     """Plan pushes for every customer of the project; with `save_model` the
     saved model is reused when it fits (or a new one trained and saved),
-    otherwise the plan trains its own and the project is only read."""
+    otherwise the plan trains its own and the project is only read. `rules`
+    are the push rules (default: PlanRules(); `top` sets max_per_customer)."""
     data = load_interactions(project, level=level)
     model, note = None, ""
     if save_model:
@@ -64,6 +66,7 @@ def plan_project(
         ranker=None if model is None else model.ranker,
         customer_table=load_customers(project),
         catalogue=load_catalogue(project) if by_offering else None,
+        rules=rules,
         report=scaled(report, 0.7, 1.0) if save_model else report,
         stop_requested=stop_requested,
     )

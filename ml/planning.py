@@ -61,12 +61,14 @@ def plan_for_customers(
     ranker: TwoStageRanker | None = None,
     customer_table: pd.DataFrame | None = None,
     catalogue: pd.DataFrame | None = None,
+    rules: PlanRules | None = None,
     report: ReportFn = no_report,
     stop_requested: StopFn = never,
 ) -> PushPlan:
     """Train as of `as_of` (or use `ranker`, fitted as of it) and plan up to `top`
     pushes for every customer with a purchase before it; `names` (offering_id ->
-    name) makes reasons readable."""
+    name) makes reasons readable; `rules` are the push rules (their
+    max_per_customer is replaced by `top`)."""
     # Charges such as postage are no demand: they would only add noise to the
     # model and to co-purchase reasons ("bought POSTAGE; ...").
     data = without_offerings(data, exclusions.services)
@@ -110,7 +112,7 @@ def plan_for_customers(
         pairs,
         data,
         as_of,
-        rules=PlanRules(max_per_customer=top),
+        rules=replace(PlanRules() if rules is None else rules, max_per_customer=top),
         opted_out=exclusions.opted_out,
         inactive=exclusions.inactive,
         services=exclusions.services,

@@ -16,6 +16,8 @@ from ml.columns import Columns, Kind
 from ml.dataset import OfferingLevel
 from ml.importing.importer import import_file
 from ml.mapping.mapping import ColumnMapping
+from ml.plan.rules import PlanRules
+from ml.plan.rulesfile import RulesFileError, read_rules
 from ml.store.project import Project
 
 EXIT_OK = 0
@@ -71,6 +73,22 @@ def add_source_arguments(parser: argparse.ArgumentParser, *, files: bool) -> Non
         help="as of this date (default: the day after the last order)",
     )
     parser.add_argument("--horizon", type=positive_int, default=28, metavar="DAYS")
+
+
+def add_rules_argument(parser: argparse.ArgumentParser, help_text: str) -> None:
+    """--rules RULES.json: the push rules (a JSON object of PlanRules fields)."""
+    parser.add_argument("--rules", type=Path, metavar="RULES.json", help=help_text)
+
+
+def rules_argument(path: Path | None) -> PlanRules | None:
+    """The rules of --rules (None when not given); a file that cannot be used
+    is a bad argument (exit 2), named with the key at fault."""
+    if path is None:
+        return None
+    try:
+        return read_rules(path)
+    except RulesFileError as error:
+        raise UsageError(error.message) from None
 
 
 def open_source(args: argparse.Namespace, stack: contextlib.ExitStack) -> Project:

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+from dataclasses import replace
 from pathlib import Path
 
 from ml.cli.common import (
     EXIT_OK,
+    add_rules_argument,
     add_source_arguments,
     offering_level,
     open_source,
     positive_int,
     progress,
+    rules_argument,
 )
 from ml.columns import Columns
 from ml.pipeline import plan_project
-from ml.plan import to_plan_csv
+from ml.plan import PlanRules, to_plan_csv
+from ml.plan.holdback import describe_hold_back
+from ml.plan.rulesfile import load_project_rules, save_project_rules
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -28,7 +33,13 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "plan: for every customer, the offerings most worth offering, best first.",
     )
     add_source_arguments(recommend, files=True)
-    recommend.add_argument("--top", type=positive_int, default=10, metavar="N")
+    recommend.add_argument(
+        "--top",
+        type=positive_int,
+        metavar="N",
+        help="at most N pushes per customer (default: the rules' "
+        "max_per_customer, 10 unless changed)",
+    )
     recommend.add_argument(
         "--new-only",
         action="store_true",
@@ -39,36 +50,58 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="COL",
         help="plan by this column of the orders file (e.g. its category column)",
     )
+    add_rules_argument(
+        recommend,
+        "push rules as a JSON object (see README); with --project they are saved "
+        "in the project, which the GUI's Push plan page then uses too (default: "
+        "the rules saved in the project)",
+    )
     recommend.add_argument("--out", required=True, type=Path, metavar="PLAN.csv")
     recommend.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Plan and write PLAN.csv with the project's saved model (or a new one);
-    print which model and how many rows each rule removed."""
+    print which model, which hold-back and how many rows each rule removed."""
+    given = rules_argument(args.rules)
     with contextlib.ExitStack() as stack:
         project = open_source(args, stack)
+        if given is not None:
+            rules = given
+        elif args.project is not None:
+            rules = load_project_rules(project)
+        else:
+            rules = PlanRules()
+        if args.top is not None:
+            rules = replace(rules, max_per_customer=args.top)
         result = plan_project(
             project,
             level=offering_level(project, args.offering_column),
             as_of=args.as_of,
             horizon_days=args.horizon,
-            top=args.top,
+            top=rules.max_per_customer,
             new_only=args.new_only,
             # Files given with --orders live in a throw-away project: nothing
             # saved to reuse, so the plan trains its own model.
             save_model=args.project is not None,
+            rules=rules,
             report=progress(),
         )
+        if given is not None and args.project is not None:
+            # Saved once the plan is made, so that a failed run changes nothing.
+            save_project_rules(project, given)
     plan, note = result.plan, result.note
     to_plan_csv(plan, args.out)
     if note:
         print(note)
+    if given is not None and args.project is not None:
+        print(f"Push rules from {args.rules} saved in the project.")
     removed = ", ".join(f"{rule} {n:,}" for rule, n in plan.removed_by_rule.items())
     customers = plan.rows[Columns.CUSTOMER].nunique()
     print(
         f"Push plan as of {plan.as_of:%Y-%m-%d}: {len(plan.rows):,} pushes for "
         f"{customers:,} customers written to {args.out}"
     )
+    print(describe_hold_back(plan.rules, plan.intervals))
     print(f"Removed by the rules: {removed}")
     return EXIT_OK

@@ -6,7 +6,9 @@ import pandas as pd
 import pytest
 
 from ml.cli import main
-from ml.plan import PLAN_COLUMNS
+from ml.plan import PLAN_COLUMNS, PlanRules
+from ml.plan.rulesfile import load_project_rules, save_project_rules
+from ml.store import Project
 from tests.conftest import SAMPLE
 
 
@@ -129,3 +131,31 @@ def test_unknown_offering_column_names_the_usable_ones(
     )
     assert code == 2
     assert "usable columns: StockCode" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_rules_file_is_used_saved_in_the_project_and_said(
+    sample_project, tmp_path, capsys
+) -> None:
+    rules = tmp_path / "rules.json"
+    rules.write_text('{"due_share": 0.5, "max_per_customer": 3}', encoding="utf-8")
+    out = tmp_path / "plan.csv"
+    argv = ["recommend", "--project", sample_project, "--out", str(out)]
+    try:
+        assert main([*argv, "--rules", str(rules)]) == 0
+        said = capsys.readouterr().out
+        assert f"Push rules from {rules} saved in the project." in said
+        assert "Hold-back: until due (50% of the usual interval)" in said
+        plan = pd.read_csv(out, dtype={"customer_id": str, "offering_id": str})
+        assert plan.groupby("customer_id").size().max() == 3
+        with Project.open(sample_project) as project:
+            assert load_project_rules(project) == PlanRules(
+                due_share=0.5, max_per_customer=3
+            )
+        assert main(argv) == 0  # no --rules: the project's rules
+        assert "(50% of the usual interval)" in capsys.readouterr().out
+        again = pd.read_csv(out, dtype={"customer_id": str})
+        assert again.groupby("customer_id").size().max() == 3
+    finally:
+        with Project.open(sample_project) as project:
+            save_project_rules(project, PlanRules())

@@ -166,6 +166,7 @@ def _backtest(
 
     from ml.backtest import run_backtest
     from ml.features.categories import load_categories
+    from ml.plan.rulesfile import load_project_rules
 
     horizon = model.meta.horizon_days
     try:
@@ -178,6 +179,8 @@ def _backtest(
             exclusions=exclusions,
             categories=load_categories(project),
             ranker=clone(model.ranker),
+            # The plan is scored as the user gets it: with the project's rules.
+            rules=load_project_rules(project),
             report=report,
             stop_requested=stop,
         )

@@ -16,13 +16,18 @@ from ml.errors import ProjectError
 C = Columns
 
 PUSHWISE = "Pushwise"
+# The push plan as the user gets it: Pushwise's lists with the push rules on.
+PLAN = "Pushwise plan"
 # The baseline ladder, simplest first (list methods, then demand methods).
 LIST_BASELINES = ("popularity", "personal frequency", "item-kNN", "TIFU-KNN")
+# Every list method in the order tables and charts show them.
+LIST_METHODS = (PUSHWISE, PLAN, *LIST_BASELINES)
 DEMAND_BASELINES = ("seasonal naive", "moving average")
 MODES = ("all", "repeat", "new")
 # The methods as a marketing user reads them (charts, headline, model card).
 PLAIN_NAMES = {
     PUSHWISE: "Pushwise",
+    PLAN: "Pushwise with the push rules",
     "popularity": "Push the best sellers",
     "personal frequency": "Push what they buy most",
     "item-kNN": "Push what similar buyers bought",
@@ -106,7 +111,9 @@ class BacktestReport:
         before as_of), offerings (with a purchase before as_of).
     list_metrics: fold, as_of, method, mode ("all" | "repeat" | "new"), k,
         customers (evaluated), recall, precision, ndcg, hit_rate, map, coverage;
-        methods "Pushwise" and the ladder of LIST_BASELINES.
+        methods "Pushwise" (the model alone), "Pushwise plan" (its lists
+        through the push rules, as the user gets them) and the ladder of
+        LIST_BASELINES.
     gains: fold, as_of, share_contacted, share_of_uptake, lift: Pushwise's
         scored pairs contacted best first (100 points, 1% .. 100%).
     baseline_gains: the same, with a method column, for the list baselines
@@ -136,7 +143,7 @@ class BacktestReport:
 
         Columns: method, mode, k, folds, customers (mean per fold), recall,
         precision, ndcg, hit_rate, map, coverage; modes in the order all,
-        repeat, new and Pushwise before the ladder.
+        repeat, new and Pushwise, then its plan, before the ladder.
         """
         frame = self.list_metrics
         if frame.empty:
@@ -145,7 +152,7 @@ class BacktestReport:
         out = grouped[["customers", *METRICS]].mean()
         out.insert(0, "folds", grouped["fold"].nunique())
         out = out.reset_index()
-        order = {name: i for i, name in enumerate((PUSHWISE, *LIST_BASELINES))}
+        order = {name: i for i, name in enumerate(LIST_METHODS)}
         out["_mode"] = out["mode"].map({m: i for i, m in enumerate(MODES)})
         out["_method"] = out["method"].map(order).fillna(len(order))
         out = out.sort_values(["_mode", "_method", "method"], kind="stable")
@@ -170,7 +177,8 @@ class BacktestReport:
             f"push list caught {_share(float(recall[PUSHWISE]))} of what they "
             "bought"
         )
-        ladder = mode_all.drop(index=PUSHWISE)["recall"].dropna()
+        others = mode_all.drop(index=[PUSHWISE, PLAN], errors="ignore")
+        ladder = others["recall"].dropna()
         if len(ladder):
             best = str(ladder.idxmax())
             text += (
@@ -178,6 +186,17 @@ class BacktestReport:
                 f"{_share(ladder[best])}"
             )
         text += "."
+        if PLAN in mode_all.index and pd.notna(recall[PLAN]):
+            text += (
+                f" With the push rules on, the plan caught "
+                f"{_share(float(recall[PLAN]))}"
+            )
+            if len(ladder) and recall[PLAN] < ladder.max():
+                text += ", less than the best simple rule"
+            cost = round(100 * (recall[PUSHWISE] - recall[PLAN]))
+            if cost >= 1:
+                text += f" (the rules cost {cost} points: check them)"
+            text += "."
         demand = self.demand_metrics.loc[self.demand_metrics["level"] == "offering"]
         wape = demand.groupby("method", sort=False)["wape"].mean().dropna()
         if PUSHWISE in wape.index:

@@ -10,7 +10,12 @@ import pandas as pd
 from sklearn.base import clone
 
 from ml.backtest.demand import demand_rows
-from ml.backtest.lists import PreferenceModel, evaluated_customers, list_rows
+from ml.backtest.lists import (
+    PreferenceModel,
+    evaluated_customers,
+    list_rows,
+    plan_list_rows,
+)
 from ml.backtest.pairs import (
     baseline_scores,
     calibration_table,
@@ -25,6 +30,7 @@ from ml.backtest.report import (
     FOLD_COLUMNS,
     GAINS_COLUMNS,
     LIST_COLUMNS,
+    PLAN,
     PUSHWISE,
     UPTAKE_COLUMNS,
     BacktestReport,
@@ -47,7 +53,7 @@ from ml.models.baselines import (
     TifuKNNRecommender,
 )
 from ml.models.ranker import TwoStageRanker
-from ml.plan import PlanRules, build_plan
+from ml.plan import PlanRules
 from ml.plan.inputs import Exclusions
 from ml.planning import NO_EXCLUSIONS, without_offerings
 from ml.progress import ReportFn, StopFn, check_cancel, never, no_report
@@ -108,6 +114,7 @@ def run_backtest(
     baselines: Mapping[str, Recommender] | None = None,
     demand: Mapping[str, DemandForecaster] | None = None,
     demand_offerings: int | None = DEMAND_OFFERINGS,
+    rules: PlanRules | None = None,
     report: ReportFn = no_report,
     stop_requested: StopFn = never,
 ) -> BacktestReport:
@@ -125,6 +132,10 @@ def run_backtest(
     is measured. `categories` (offering_id -> category, e.g. ml.features.
     categories.load_categories) adds demand per category; `demand_offerings`
     caps the offerings whose demand is scored (the biggest by purchase lines).
+    The push plan as the user gets it, Pushwise's candidates through `rules`
+    (default PlanRules(); their cap gives way to k), is scored beside the
+    model alone as method "Pushwise plan"; its top-k rows are the plan whose
+    uptake is measured.
     """
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise ValueError(f"k must be a whole number >= 1, got {k!r}")
@@ -141,6 +152,7 @@ def run_backtest(
         forecasters=demand_ladder(horizon_days) if demand is None else dict(demand),
         exclusions=exclusions,
         demand_offerings=demand_offerings,
+        rules=PlanRules() if rules is None else rules,
     )
     data = without_offerings(data, exclusions.services)
     splits = rolling_origins(
@@ -152,7 +164,7 @@ def run_backtest(
         levels["category"] = rolling_origins(
             grouped, horizon_days=horizon_days, folds=folds, as_of=splits[-1].as_of
         )
-    steps = 3 + len(settings.ladder) + len(levels) * len(settings.forecasters)
+    steps = 4 + len(settings.ladder) + len(levels) * len(settings.forecasters)
     tick = _Ticker(report, stop_requested, steps * len(splits))
     tables: dict[str, list[pd.DataFrame]] = {name: [] for name in _TABLES}
     for index, split in enumerate(splits):
@@ -181,6 +193,7 @@ class _Settings:
     forecasters: dict[str, DemandForecaster]
     exclusions: Exclusions
     demand_offerings: int | None
+    rules: PlanRules
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,7 +247,19 @@ def _fold_tables(
     taken = taken_up(scored, split)
     yield "gains", gains_table(scored["score"].to_numpy(), taken)
     yield "calibration", calibration_table(scored["probability"].to_numpy(), taken)
-    yield "uptake", _plan_uptake(scored, past, split, settings)
+    tick(fold.label("scoring the push plan with the rules on"))
+    plan = plan_list_rows(
+        model,
+        scored,
+        past,
+        split,
+        k=settings.k,
+        customers=evaluated,
+        rules=settings.rules,
+        exclusions=settings.exclusions,
+    )
+    yield "list_metrics", _listed(plan.rows, PLAN)
+    yield "uptake", _plan_uptake(plan.top, split)
     for name, baseline in settings.ladder.items():
         tick(fold.label(f"the {name} baseline"))
         fitted = clone(baseline).fit(split.train, split.as_of)
@@ -303,24 +328,12 @@ def _listed(rows: list[dict[str, object]], method: str) -> pd.DataFrame:
     return pd.DataFrame(rows).assign(method=method)
 
 
-def _plan_uptake(
-    scored: pd.DataFrame, past: Interactions, split: Split, settings: _Settings
-) -> pd.DataFrame:
+def _plan_uptake(top: pd.DataFrame, split: Split) -> pd.DataFrame:
     """The top-k push plan's expected uptake (sum of its probabilities) against
     the pairs of it really taken up in the window."""
-    plan = build_plan(
-        scored[[C.CUSTOMER, C.OFFERING, "probability"]],
-        past,
-        split.as_of,
-        rules=PlanRules(max_per_customer=settings.k),
-        opted_out=settings.exclusions.opted_out,
-        inactive=settings.exclusions.inactive,
-        services=settings.exclusions.services,
-    )
-    rows = plan.rows
     return pd.DataFrame(
         {
-            "predicted": [float(rows["probability"].sum())],
-            "actual": [float(taken_up(rows, split).sum())],
+            "predicted": [float(top["probability"].sum())],
+            "actual": [float(taken_up(top, split).sum())],
         }
     )

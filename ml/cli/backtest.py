@@ -12,14 +12,18 @@ from ml.backtest import run_backtest
 from ml.cli.common import (
     EXIT_OK,
     UsageError,
+    add_rules_argument,
     add_source_arguments,
+    offering_level,
     open_source,
     positive_int,
     progress,
+    rules_argument,
 )
-from ml.dataset import load_interactions
+from ml.dataset import OfferingLevel, load_interactions
 from ml.features.categories import load_categories
-from ml.plan import load_exclusions
+from ml.plan import PlanRules, load_exclusions
+from ml.plan.rulesfile import load_project_rules
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -42,6 +46,17 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="how many earlier dates, one horizon apart (default 4)",
     )
     backtest.add_argument(
+        "--offering-column",
+        metavar="COL",
+        help="backtest by this column of the orders file (e.g. its category "
+        "column): lists, plan and baselines at that level",
+    )
+    add_rules_argument(
+        backtest,
+        "push rules (JSON) the plan is scored with (default: the rules saved in "
+        "the project)",
+    )
+    backtest.add_argument(
         "--out",
         required=True,
         type=Path,
@@ -52,14 +67,20 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    """Backtest, write the tables into REPORT_DIR, print the headline and summary."""
+    """Backtest, write the tables into REPORT_DIR, print the headline and summary
+    (the model alone, its plan with the push rules, and the baselines)."""
     if args.out.exists() and not args.out.is_dir():
         raise UsageError(f"{args.out} is a file; --out takes a folder.")
+    rules = rules_argument(args.rules)
     with contextlib.ExitStack() as stack:
         project = open_source(args, stack)
-        data = load_interactions(project)
-        categories = load_categories(project)
+        level = offering_level(project, args.offering_column)
+        data = load_interactions(project, level=level)
+        by_offering = level is OfferingLevel.OFFERING
+        categories = load_categories(project) if by_offering else None
         exclusions = load_exclusions(project)
+        if rules is None:
+            rules = load_project_rules(project) if args.project else PlanRules()
     report = run_backtest(
         data,
         folds=args.folds,
@@ -67,6 +88,7 @@ def run(args: argparse.Namespace) -> int:
         as_of=args.as_of,
         exclusions=exclusions,
         categories=categories,
+        rules=rules,
         report=progress(),
     )
     written = report.write(args.out)

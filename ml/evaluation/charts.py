@@ -15,6 +15,7 @@ import pandas as pd
 from ml.backtest.report import (
     DEMAND_BASELINES,
     LIST_BASELINES,
+    LIST_METHODS,
     MODES,
     PUSHWISE,
     BacktestReport,
@@ -245,7 +246,7 @@ def metrics_chart(report: BacktestReport, metric: str = "recall") -> ChartData:
     _check_metric(metric, ("recall", "precision", "ndcg", "hit_rate", "map"))
     rows = report.list_metrics
     k = int(rows["k"].max()) if len(rows) else 0
-    methods = _ordered(rows["method"], (PUSHWISE, *LIST_BASELINES))
+    methods = _ordered(rows["method"], LIST_METHODS)
     series = []
     for mode in MODES:
         stats = (

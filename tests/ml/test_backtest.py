@@ -23,7 +23,9 @@ from ml.demand.gbm import GradientBoostingDemandForecaster
 from ml.errors import InputDataError
 from ml.evaluation import relevant_items, rolling_origins
 from ml.models import PopularityRecommender, TwoStageRanker
+from ml.models.baselines import PersonalFrequencyRecommender
 from ml.models.ranker import as_interactions
+from ml.plan import PlanRules
 from tests.ml.builders import SMALL_RANKER, weekly_world
 
 HORIZON = 7
@@ -92,7 +94,7 @@ def test_evaluated_customers_per_mode_are_the_protocols(report, world) -> None:
     for fold, split in enumerate(splits, start=1):
         for mode in ("all", "repeat", "new"):
             expected = len(relevant_items(split, mode))
-            for method in ["Pushwise", *LADDER]:
+            for method in ["Pushwise", "Pushwise plan", *LADDER]:
                 assert rows.loc[(fold, method, mode), "customers"] == expected
 
 
@@ -110,7 +112,17 @@ def test_staples_are_repeats_and_pushwise_finds_them(report) -> None:
         summary.loc[("Pushwise", "all"), "recall"]
         > summary.loc[("popularity", "all"), "recall"]
     )
-    assert list(summary.index.get_level_values(0)[:5]) == ["Pushwise", *LADDER]
+    order = ["Pushwise", "Pushwise plan", *LADDER]
+    assert list(summary.index.get_level_values(0)[:6]) == order
+
+
+def test_the_plan_with_the_default_rules_keeps_the_weekly_staples(report) -> None:
+    """The default hold-back does not hold back what is due every week: the
+    plan catches the repeats as the model alone does."""
+    summary = report.summary().set_index(["method", "mode"])
+    plan, model = summary.loc["Pushwise plan"], summary.loc["Pushwise"]
+    assert plan.loc["repeat", "recall"] >= model.loc["repeat", "recall"] - 0.05
+    assert plan.loc["all", "recall"] > summary.loc[("popularity", "all"), "recall"]
 
 
 def test_gains_curves_rise_to_everything_when_everyone_is_contacted(report) -> None:
@@ -308,3 +320,24 @@ def test_folds_do_not_leak_the_future(report, world) -> None:
     assert not fold_one(again, "uptake", ["actual"]).equals(
         fold_one(report, "uptake", ["actual"])
     )
+
+
+def test_rules_that_cost_uptake_show_in_the_plan_row(world) -> None:
+    """Holding back two weeks after a purchase drops the weekly staples: the
+    plan falls below the simple rule, and the headline says so."""
+    hurt = run_backtest(
+        as_interactions(world),
+        folds=1,
+        horizon_days=HORIZON,
+        ranker=TwoStageRanker(**RANKER),
+        baselines={"personal frequency": PersonalFrequencyRecommender()},
+        demand={"moving average": MovingAverageForecaster()},
+        rules=PlanRules(recent_purchase_days=14),
+    )
+    summary = hurt.summary().set_index(["method", "mode"])["recall"]
+    assert summary[("Pushwise plan", "repeat")] < 0.5
+    assert (
+        summary[("Pushwise plan", "repeat")] < summary[("personal frequency", "repeat")]
+    )
+    assert summary[("Pushwise", "repeat")] > 0.8  # the model alone is unchanged
+    assert "less than the best simple rule (the rules cost" in hurt.headline()

@@ -34,6 +34,17 @@ def test_feedback_needs_orders(tmp_path, capsys) -> None:
     assert "--feedback goes with --orders" in capsys.readouterr().err
 
 
+def test_bad_rules_are_a_bad_argument(tmp_path, capsys) -> None:
+    rules = tmp_path / "rules.json"
+    rules.write_text('{"due_share": "most"}', encoding="utf-8")
+    out = tmp_path / "report"
+    argv = ["backtest", "--orders", str(SAMPLE), "--rules", str(rules)]
+    assert main([*argv, "--out", str(out)]) == 2
+    assert f"{rules}: key 'due_share': \"most\" is not a number." in (
+        capsys.readouterr().err
+    )
+
+
 @pytest.mark.parametrize("folds", ["0", "two"])
 def test_folds_must_be_a_positive_whole_number(tmp_path, folds) -> None:
     with pytest.raises(SystemExit) as exit_info:
@@ -63,13 +74,16 @@ def test_backtest_of_the_sample_project_writes_every_table(tmp_path, capsys) -> 
     assert main(["import", str(SAMPLE), "--project", str(project)]) == 0
     capsys.readouterr()
     out = tmp_path / "report"
-    code = main(
-        ["backtest", "--project", str(project), "--folds", "2", "--out", str(out)]
-    )
+    rules = tmp_path / "rules.json"
+    rules.write_text('{"due_share": 0.5}', encoding="utf-8")
+    argv = ["backtest", "--project", str(project), "--folds", "2", "--out", str(out)]
+    code = main([*argv, "--rules", str(rules)])
     assert code == 0
     printed = capsys.readouterr().out
     assert printed.startswith("Of the customers who bought something in the 28 days")
     assert "TIFU-KNN" in printed and "Wrote 9 tables to" in printed
+    assert "With the push rules on, the plan caught" in printed
+    assert "Pushwise plan" in printed
 
     report = BacktestReport.read(out)
     assert report.folds["as_of"].tolist() == [
@@ -78,7 +92,7 @@ def test_backtest_of_the_sample_project_writes_every_table(tmp_path, capsys) -> 
     ]
     summary = pd.read_csv(out / "summary.csv")
     assert set(summary["mode"]) == {"all", "repeat", "new"}
-    assert summary["method"].iloc[0] == "Pushwise"
+    assert summary["method"].iloc[:2].tolist() == ["Pushwise", "Pushwise plan"]
     all_offerings = summary.loc[summary["mode"] == "all"].set_index("method")
     assert (
         all_offerings.loc["Pushwise", "recall"]

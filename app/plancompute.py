@@ -1,10 +1,13 @@
 """The push plan page's engine work, without Qt: score once, re-plan cheaply.
 
 ``prepare_inputs`` (slow, once per model) reads the project, scores every
-customer's candidates with the trained model and computes their features;
-``make_plan`` (fast, on every rule change) applies the rules with
-ml.plan.build_plan; ``plan_table`` adds what the page filters and shows on.
-Heavy modules are imported inside the functions (the window opens fast).
+customer's candidates with the trained model, computes their features and
+learns the repurchase intervals; ``make_plan`` (fast, on every rule change)
+applies the rules with ml.plan.build_plan; ``plan_table`` adds what the page
+filters and shows on. ``load_rules`` and ``save_rules`` read and write the
+project's push rules through the GUI's own cursor, so that they work while a
+job holds the project. Heavy modules are imported inside the functions (the
+window opens fast).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import duckdb
 import pandas as pd
 
 from ml.columns import Columns, Kind
@@ -49,6 +53,7 @@ class PlanInputs:
     cold: pd.DataFrame  # cold-start pairs with their own reasons
     customers: pd.DataFrame  # index customer_id; segment, country
     id_columns: dict[str, str] = field(default_factory=dict)  # canonical -> source
+    intervals: Any = None  # ml.plan.holdback.RepurchaseIntervals of data, as_of
 
 
 def prepare_inputs(
@@ -69,6 +74,7 @@ def prepare_inputs(
     from ml.features.comments import rate_comments
     from ml.models.coldstart import cold_start_pairs
     from ml.plan import load_exclusions, load_offering_names
+    from ml.plan.holdback import learn_intervals
     from ml.planning import without_offerings
 
     ranker = model.ranker
@@ -113,6 +119,7 @@ def prepare_inputs(
         FeatureConfig(),
         categories=categories,
     )
+    intervals = learn_intervals(data, as_of)
     report(1.0, "Ready")
     return PlanInputs(
         data=data,
@@ -125,6 +132,7 @@ def prepare_inputs(
         cold=cold,
         customers=_customer_facts(table, before),
         id_columns=id_columns,
+        intervals=intervals,
     )
 
 
@@ -151,12 +159,43 @@ def make_plan(
         names=inputs.names,
         features=inputs.features,
         categories=inputs.categories,
+        intervals=inputs.intervals,
     )
     if len(inputs.cold):
         plan = replace(plan, rows=with_given_reasons(plan.rows, inputs.cold))
     check_cancel(stop_requested)
     report(1.0, "Push plan ready")
     return plan
+
+
+def load_rules(reader: duckdb.DuckDBPyConnection, path: Any) -> Any:
+    """The push rules saved in the project (ml.plan.PlanRules; the defaults if
+    none are saved); ProjectError if they cannot be used."""
+    from ml.plan.rulesfile import RULES_SETTING, saved_rules
+    from ml.store.settings import read_setting
+
+    return saved_rules(read_setting(reader, RULES_SETTING), source=str(path))
+
+
+def save_rules(reader: duckdb.DuckDBPyConnection, rules: Any) -> None:
+    """Save the push rules in the project, for the CLI and the next session."""
+    from ml.plan.rulesfile import RULES_SETTING, rules_to_json
+    from ml.store.settings import write_setting
+
+    write_setting(reader, RULES_SETTING, rules_to_json(rules))
+
+
+def hold_back_note(plan: Any) -> str:
+    """What the plan's hold-back learnt from the data, in plain words."""
+    intervals = plan.intervals
+    if plan.rules.recent_purchase_days is not None or intervals is None:
+        days = plan.rules.recent_purchase_days
+        return (
+            f"What a customer bought is not offered to them again for {days} days."
+            if days
+            else "Nothing is held back after a purchase."
+        )
+    return str(intervals.sentence)
 
 
 def plan_table(plan: Any, inputs: PlanInputs) -> pd.DataFrame:

@@ -65,11 +65,18 @@ class ModelPage(QWidget):
         self.card.setTextFormat(Qt.TextFormat.RichText)
         self.card.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.card.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # What the push plan's hold-back learnt from the data (once planned).
+        self.repurchase_label = QLabel()
+        self.repurchase_label.setObjectName("repurchase_note")
+        self.repurchase_label.setWordWrap(True)
+        self.repurchase_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.repurchase_label.hide()
         self.drivers_chart = ChartView()
         self.drivers_chart.setMinimumHeight(320)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.addWidget(self.card)
+        right_layout.addWidget(self.repurchase_label)
         right_layout.addWidget(self.drivers_chart, 1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -85,6 +92,7 @@ class ModelPage(QWidget):
         state.data_changed.connect(self._reset_as_of)
         state.busy_changed.connect(self._on_state_busy_changed)
         state.model_changed.connect(self._on_state_model_changed)
+        state.plan_changed.connect(self._on_state_plan_changed)
         self._on_state_project_changed()
 
     # -- settings -----------------------------------------------------------------
@@ -307,6 +315,20 @@ class ModelPage(QWidget):
         if self.result is not None and self.result.model is not self.state.model:
             self.result = None
             self._show()
+
+    def _on_state_plan_changed(self) -> None:
+        """Say what the push plan learnt about repeat purchases from the data."""
+        plan = self.state.plan
+        intervals = None if plan is None else plan.intervals
+        if intervals is None:
+            self.repurchase_label.hide()
+            return
+        self.repurchase_label.setText(
+            f"Repeat purchases: {intervals.sentence} The push plan holds "
+            "offerings back accordingly (Push plan page, \u201cAfter a "
+            "purchase\u201d)."
+        )
+        self.repurchase_label.show()
 
     def _show(self) -> None:
         result = self.result

@@ -2,7 +2,9 @@
 
 When a model is set, a job scores every customer's candidates once
 (app.plancompute.prepare_inputs); each rule change re-plans in another job
-(debounced) and makes the new plan current through state.set_plan.
+(debounced) and makes the new plan current through state.set_plan. The rules
+are the project's: read when it opens, saved when the user changes them (so
+`pushwise recommend` uses the same).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pandas as pd
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -35,7 +38,16 @@ from app.pages.planviews import (
     WhyNotPanel,
     plan_model,
 )
-from app.plancompute import PlanInputs, crm_frame, make_plan, plan_table, prepare_inputs
+from app.plancompute import (
+    PlanInputs,
+    crm_frame,
+    hold_back_note,
+    load_rules,
+    make_plan,
+    plan_table,
+    prepare_inputs,
+    save_rules,
+)
 from app.planexport import write_push_list
 from app.state import AppState
 from app.widgets.plan_filters import PlanFiltersPanel
@@ -43,6 +55,7 @@ from app.widgets.plan_rules import PlanRulesPanel
 from app.widgets.progress import JobProgressPanel
 from app.widgets.table import TablePanel
 from ml.columns import Columns
+from ml.errors import PushwiseError
 
 C = Columns
 REPLAN_DELAY_MS = 300  # wait for a pause in rule changes before re-planning
@@ -62,6 +75,7 @@ class PushPlanPage(QWidget):
         self.plan_job: Job | None = None
         self.export_job: Job | None = None
         self._pending_model = False
+        self._saved_rules: Any = None  # the rules as the project holds them
         self.empty = EmptyStatePage(
             "Train a model first",
             "The push plan lists, for each customer, the offerings to offer next. "
@@ -77,13 +91,17 @@ class PushPlanPage(QWidget):
         self.replan_timer.setSingleShot(True)
         self.replan_timer.setInterval(REPLAN_DELAY_MS)
         self.replan_timer.timeout.connect(self.replan)
+        self.save_timer = QTimer(self)
+        self.save_timer.setSingleShot(True)
+        self.save_timer.setInterval(REPLAN_DELAY_MS)
+        self.save_timer.timeout.connect(self.save_rules)
         self.rules.rules_changed.connect(self._on_rules_changed)
         self.filters.filters_changed.connect(self._refilter)
         state.model_changed.connect(self._on_model_changed)
-        state.project_changed.connect(self._on_model_changed)
+        state.project_changed.connect(self._on_state_project_changed)
         state.plan_changed.connect(self._on_plan_changed)
         state.busy_changed.connect(self._on_busy_changed)
-        self._on_model_changed()
+        self._on_state_project_changed()
 
     def _build_content(self) -> QWidget:
         self.heading = QLabel()
@@ -166,6 +184,35 @@ class PushPlanPage(QWidget):
         layout.addWidget(split, 1)
         return content
 
+    # -- the project's rules ------------------------------------------------------
+
+    def _on_state_project_changed(self) -> None:
+        self.save_timer.stop()
+        self._saved_rules = None
+        if self.state.has_project and self.state.reader is not None:
+            try:
+                rules = load_rules(self.state.reader, self.state.project_path)
+            except PushwiseError as error:
+                self._set_status(f"{error.message} The default rules are used.")
+            else:
+                self._saved_rules = rules
+                self.rules.set_rules(rules)
+        self._on_model_changed()
+
+    def save_rules(self) -> None:
+        """Save the rules as set in the project (when they changed)."""
+        self.save_timer.stop()
+        reader = self.state.reader
+        rules = self.rules.rules()
+        if reader is None or rules == self._saved_rules:
+            return
+        try:
+            save_rules(reader, rules)
+        except duckdb.Error as error:
+            self._set_status(f"The push rules could not be saved ({error}).")
+            return
+        self._saved_rules = rules
+
     # -- model -> inputs -> plan -------------------------------------------------
 
     def _on_model_changed(self) -> None:
@@ -218,6 +265,7 @@ class PushPlanPage(QWidget):
         self.replan()
 
     def _on_rules_changed(self) -> None:
+        self.save_timer.start()
         if self.inputs is not None:
             self._set_status("Updating…")
             self.replan_timer.start()
@@ -260,6 +308,7 @@ class PushPlanPage(QWidget):
             return
         self.table = plan_table(plan, self.inputs)
         self.rules.show_removed(plan.removed_by_rule)
+        self.rules.show_hold_back(hold_back_note(plan))
         self.filters.set_choices(self.table)
         self._set_status("")
         customers = self.table[C.CUSTOMER].nunique()

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QSpinBox,
+    QStackedWidget,
     QWidget,
 )
 
@@ -24,6 +27,9 @@ RECENT = "recent_purchase"
 FEEDBACK = "negative_feedback"
 MIN_PROBABILITY = "min_probability"
 CAP = "per_customer_cap"
+# The hold-back choices of the "After a purchase" box.
+UNTIL_DUE = "due"
+FIXED_DAYS = "fixed"
 
 
 class PlanRulesPanel(QGroupBox):
@@ -33,9 +39,39 @@ class PlanRulesPanel(QGroupBox):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Push rules (and how many pushes each removed)", parent)
+        self._base: Any = None  # the rules last set (keeps fields not shown here)
+        self.hold_mode = QComboBox()
+        self.hold_mode.addItem("hold back until due", UNTIL_DUE)
+        self.hold_mode.addItem("hold back a fixed time", FIXED_DAYS)
+        self.hold_mode.setToolTip(
+            "Until due: an offering a customer bought waits until they are "
+            "likely to need it again, learnt from your data. Fixed: it waits "
+            "the same number of days for everyone."
+        )
+        self.hold_mode.currentIndexChanged.connect(self._on_hold_mode_changed)
+        self.due_percent = self._spin(0, 100, 0, " %")
+        self.due_percent.setToolTip(
+            "Hold back what a customer bought until this share of their usual "
+            "time between purchases of it has passed (after a first purchase: "
+            "the time its buyers usually take). 0 %: only what nobody rebuys is "
+            "held back."
+        )
         self.recent_days = self._spin(0, 3650, 7, " days")
         self.recent_days.setToolTip(
             "Do not offer something the customer bought within this many days."
+        )
+        self.hold_amount = QStackedWidget()
+        self.hold_amount.addWidget(
+            self._with_words(self.due_percent, "of the customer's usual interval")
+        )
+        self.hold_amount.addWidget(
+            self._with_words(self.recent_days, "after a purchase")
+        )
+        self.hold_note = QLabel()
+        self.hold_note.setWordWrap(True)
+        self.hold_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.hold_note.setToolTip(
+            "What Pushwise learnt from your customers' repeat purchases."
         )
         self.feedback_days = self._spin(0, 3650, 365, " days")
         self.feedback_days.setToolTip(
@@ -57,7 +93,9 @@ class PlanRulesPanel(QGroupBox):
         self.removed: dict[str, QLabel] = {}
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
-        form.addRow("Not again within", self._with_count(self.recent_days, RECENT))
+        form.addRow("After a purchase", self._with_count(self.hold_mode, RECENT))
+        form.addRow("", self.hold_amount)
+        form.addRow(self.hold_note)
         form.addRow(
             "Bad feedback blocks for", self._with_count(self.feedback_days, FEEDBACK)
         )
@@ -76,13 +114,50 @@ class PlanRulesPanel(QGroupBox):
         """The rules as set (an ml.plan.PlanRules)."""
         from ml.plan import PlanRules
 
-        return PlanRules(
-            recent_purchase_days=self.recent_days.value(),
+        fixed = self.hold_mode.currentData() == FIXED_DAYS
+        return replace(
+            PlanRules() if self._base is None else self._base,
+            due_share=self.due_percent.value() / 100,
+            recent_purchase_days=self.recent_days.value() if fixed else None,
             feedback_block_days=self.feedback_days.value(),
             min_probability=self.min_percent.value() / 100,
             max_per_customer=self.per_customer.value(),
             skip_inactive=self.skip_inactive.isChecked(),
         )
+
+    def set_rules(self, rules: Any) -> None:
+        """Show these rules (an ml.plan.PlanRules) without emitting rules_changed;
+        fields without a control here are kept for rules()."""
+        self._base = rules
+        fixed = rules.recent_purchase_days is not None
+        controls = (
+            self.hold_mode,
+            self.due_percent,
+            self.recent_days,
+            self.feedback_days,
+            self.min_percent,
+            self.per_customer,
+            self.skip_inactive,
+        )
+        for control in controls:
+            control.blockSignals(True)
+        try:
+            self.hold_mode.setCurrentIndex(1 if fixed else 0)
+            self.hold_amount.setCurrentIndex(1 if fixed else 0)
+            self.due_percent.setValue(round(rules.due_share * 100))
+            if fixed:
+                self.recent_days.setValue(int(rules.recent_purchase_days))
+            self.feedback_days.setValue(int(rules.feedback_block_days))
+            self.min_percent.setValue(round(rules.min_probability * 100))
+            self.per_customer.setValue(int(rules.max_per_customer))
+            self.skip_inactive.setChecked(bool(rules.skip_inactive))
+        finally:
+            for control in controls:
+                control.blockSignals(False)
+
+    def show_hold_back(self, text: str) -> None:
+        """Say in plain words what the hold-back learnt from the data."""
+        self.hold_note.setText(text)
 
     def show_removed(self, removed: Mapping[str, int] | None) -> None:
         """Show how many pushes each rule removed (blank when unknown)."""
@@ -103,6 +178,19 @@ class PlanRulesPanel(QGroupBox):
         spin.setKeyboardTracking(False)  # typed numbers count once complete
         spin.valueChanged.connect(self.rules_changed)
         return spin
+
+    def _on_hold_mode_changed(self, index: int) -> None:
+        self.hold_amount.setCurrentIndex(index)
+        self.rules_changed.emit()
+
+    def _with_words(self, control: QWidget, words: str) -> QWidget:
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(control)
+        layout.addWidget(QLabel(words))
+        layout.addStretch(1)
+        return row
 
     def _count_label(self, rule: str) -> QLabel:
         label = QLabel()

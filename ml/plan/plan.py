@@ -69,8 +69,9 @@ class PushPlan:
     suppressed: customer_id, offering_id, rule, detail: one row per removed
         candidate, with the first rule that removed it.
     removed_by_rule: rule -> candidates it removed (every rule of RULES).
-    intervals: the repurchase intervals the hold-back rule learnt (None when
-        the rule was a fixed number of days).
+    intervals: the repurchase intervals learnt for the hold-back rule, or
+        given to build_plan (None when the rule was a fixed number of days
+        and none were given).
     """
 
     rows: pd.DataFrame
@@ -264,8 +265,6 @@ def build_plan(
     )
     if rules.recent_purchase_days is None and intervals is None:
         intervals = learn_intervals(data, when)
-    elif rules.recent_purchase_days is not None:
-        intervals = None
     held, why = hold_back(table, rules, intervals)
     remove(held, RECENT, why)
     blocks = feedback_blocks(data, when, rules)

@@ -124,15 +124,20 @@ def rules_to_json(rules: PlanRules) -> str:
 
 def load_project_rules(project: Project) -> PlanRules:
     """The push rules saved in the project (the defaults if none are saved)."""
-    text = project.setting(RULES_SETTING)
+    return saved_rules(project.setting(RULES_SETTING), source=str(project.path))
+
+
+def saved_rules(text: str | None, *, source: str) -> PlanRules:
+    """PlanRules from a project's saved rules setting (None: the defaults);
+    ProjectError if they cannot be used."""
     if text is None:
         return PlanRules()
     try:
-        return rules_from_json(text, source=str(project.path))
+        return rules_from_json(text, source=source)
     except RulesFileError as error:
         raise ProjectError(
             f"its saved push rules cannot be used ({error.reason})",
-            file=str(project.path),
+            file=source,
             hint="Set the push rules again on the Push plan page, or run "
             "`pushwise recommend --rules RULES.json`.",
         ) from error

@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from ml.errors import ProjectError
-from ml.store import connection, importlog, migrations, schema
+from ml.store import connection, importlog, migrations, schema, settings
 from ml.store import meta as metatable
 from ml.store.importlog import ImportRecord
 from ml.store.info import ProjectInfo, collect_info
@@ -278,18 +278,11 @@ class Project:
     def setting(self, key: str) -> str | None:
         """Return the JSON text saved under this project setting, if any."""
         with connection.reading(self._path):
-            row = self.con.execute(
-                "SELECT value_json FROM settings WHERE key = ?", [key]
-            ).fetchone()
-        return None if row is None else str(row[0])
+            return settings.read_setting(self.con, key)
 
     def save_setting(self, key: str, value_json: str) -> None:
         """Save a project setting (JSON text), replacing the one saved before."""
-        self.con.execute(
-            "INSERT INTO settings VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE "
-            "SET value_json = excluded.value_json, updated_at = excluded.updated_at",
-            [key, value_json, datetime.now()],
-        )
+        settings.write_setting(self.con, key, value_json)
 
     # -- overview -----------------------------------------------------------
 

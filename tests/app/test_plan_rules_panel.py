@@ -1,0 +1,140 @@
+"""The hold-back control on the Push plan page: it changes the plan, says what
+it learnt, and the rules live in the project (shared with the CLI)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.pages.model import ModelPage
+from app.pages.plan import PushPlanPage
+from app.state import AppState
+from app.widgets.plan_rules import FIXED_DAYS, PlanRulesPanel
+from ml.plan import PlanRules
+from ml.plan.rulesfile import load_project_rules, save_project_rules
+from ml.store.project import Project
+from tests.app.test_plan_page import trained  # noqa: F401  (module fixture)
+
+
+def _open(qtbot, path: Path, model) -> tuple[AppState, PushPlanPage]:
+    state = AppState()
+    state.open_project(path)
+    widget = PushPlanPage(state)
+    qtbot.addWidget(widget)
+    with qtbot.waitSignal(state.plan_changed, timeout=60_000):
+        state.set_model(model)
+    return state, widget
+
+
+@pytest.fixture
+def project(trained, tmp_path: Path) -> Path:  # noqa: F811
+    template, _ = trained
+    path = tmp_path / "tiny.pushwise"
+    shutil.copyfile(template, path)
+    return path
+
+
+@pytest.fixture
+def page(qtbot, trained, project: Path) -> Iterator[PushPlanPage]:  # noqa: F811
+    state, widget = _open(qtbot, project, trained[1])
+    yield widget
+    state.shutdown()
+
+
+def test_the_panel_reads_and_writes_rules(qtbot) -> None:
+    panel = PlanRulesPanel()
+    qtbot.addWidget(panel)
+    assert panel.rules() == PlanRules()  # until due, 0 %: the engine's default
+    custom = PlanRules(recent_purchase_days=3, low_rating=0.1, max_per_customer=4)
+    with qtbot.assertNotEmitted(panel.rules_changed):
+        panel.set_rules(custom)
+    assert panel.hold_mode.currentData() == FIXED_DAYS
+    assert panel.hold_amount.currentIndex() == 1
+    assert panel.rules() == custom  # fields without a control are kept
+    with qtbot.waitSignal(panel.rules_changed):
+        panel.hold_mode.setCurrentIndex(0)
+    assert panel.rules().recent_purchase_days is None
+
+
+def test_the_page_says_what_it_learnt(page) -> None:
+    note = page.rules.hold_note.text()
+    assert note == page.state.plan.intervals.sentence
+    assert note.startswith("Your customers rebuy most things every")
+
+
+def test_the_hold_back_control_changes_the_plan(qtbot, page) -> None:
+    state = page.state
+    before = len(state.plan.rows)
+    assert state.plan.rules.due_share == 0
+    with qtbot.waitSignal(state.plan_changed, timeout=30_000):
+        page.rules.due_percent.setValue(100)
+    assert state.plan.rules.due_share == 1.0
+    held = state.plan.removed_by_rule["recent_purchase"]
+    assert held > 0 and len(state.plan.rows) <= before
+    assert page.rules.removed["recent_purchase"].text() == f"removed {held:,}"
+    with qtbot.waitSignal(state.plan_changed, timeout=30_000):
+        page.rules.hold_mode.setCurrentIndex(1)  # fixed: 7 days
+    assert state.plan.rules.recent_purchase_days == 7
+    assert "not offered to them again for 7 days" in page.rules.hold_note.text()
+
+
+def test_rules_are_saved_in_the_project_and_come_back(
+    qtbot,
+    trained,  # noqa: F811
+    project: Path,
+) -> None:
+    state, widget = _open(qtbot, project, trained[1])
+    try:
+        with qtbot.waitSignal(state.plan_changed, timeout=30_000):
+            widget.rules.due_percent.setValue(50)
+        widget.save_rules()  # what the debounce timer calls
+    finally:
+        state.shutdown()
+    with Project.open(project) as opened:
+        assert load_project_rules(opened) == PlanRules(due_share=0.5)
+    again, widget = _open(qtbot, project, trained[1])
+    try:
+        assert widget.rules.due_percent.value() == 50
+        assert again.plan.rules.due_share == 0.5
+    finally:
+        again.shutdown()
+
+
+def test_rules_set_by_the_cli_show_on_the_page(
+    qtbot,
+    trained,  # noqa: F811
+    project: Path,
+) -> None:
+    with Project.open(project) as opened:
+        save_project_rules(
+            opened, PlanRules(recent_purchase_days=3, max_per_customer=2)
+        )
+    state, widget = _open(qtbot, project, trained[1])
+    try:
+        assert widget.rules.hold_mode.currentData() == FIXED_DAYS
+        assert widget.rules.recent_days.value() == 3
+        assert widget.rules.per_customer.value() == 2
+        assert state.plan.rows.groupby("customer_id").size().max() == 2
+    finally:
+        state.shutdown()
+
+
+def test_the_model_page_says_what_the_plan_learnt(qtbot, trained, project) -> None:  # noqa: F811
+    state = AppState()
+    state.open_project(project)
+    model_page = ModelPage(state)
+    plan_page = PushPlanPage(state)
+    qtbot.addWidget(model_page)
+    qtbot.addWidget(plan_page)
+    try:
+        assert model_page.repurchase_label.isHidden()
+        with qtbot.waitSignal(state.plan_changed, timeout=60_000):
+            state.set_model(trained[1])
+        text = model_page.repurchase_label.text()
+        assert text.startswith("Repeat purchases: Your customers rebuy most things")
+        assert not model_page.repurchase_label.isHidden()
+    finally:
+        state.shutdown()

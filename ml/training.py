@@ -39,7 +39,9 @@ __all__ = [
 ]
 
 C = Columns
-COMPONENTS = ("ranker",)
+# What a saved model holds, with the version of its internals: a model saved
+# with other internals (2: sparse neighbour lists) is retrained, not reused.
+COMPONENTS = ("ranker:2",)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,23 +21,30 @@ from ml.features import (
     offering_features,
     pair_features,
 )
+from ml.features.topk import (
+    Cells,
+    row_blocks,
+    row_max,
+    top_cells,
+    top_of,
+    values_at,
+)
 from ml.models.base import select_rows
 from ml.models.baselines import TifuKNNRecommender
 
 C = Columns
 Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
 
-# Customers are expanded this many at a time, so the dense customers x offerings
-# blocks stay small (512 x 4,000 offerings: 16 MB).
+# Customers are expanded a batch at a time: at most this many, and about as
+# many as keep the batch's co-purchase cells (history x neighbour lists)
+# under _BATCH_CELLS, so memory stays bounded whatever the catalogue.
 _BATCH = 512
+_BATCH_CELLS = 4_000_000
 # Item-item cosine shrinkage, as the item-kNN baseline's.
 _SHRINK = 10.0
 # tifu_rank is known down to this place (NaN below), whatever the list sizes.
 _TIFU_DEPTH = 200
-# Up to this many offerings x offerings cells (about 5,000 offerings, 100 MB
-# each as float32) the co-purchase and similarity matrices are kept dense:
-# a sparse history times a dense matrix is several times faster.
-_DENSE_CELLS = 25_000_000
 BOUGHT = "bought_before"
 LABEL = "taken_up"
 ACTIVE = "active_in_window"
@@ -94,7 +101,8 @@ class Origin:
 
     association and association_index: P(B | A) as cooccurrence returns it
     (for pair_features); copurchase and similarity: P(B | A) and the item-item
-    cosine over TIFU-KNN's offerings_ (for the candidate sources).
+    cosine over TIFU-KNN's offerings_ (for the candidate sources). All three
+    keep a bounded number of neighbours per offering (sparse).
     """
 
     as_of: pd.Timestamp
@@ -102,8 +110,8 @@ class Origin:
     tifu: TifuKNNRecommender
     association: sp.csr_matrix
     association_index: pd.Index
-    copurchase: sp.csr_matrix | npt.NDArray[np.float32]
-    similarity: sp.csr_matrix | npt.NDArray[np.float32]
+    copurchase: sp.csr_matrix
+    similarity: sp.csr_matrix
     offerings: pd.DataFrame
     customers: pd.DataFrame
 
@@ -125,18 +133,19 @@ class Origin:
             shape=(len(index), n),
         )
         copurchase = sp.csr_matrix(align.T @ association @ align, dtype=np.float32)
+        copurchase.sort_indices()
         buyers = np.asarray(tifu.bought_.sum(axis=0)).ravel()
         similarity = cosine(copurchase, buyers, _SHRINK)
+        similarity.sort_indices()
         customers = customer_features(data, as_of).add_prefix("customer_")
-        dense = n * n <= _DENSE_CELLS
         return cls(
             as_of=as_of,
             data=data,
             tifu=tifu,
             association=association,
             association_index=index,
-            copurchase=copurchase.toarray() if dense else copurchase,
-            similarity=similarity.toarray() if dense else similarity,
+            copurchase=copurchase,
+            similarity=similarity,
             offerings=offering_features(data, as_of),
             customers=customers,
         )
@@ -173,53 +182,136 @@ def candidates(
     tifu = origin.tifu
     rows = tifu.rows(customers)
     known = np.flatnonzero(rows >= 0)
-    popularity = origin.popularity_rank()
-    order = tifu.popularity_order_
     ids = np.asarray(customers, dtype=object)
+    # A customer's co-purchase cells are about their past offerings times
+    # the neighbours each offering keeps.
+    history_sizes = np.diff(tifu.bought_.indptr)[rows[known]]
+    neighbours = max(1, int(np.diff(origin.copurchase.indptr).max(initial=1)))
     parts: list[pd.DataFrame] = []
-    for start in range(0, len(known), _BATCH):
-        batch = known[start : start + _BATCH]
-        row = rows[batch]
-        score = tifu.row_scores(row).toarray()
-        history = select_rows(tifu.bought_, row)
-        bought = history.toarray() > 0
-        history = sp.csr_matrix(history, dtype=np.float32)
-        cooc = _dense(history @ origin.copurchase)
-        similar = _dense(history @ origin.similarity)
-        tifu_rank = _ranks(score, _TIFU_DEPTH)
-        new = ~bought
-        sources = np.full(score.shape, np.inf)
-        for values in (score, cooc, similar):
-            ranked = _ranks(np.where(new & (values > 0), values, -np.inf), per_source)
-            np.minimum(sources, ranked, out=sources)
-        np.minimum(sources, _popular_ranks(new, order, per_source), out=sources)
-        keep = _ranks(np.where(bought, score, -np.inf), max_repeat) < np.inf
-        # Scores are < 1 of the best, so they order within a source rank only.
-        best = np.maximum(score.max(axis=1, keepdims=True), 1e-12)
-        new_rank = _ranks(np.where(new, 0.5 * score / best - sources, -np.inf), max_new)
-        keep |= new_rank < np.inf
-        r, c = np.nonzero(keep)
-        parts.append(
-            pd.DataFrame(
-                {
-                    C.CUSTOMER: ids[batch[r]],
-                    C.OFFERING: tifu.offerings_[c],
-                    BOUGHT: bought[r, c],
-                    "tifu_score": score[r, c],
-                    "tifu_best": score.max(axis=1)[r],
-                    "tifu_rank": tifu_rank[r, c],
-                    "similarity_score": similar[r, c],
-                    "popularity_rank": popularity[c],
-                    "source_rank": np.where(
-                        bought[r, c], tifu_rank[r, c], sources[r, c]
-                    ),
-                    "new_rank": np.where(bought[r, c], np.nan, new_rank[r, c]),
-                }
+    for block in row_blocks(history_sizes * neighbours, _BATCH_CELLS):
+        for start in range(block.start, block.stop, _BATCH):
+            batch = known[start : min(start + _BATCH, block.stop)]
+            table = _batch_candidates(
+                origin,
+                rows[batch],
+                max_repeat=max_repeat,
+                max_new=max_new,
+                per_source=per_source,
             )
-        )
+            table.insert(0, C.CUSTOMER, ids[batch[table.pop("row").to_numpy()]])
+            parts.append(table)
     if not parts:
         return pd.DataFrame(columns=list(_CANDIDATE_COLUMNS))
-    return pd.concat(parts, ignore_index=True)
+    return pd.concat(parts, ignore_index=True)[list(_CANDIDATE_COLUMNS)]
+
+
+def _batch_candidates(
+    origin: Origin,
+    rows: npt.NDArray[np.intp],
+    *,
+    max_repeat: int,
+    max_new: int,
+    per_source: int,
+) -> pd.DataFrame:
+    """candidates() for one batch of known customer rows, all sparse: only the
+    cells some source scores are ever touched."""
+    tifu = origin.tifu
+    shape = (len(rows), len(tifu.offerings_))
+    score = sp.csr_matrix(tifu.row_scores(rows))
+    score.sort_indices()
+    history = sp.csr_matrix(select_rows(tifu.bought_, rows), dtype=np.float32)
+    history.sort_indices()
+    similar = sp.csr_matrix(history @ origin.similarity)
+    similar.sort_indices()
+    cooc = sp.csr_matrix(history @ origin.copurchase)
+    best = row_max(score)
+    tifu_ranks = top_cells(score, _TIFU_DEPTH).to_csr(shape, ranks=True)
+    found = [
+        top_cells(_not_bought(values, history), per_source)
+        for values in (score, cooc, similar)
+    ]
+    found.append(_popular_cells(history, tifu.popularity_order_, per_source))
+    new_row, new_col, source = _best_place(found, shape[1])
+    # Scores are < 1 of the best, so they order within a source rank only.
+    priority = (
+        0.5 * values_at(score, new_row, new_col) / np.maximum(best[new_row], 1e-12)
+    )
+    new = top_of(new_row, new_col, priority - source, max_new)
+    new_source = _lookup(new_row, new_col, source, new.row, new.col, shape[1])
+    past_row = np.repeat(np.arange(shape[0], dtype=np.int64), np.diff(history.indptr))
+    past_col = history.indices.astype(np.int64)
+    repeat = top_of(
+        past_row, past_col, values_at(score, past_row, past_col), max_repeat
+    )
+    row = np.concatenate([repeat.row, new.row])
+    col = np.concatenate([repeat.col, new.col])
+    bought = np.r_[np.ones(len(repeat), dtype=bool), np.zeros(len(new), dtype=bool)]
+    tifu_rank = values_at(tifu_ranks, row, col) - 1.0
+    tifu_rank[tifu_rank < 0] = np.nan
+    order = np.lexsort((col, row))
+    table = pd.DataFrame(
+        {
+            "row": row,
+            C.OFFERING: tifu.offerings_[col],
+            BOUGHT: bought,
+            "tifu_score": values_at(score, row, col),
+            "tifu_best": best[row],
+            "tifu_rank": tifu_rank,
+            "similarity_score": values_at(similar, row, col),
+            "popularity_rank": origin.popularity_rank()[col],
+            "source_rank": np.where(
+                bought, tifu_rank, np.r_[np.full(len(repeat), np.nan), new_source]
+            ),
+            "new_rank": np.r_[np.full(len(repeat), np.nan), new.place],
+        }
+    )
+    return table.iloc[order].reset_index(drop=True)
+
+
+def _not_bought(values: sp.csr_matrix, history: sp.csr_matrix) -> sp.csr_matrix:
+    """values without the cells of offerings the customer bought."""
+    return sp.csr_matrix(values - values.multiply(history > 0))
+
+
+def _popular_cells(
+    history: sp.csr_matrix, order: npt.NDArray[np.intp], top: int
+) -> Cells:
+    """Per row, the `top` most popular offerings (popularity following `order`)
+    the customer never bought, place 0 = most popular."""
+    # However many of the most popular a customer bought, the first
+    # top + (their purchases) hold `top` they did not.
+    depth = min(len(order), top + int(np.diff(history.indptr).max(initial=0)))
+    head = np.asarray(order[:depth])
+    new = history[:, head].toarray() == 0
+    place = np.cumsum(new, axis=1, dtype=np.int64) - 1
+    row, j = np.nonzero(new & (place < top))
+    return Cells(
+        row.astype(np.int64),
+        head[j].astype(np.int64),
+        -place[row, j].astype(np.float64),
+        place[row, j],
+    )
+
+
+def _best_place(found: list[Cells], n_cols: int) -> tuple[Ints, Ints, Floats]:
+    """The cells any source found, each with its best place in any source."""
+    row = np.concatenate([cells.row for cells in found])
+    col = np.concatenate([cells.col for cells in found])
+    place = np.concatenate([cells.place for cells in found]).astype(np.float64)
+    key = row * n_cols + col
+    order = np.lexsort((place, key))
+    first = order[np.r_[True, key[order][1:] != key[order][:-1]]] if len(key) else order
+    return row[first], col[first], place[first]
+
+
+def _lookup(
+    row: Ints, col: Ints, value: Floats, want_row: Ints, want_col: Ints, n_cols: int
+) -> Floats:
+    """value at each wanted (row, col), from cells given without repeats."""
+    key = row * n_cols + col
+    order = np.argsort(key, kind="stable")
+    where = np.searchsorted(key[order], want_row * n_cols + want_col)
+    return value[order[where]]
 
 
 def pair_scores(
@@ -232,58 +324,18 @@ def pair_scores(
     out = np.zeros((3, len(rows)))
     for start in range(0, len(unique), _BATCH):
         block = unique[start : start + _BATCH]
-        score = tifu.row_scores(block).toarray()
+        score = sp.csr_matrix(tifu.row_scores(block))
         history = sp.csr_matrix(select_rows(tifu.bought_, block), dtype=np.float32)
-        mine = (inverse >= start) & (inverse < start + len(block))
-        local = inverse[mine] - start
-        out[0, mine] = score[local, cols[mine]]
-        out[1, mine] = score.max(axis=1)[local]
-        out[2, mine] = _dense(history @ origin.similarity)[local, cols[mine]]
+        similar = sp.csr_matrix(history @ origin.similarity)
+        mine = np.flatnonzero((inverse >= start) & (inverse < start + len(block)))
+        local = (inverse[mine] - start).astype(np.int64)
+        wanted = cols[mine].astype(np.int64)
+        out[0, mine] = values_at(score, local, wanted)
+        out[1, mine] = row_max(score)[local]
+        out[2, mine] = values_at(similar, local, wanted)
     return pd.DataFrame(
         {"tifu_score": out[0], "tifu_best": out[1], "similarity_score": out[2]}
     )
-
-
-def _dense(product: sp.spmatrix | npt.NDArray[np.float32]) -> Floats:
-    """A matrix product as a dense array."""
-    if sp.issparse(product):
-        return np.asarray(product.toarray(), dtype=np.float64)  # type: ignore[union-attr]
-    return np.asarray(product, dtype=np.float64)
-
-
-def _popular_ranks(
-    new: npt.NDArray[np.bool_], order: npt.NDArray[np.intp], top: int
-) -> Floats:
-    """Per row, the place (0 = most popular) of the `top` most popular cells
-    that are new, popularity following `order`; inf elsewhere."""
-    ordered = new[:, order]
-    place = np.cumsum(ordered, axis=1, dtype=np.int64) - 1
-    ranks = np.full(new.shape, np.inf)
-    ranks[:, order] = np.where(ordered & (place < top), place, np.inf)
-    return ranks
-
-
-def _ranks(values: Floats, top: int) -> Floats:
-    """Per row, the rank (0 = largest) of the `top` largest cells above -inf;
-    inf elsewhere."""
-    n_rows, n_cols = values.shape
-    ranks = np.full(values.shape, np.inf)
-    top = min(top, n_cols)
-    if top <= 0:
-        return ranks
-    if top < n_cols:
-        best = np.argpartition(-values, top - 1, axis=1)[:, :top]
-    else:
-        best = np.broadcast_to(np.arange(n_cols), values.shape)
-    chosen = np.take_along_axis(values, best, axis=1)
-    order = np.argsort(-chosen, axis=1, kind="stable")
-    best = np.take_along_axis(best, order, axis=1)
-    chosen = np.take_along_axis(chosen, order, axis=1)
-    place = np.broadcast_to(np.arange(top, dtype=np.float64), best.shape)
-    rr = np.repeat(np.arange(n_rows), top).reshape(n_rows, top)
-    valid = chosen > -np.inf
-    ranks[rr[valid], best[valid]] = place[valid]
-    return ranks
 
 
 def feature_table(origin: Origin, pairs: pd.DataFrame) -> pd.DataFrame:
@@ -326,6 +378,8 @@ def examples(
     max_repeat: int,
     max_new: int,
     per_source: int,
+    max_customers: int | None = None,
+    random_state: int | None = 0,
 ) -> pd.DataFrame:
     """Labelled candidate pairs as of origin: customer_id, offering_id, the
     MODEL_FEATURES (single precision), bought_before, taken_up (1 if bought in
@@ -333,7 +387,8 @@ def examples(
     anything then) and new_rank.
 
     Candidates are those of every customer with a purchase before origin, or
-    (active_only) of those who also bought in the window.
+    (active_only) of those who also bought in the window; of more than
+    max_customers such customers, a random max_customers.
     """
     state = Origin.at(data, origin, TifuKNNRecommender())
     purchases = data.purchases
@@ -346,6 +401,9 @@ def examples(
     active = window[C.CUSTOMER].unique()
     if active_only:
         customers = np.intersect1d(customers, active)
+    if max_customers is not None and len(customers) > max_customers:
+        rng = np.random.default_rng(random_state)
+        customers = customers[np.sort(rng.choice(len(customers), max_customers, False))]
     pairs = candidates(
         state,
         list(customers),

@@ -83,7 +83,11 @@ class TwoStageRanker(BaseEstimator):  # type: ignore[misc]
 
     Training examples come from earlier windows: as of as_of - j * horizon_days
     (j = 1 .. training_windows, as many as the history allows, at least 2),
-    labelled with the purchases in the following horizon_days. The newest
+    labelled with the purchases in the following horizon_days. Windows stop
+    once the training rows reach max_training_rows, and a window with more
+    than max_window_customers customers takes a random max_window_customers
+    of them: what a large history adds beyond that is more of the same
+    examples, at a cost that would grow with it. The newest
     window (j = 1, every customer) is held out to calibrate the probabilities
     (isotonic); the others train the classifiers on the customers who bought
     something in the window, with every taken-up pair and a random
@@ -124,6 +128,8 @@ class TwoStageRanker(BaseEstimator):  # type: ignore[misc]
         min_samples_leaf: int = 100,
         negative_share: float = 0.3,
         refit_newest: bool = True,
+        max_training_rows: int = 400_000,
+        max_window_customers: int = 5_000,
         random_state: int | None = 0,
     ) -> None:
         self.horizon_days = horizon_days
@@ -138,6 +144,8 @@ class TwoStageRanker(BaseEstimator):  # type: ignore[misc]
         self.min_samples_leaf = min_samples_leaf
         self.negative_share = negative_share
         self.refit_newest = refit_newest
+        self.max_training_rows = max_training_rows
+        self.max_window_customers = max_window_customers
         self.random_state = random_state
 
     def fit(self, data: Interactions | pd.DataFrame, as_of: pd.Timestamp) -> Self:
@@ -177,9 +185,10 @@ class TwoStageRanker(BaseEstimator):  # type: ignore[misc]
         horizon = pd.Timedelta(days=self.horizon_days)
         first = past.purchases[C.ORDERED_AT].min()
         windows: list[pd.DataFrame] = []
+        rows = 0
         for j in range(1, self.training_windows + 1):
             origin = as_of - j * horizon
-            if origin <= first:
+            if origin <= first or rows >= self.max_training_rows:
                 break
             table = examples(
                 past,
@@ -189,8 +198,13 @@ class TwoStageRanker(BaseEstimator):  # type: ignore[misc]
                 max_repeat=self.max_repeat,
                 max_new=max(self.max_new, self.max_new_only),
                 per_source=self.per_source,
+                max_customers=self.max_window_customers,
+                random_state=None
+                if self.random_state is None
+                else self.random_state + j,
             )
             windows.append(table if j == 1 else self._sample(table, rng))
+            rows += len(windows[-1]) if j > 1 else 0
         if len(windows) < 2:
             raise InputDataError(
                 f"the purchases before {as_of:%Y-%m-%d} are too short for two "

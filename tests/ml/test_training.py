@@ -13,6 +13,7 @@ import pytest
 from sklearn.base import clone
 from threadpoolctl import threadpool_limits
 
+from ml import training
 from ml.dataset import load_interactions
 from ml.errors import Cancelled
 from ml.importing.importer import import_file
@@ -20,7 +21,7 @@ from ml.modelmeta import ModelMeta, library_versions
 from ml.models.ranker import TwoStageRanker
 from ml.store import Project, signing
 from ml.store.models import data_fingerprint, list_models
-from ml.training import TrainedModel, load_or_train, train_and_save
+from ml.training import COMPONENTS, TrainedModel, load_or_train, train_and_save
 from tests.ml.builders import DAY0, SMALL_RANKER, weekly_world
 
 # Tiny trees on weekly windows: a second per training.
@@ -90,7 +91,7 @@ def test_a_trained_model_describes_what_it_learnt_from(trained) -> None:
     assert meta.purchases == len(weekly_world())
     assert meta.parameters["max_iter"] == 10
     assert meta.versions == library_versions()
-    assert meta.components == ("ranker",)
+    assert meta.components == COMPONENTS
     assert 0.0 <= meta.validation["calibration_gap"] < 0.1
     assert model.ranker.recommend(["weekly"], k=1) == {"weekly": ["X"]}
     with Project.open(path) as project:
@@ -180,6 +181,18 @@ def test_a_cancelled_training_leaves_the_project_as_it_was(project) -> None:
         )
     assert next(calls) == 3  # the fit ran: the cancel came after it
     assert list_models(project) == before
+
+
+def test_a_model_saved_with_older_internals_is_retrained(project, monkeypatch) -> None:
+    # A newer Pushwise whose ranker keeps other internals must not unpickle
+    # the old one into them.
+    monkeypatch.setattr(training, "COMPONENTS", ("ranker:99",))
+    model, note = reuse(project)
+    assert note == (
+        "The saved model was trained with other settings, so Pushwise trained a "
+        "new model and saved it in the project."
+    )
+    assert model.meta.components == ("ranker:99",)
 
 
 def test_other_settings_mean_a_new_model(project) -> None:

@@ -67,11 +67,15 @@ def calibration_table(probability: Floats, taken: Flags) -> pd.DataFrame:
     frame = pd.DataFrame(
         {"decile": decile, "predicted": probability, "observed": taken.astype(float)}
     )
-    return frame.groupby("decile", as_index=False).agg(
+    table = frame.groupby("decile", as_index=False).agg(
         predicted=("predicted", "mean"),
         observed=("observed", "mean"),
         pairs=("predicted", "size"),
     )
+    # Deciles inside one isotonic step average equal probabilities; rounding
+    # drops the last-bit noise of summing them (which would break the order).
+    table["predicted"] = table["predicted"].round(12)
+    return table
 
 
 def baseline_scores(model: Recommender, pairs: pd.DataFrame) -> Floats:

@@ -16,7 +16,12 @@ from ml.features.config import (
     RETURNED_AT,
     FeatureConfig,
 )
-from ml.features.copurchase import History, association, cooccurrence_scores
+from ml.features.copurchase import (
+    History,
+    Scores,
+    association,
+    cooccurrence_scores,
+)
 from ml.features.feedback import pair_feedback
 from ml.features.groups import Groups, group_median, lookup
 from ml.features.keys import PairKeys
@@ -35,6 +40,7 @@ def pair_features(
     *,
     categories: pd.Series | None = None,
     cooccurrence_matrix: tuple[sp.csr_matrix, pd.Index] | None = None,
+    with_cooccurrence: bool = True,
 ) -> pd.DataFrame:
     """Add customer x offering features, from data before as_of, to candidate pairs.
 
@@ -58,7 +64,9 @@ def pair_features(
     cooccurrence_source (that A; missing if the score is 0).
 
     cooccurrence_matrix may pass in what cooccurrence(data, as_of) returned for
-    the same data and as_of, to save computing it again.
+    the same data and as_of, to save computing it again. Without
+    with_cooccurrence the co-purchase features are left missing (their cost
+    grows with every candidate times the customer's history).
     """
     when = as_timestamp(as_of)
     keys = PairKeys.from_pairs(pairs)
@@ -66,11 +74,36 @@ def pair_features(
     columns.update(_purchase_features(data.purchases, when, keys, cfg))
     columns["returns_count"] = _returns_count(data.returns, when, keys)
     columns.update(pair_feedback(data.feedback, when, keys, cfg, categories))
-    if cooccurrence_matrix is None:
+    source = pd.Series(pd.NA, index=pairs.index, dtype=object)
+    if with_cooccurrence:
+        scores, source = _cooccurrence(data, when, pairs, cooccurrence_matrix)
+        columns["cooccurrence_score"] = scores.best
+        columns["cooccurrence_sum"] = scores.total
+    else:
+        columns["cooccurrence_score"] = np.full(len(pairs), np.nan)
+        columns["cooccurrence_sum"] = np.full(len(pairs), np.nan)
+    for name in ("purchase_count", "returns_count", "own_complaints"):
+        columns[name] = columns[name].astype(np.int64)
+    added = pd.DataFrame(
+        {name: columns[name] for name in PAIR_FEATURES}, index=pairs.index
+    )
+    added[COOCCURRENCE_SOURCE] = source
+    kept = pairs.drop(columns=[c for c in added.columns if c in pairs.columns])
+    return pd.concat([kept, added], axis=1)
+
+
+def _cooccurrence(
+    data: Interactions,
+    when: pd.Timestamp,
+    pairs: pd.DataFrame,
+    matrix_and_index: tuple[sp.csr_matrix, pd.Index] | None,
+) -> tuple[Scores, pd.Series]:
+    """Co-purchase scores of the pairs and the offering behind each best one."""
+    if matrix_and_index is None:
         history = History.from_purchases(data.purchases, when)
         matrix = association(history)
     else:
-        matrix, offerings = cooccurrence_matrix
+        matrix, offerings = matrix_and_index
         if matrix.shape != (len(offerings), len(offerings)):
             raise ValueError(
                 f"cooccurrence_matrix is {matrix.shape} for {len(offerings)} "
@@ -78,16 +111,7 @@ def pair_features(
             )
         history = History.from_purchases(data.purchases, when, offerings)
     scores = cooccurrence_scores(history, matrix, pairs[C.CUSTOMER], pairs[C.OFFERING])
-    columns["cooccurrence_score"] = scores.best
-    columns["cooccurrence_sum"] = scores.total
-    for name in ("purchase_count", "returns_count", "own_complaints"):
-        columns[name] = columns[name].astype(np.int64)
-    added = pd.DataFrame(
-        {name: columns[name] for name in PAIR_FEATURES}, index=pairs.index
-    )
-    added[COOCCURRENCE_SOURCE] = _source_ids(history.offerings, scores.source, pairs)
-    kept = pairs.drop(columns=[c for c in added.columns if c in pairs.columns])
-    return pd.concat([kept, added], axis=1)
+    return scores, _source_ids(history.offerings, scores.source, pairs)
 
 
 def _source_ids(offerings: pd.Index, source: Ints, pairs: pd.DataFrame) -> pd.Series:

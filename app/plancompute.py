@@ -54,6 +54,7 @@ class PlanInputs:
     customers: pd.DataFrame  # index customer_id; segment, country
     id_columns: dict[str, str] = field(default_factory=dict)  # canonical -> source
     intervals: Any = None  # ml.plan.holdback.RepurchaseIntervals of data, as_of
+    cooccurrence: Any = None  # the ranker's (association, its offering index)
 
 
 def prepare_inputs(
@@ -112,12 +113,14 @@ def prepare_inputs(
         pairs = pairs.drop_duplicates([C.CUSTOMER, C.OFFERING], ignore_index=True)
     check_cancel(stop_requested)
     report(0.7, "Reading each customer's history")
+    # Co-purchase reasons are found by build_plan for the pairs it keeps.
     features = pair_features(
         data,
         as_of,
         pairs[[C.CUSTOMER, C.OFFERING]],
         FeatureConfig(),
         categories=categories,
+        with_cooccurrence=False,
     )
     intervals = learn_intervals(data, as_of)
     report(1.0, "Ready")
@@ -133,6 +136,7 @@ def prepare_inputs(
         customers=_customer_facts(table, before),
         id_columns=id_columns,
         intervals=intervals,
+        cooccurrence=(ranker.origin_.association, ranker.origin_.association_index),
     )
 
 
@@ -160,6 +164,7 @@ def make_plan(
         features=inputs.features,
         categories=inputs.categories,
         intervals=inputs.intervals,
+        cooccurrence_matrix=inputs.cooccurrence,
     )
     if len(inputs.cold):
         plan = replace(plan, rows=with_given_reasons(plan.rows, inputs.cold))

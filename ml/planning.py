@@ -117,6 +117,10 @@ def plan_for_customers(
         inactive=exclusions.inactive,
         services=exclusions.services,
         names=names,
+        cooccurrence_matrix=(
+            ranker.origin_.association,
+            ranker.origin_.association_index,
+        ),
     )
     if len(cold):
         plan = replace(plan, rows=with_given_reasons(plan.rows, cold))

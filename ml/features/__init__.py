@@ -18,7 +18,7 @@ from ml.features.config import (
 from ml.features.copurchase import cooccurrence, cosine
 from ml.features.customers import customer_features
 from ml.features.offerings import offering_features
-from ml.features.pairs import pair_features
+from ml.features.pairs import cooccurrence_features, pair_features
 
 __all__ = [
     "COOCCURRENCE_SOURCE",
@@ -26,6 +26,7 @@ __all__ = [
     "PAIR_FEATURES",
     "FeatureConfig",
     "cooccurrence",
+    "cooccurrence_features",
     "cosine",
     "customer_features",
     "load_categories",

@@ -92,6 +92,28 @@ def pair_features(
     return pd.concat([kept, added], axis=1)
 
 
+def cooccurrence_features(
+    data: Interactions,
+    as_of: AsOf,
+    pairs: pd.DataFrame,
+    *,
+    cooccurrence_matrix: tuple[sp.csr_matrix, pd.Index] | None = None,
+) -> pd.DataFrame:
+    """pair_features' co-purchase columns alone (cooccurrence_score,
+    cooccurrence_sum, cooccurrence_source), for pairs that need no other."""
+    scores, source = _cooccurrence(
+        data, as_timestamp(as_of), pairs, cooccurrence_matrix
+    )
+    return pd.DataFrame(
+        {
+            "cooccurrence_score": scores.best,
+            "cooccurrence_sum": scores.total,
+            COOCCURRENCE_SOURCE: source,
+        },
+        index=pairs.index,
+    )
+
+
 def _cooccurrence(
     data: Interactions,
     when: pd.Timestamp,

@@ -8,6 +8,7 @@ from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from ml.columns import Columns
 from ml.dataset import Interactions
@@ -15,6 +16,7 @@ from ml.features import (
     COOCCURRENCE_SOURCE,
     PAIR_FEATURES,
     FeatureConfig,
+    cooccurrence_features,
     offering_features,
     pair_features,
 )
@@ -159,7 +161,14 @@ def _with_features(
     """The candidates with their pair and offering features."""
     wanted = [*PAIR_FEATURES, COOCCURRENCE_SOURCE]
     if features is None:
-        pairs = pair_features(data, as_of, table[KEYS], cfg, categories=categories)
+        pairs = pair_features(
+            data,
+            as_of,
+            table[KEYS],
+            cfg,
+            categories=categories,
+            with_cooccurrence=False,
+        )
     else:
         missing = [c for c in (*KEYS, *wanted) if c not in features.columns]
         if missing:
@@ -214,6 +223,7 @@ def build_plan(
     categories: pd.Series | None = None,
     cfg: FeatureConfig | None = None,
     intervals: RepurchaseIntervals | None = None,
+    cooccurrence_matrix: tuple[sp.csr_matrix, pd.Index] | None = None,
 ) -> PushPlan:
     """Turn scored (customer, offering) pairs into a ranked, explained push plan.
 
@@ -222,7 +232,11 @@ def build_plan(
     as_of; categories (offering_id -> category) feeds category ratings; names
     (offering_id -> name) lets the reasons name offerings. intervals may pass
     what ml.plan.holdback.learn_intervals(data, as_of) returned, to save
-    learning them again (only the due rule needs them).
+    learning them again (only the due rule needs them). Pairs whose
+    co-purchase features are missing (pair_features without
+    with_cooccurrence) get them once the rules have run, for the pairs kept
+    only; cooccurrence_matrix may pass what ml.features.cooccurrence(data,
+    as_of) returned (the ranker's) for that.
 
     Fixed order (ml.plan.rules.RULES; each removed candidate is recorded once,
     under the first rule that removed it): opted_out, inactive_offering,
@@ -303,6 +317,20 @@ def build_plan(
     table["expected_revenue"] = _expected_revenue(table, data, when)
     # Popularity in the reasons is over four weeks when that window exists.
     window = 28 if 28 in cfg.windows else cfg.windows[0]
+    # Co-purchase reasons cost a look-up per past offering of the customer:
+    # they are found for the pairs kept only.
+    unscored = table["cooccurrence_score"].isna()
+    if unscored.any():
+        copurchase = cooccurrence_features(
+            data,
+            when,
+            table.loc[unscored, KEYS],
+            cooccurrence_matrix=cooccurrence_matrix,
+        )
+        scores = ["cooccurrence_score", "cooccurrence_sum"]
+        table.loc[unscored, scores] = copurchase[scores].to_numpy()
+        table[COOCCURRENCE_SOURCE] = table[COOCCURRENCE_SOURCE].astype(object)
+        table.loc[unscored, COOCCURRENCE_SOURCE] = copurchase[COOCCURRENCE_SOURCE]
     table["reason"] = reasons(table, popular_window=window, names=names)
     kept = [frame for frame in dropped if len(frame)]
     suppressed = (

@@ -10,6 +10,7 @@ import pytest
 from ml.dataset import Interactions
 from ml.features import pair_features
 from ml.plan import RULES, PlanRules, PushPlan, build_plan
+from ml.plan import plan as plan_module
 from tests.ml.builders import AS_OF, interactions
 
 PURCHASES = [
@@ -213,6 +214,33 @@ def test_precomputed_features_give_the_same_plan() -> None:
     features = pair_features(data, AS_OF, _scored()[["customer_id", "offering_id"]])
     given = _plan(features=features)
     pd.testing.assert_frame_equal(given.rows, _plan().rows)
+
+
+def test_copurchase_reasons_are_looked_up_for_the_pushed_pairs_only(
+    monkeypatch,
+) -> None:
+    # The look-up costs a read per past offering of the customer: on a large
+    # history, doing it for every candidate would cost more than the plan.
+    asked: list[int] = []
+    real = plan_module.cooccurrence_features
+
+    def counted(data, as_of, pairs, **kwargs):  # type: ignore[no-untyped-def]
+        asked.append(len(pairs))
+        return real(data, as_of, pairs, **kwargs)
+
+    monkeypatch.setattr(plan_module, "cooccurrence_features", counted)
+    plan = _plan()
+    assert asked == [len(plan.rows)]
+    assert len(plan.rows) < len(SCORED)
+    c1 = plan.for_customer("c1").set_index("offering_id")
+    assert c1.loc["B", "reason"] == "bought A; 40% of its buyers also take B"
+    without = pair_features(
+        _data(),
+        AS_OF,
+        _scored()[["customer_id", "offering_id"]],
+        with_cooccurrence=False,
+    )
+    pd.testing.assert_frame_equal(_plan(features=without).rows, plan.rows)
 
 
 def test_rules_and_scored_are_validated() -> None:

@@ -39,14 +39,14 @@ class Cells:
 
 def top_cells(matrix: sp.csr_matrix, k: int, *, positive: bool = True) -> Cells:
     """The k largest stored cells of each row, sorted (ties: the lower column
-    first); with `positive`, only cells above zero count."""
+    first); with `positive`, only cells above zero count. The matrix must not
+    store a cell twice (a product or a sum never does)."""
     empty = np.zeros(0, dtype=np.int64)
     if k <= 0:
         return Cells(empty, empty, np.zeros(0), empty)
     matrix = sp.csr_matrix(matrix)
     if positive and matrix.nnz and not (matrix.data > 0).all():
         matrix = sp.csr_matrix(matrix.multiply(matrix > 0))
-    matrix.sum_duplicates()
     counts = np.diff(matrix.indptr).astype(np.int64)
     parts: list[Cells] = []
     # Rows of similar length are padded into one block, whose k best per row
@@ -123,7 +123,9 @@ class CellLookup:
 
     def __init__(self, matrix: sp.csr_matrix) -> None:
         matrix = sp.csr_matrix(matrix)
-        matrix.sum_duplicates()
+        if not matrix.has_canonical_format:
+            matrix = matrix.copy()
+            matrix.sum_duplicates()
         self._n_cols = np.int64(max(matrix.shape[1], 1))
         row = np.repeat(
             np.arange(matrix.shape[0], dtype=np.int64), np.diff(matrix.indptr)

@@ -231,7 +231,6 @@ def _batch_candidates(
     score = sp.csr_matrix(tifu.row_scores(rows))
     score.sort_indices()
     history = sp.csr_matrix(select_rows(tifu.bought_, rows), dtype=np.float32)
-    history.sort_indices()
     similar = sp.csr_matrix(history @ origin.similarity)
     similar.sort_indices()
     cooc = sp.csr_matrix(history @ origin.copurchase)

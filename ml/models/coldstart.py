@@ -113,7 +113,7 @@ class SegmentPopularity(BaseEstimator):  # type: ignore[misc]
         past = purchases_before(purchases, self.as_of_).dropna(subset=[C.CUSTOMER])
         past = past.astype({C.CUSTOMER: str, C.OFFERING: str})
         self.profile_ = _profiles(past, customers, self.levels)
-        self.buyers_ = frozenset(past[C.CUSTOMER])
+        self.buyers_ = frozenset(past[C.CUSTOMER].unique())
         start = self.as_of_ - pd.Timedelta(days=self.horizon_days)
         takers = past.loc[past[C.ORDERED_AT] >= start, KEYS].drop_duplicates()
         tables = [self._popular(level, takers) for level in (*self.levels, EVERYONE)]

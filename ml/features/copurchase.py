@@ -35,7 +35,7 @@ _BLOCK_CELLS = 500_000
 RECENT_OFFERINGS = 200
 NEIGHBOURS = 100
 # The co-purchase counts are made this many (buyer x offering) steps at a time.
-_WORK_PER_BLOCK = 4_000_000
+_WORK_PER_BLOCK = 2_000_000
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,9 @@ import scipy.sparse as sp
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
+# Rows are padded to a common width this many cells at a time (about 30 MB
+# of working arrays), however long the rows.
+_PADDED_CELLS = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +57,11 @@ def top_cells(matrix: sp.csr_matrix, k: int, *, positive: bool = True) -> Cells:
     length_class = np.ceil(np.log2(np.maximum(counts, 1))).astype(np.int64)
     for size in np.unique(length_class[counts > 0]):
         rows = np.flatnonzero((length_class == size) & (counts > 0))
-        parts.append(_top_of_rows(matrix, rows, counts[rows], k))
+        # At most about _PADDED_CELLS padded cells at a time.
+        step = max(1, _PADDED_CELLS // (2 ** int(size)))
+        for start in range(0, len(rows), step):
+            chunk = rows[start : start + step]
+            parts.append(_top_of_rows(matrix, chunk, counts[chunk], k))
     if not parts:
         return Cells(empty, empty, np.zeros(0), empty)
     row = np.concatenate([cells.row for cells in parts])

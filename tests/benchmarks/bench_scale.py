@@ -68,8 +68,10 @@ def history_file(scale: float) -> tuple[Path, int]:
     if not path.exists():
         frame = grocery_history(scale, baskets=real_baskets())
         write_history(frame, path)
+    lines = 0
     with path.open("rb") as handle:
-        lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 24), b""))
+        while chunk := handle.read(1 << 24):
+            lines += chunk.count(b"\n")
     return path, lines - 1
 
 

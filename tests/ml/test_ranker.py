@@ -9,7 +9,8 @@ from sklearn.base import clone
 
 from ml.errors import InputDataError
 from ml.models import Recommender
-from ml.models.ranker import TwoStageRanker
+from ml.models.candidates import examples
+from ml.models.ranker import TwoStageRanker, as_interactions
 from tests.ml.builders import DAY0
 from tests.ml.builders import SMALL_RANKER as PARAMS
 from tests.ml.builders import WEEKLY_AS_OF as AS_OF
@@ -124,3 +125,33 @@ def test_calibration_table_has_deciles_of_predicted_and_observed(fitted):
 def test_too_short_a_history_is_refused(purchases):
     with pytest.raises(InputDataError, match="too short"):
         TwoStageRanker(**PARAMS).fit(purchases, DAY0 + pd.Timedelta(days=9))
+
+
+def test_a_full_row_budget_stops_the_windows_and_the_refit(purchases, fitted):
+    # The cost of training must stop growing with the history once there are
+    # enough examples: no more windows, and no refit that doubles the trees.
+    assert fitted.training_windows_ > 1
+    assert fitted.refitted_
+    capped = TwoStageRanker(**PARAMS, max_training_rows=1).fit(purchases, AS_OF)
+    assert capped.training_windows_ == 1
+    assert not capped.refitted_
+    assert capped.training_rows_ < fitted.training_rows_
+    assert capped.recommend(["weekly"], k=1) == {"weekly": ["X"]}
+
+
+def test_a_window_with_many_customers_takes_a_fixed_random_sample(purchases):
+    data = as_interactions(purchases)
+    origin = AS_OF - pd.Timedelta(days=PARAMS["horizon_days"])
+    options = {
+        "active_only": False,
+        "max_repeat": 5,
+        "max_new": 5,
+        "per_source": 5,
+    }
+    horizon = pd.Timedelta(days=PARAMS["horizon_days"])
+    everyone = examples(data, origin, horizon, **options)
+    sample = examples(data, origin, horizon, **options, max_customers=7)
+    again = examples(data, origin, horizon, **options, max_customers=7)
+    assert everyone["customer_id"].nunique() > 7
+    assert sample["customer_id"].nunique() == 7
+    pd.testing.assert_frame_equal(sample, again)

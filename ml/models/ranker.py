@@ -37,6 +37,9 @@ Floats = npt.NDArray[np.float64]
 # Calibrated probabilities tie in isotonic steps; this much of the raw score
 # breaks the ties without moving any probability visibly.
 _TIE_BREAK = 1e-6
+# scored() works through this many customers at a time (their feature tables
+# are about 400 MB at 5,000 customers).
+_SCORE_CHUNK = 5_000
 # One classifier ranks every candidate ("all"); one trained on never-bought
 # pairs alone ranks for new_only, where replenishment signals are absent.
 MODES = ("all", "new")
@@ -383,8 +386,20 @@ class TwoStageRanker(BaseEstimator):  # type: ignore[misc]
     def scored(self, ids: Sequence[str], *, new_only: bool = False) -> pd.DataFrame:
         """Candidate pairs of the known customers with their calibrated
         probability and ranking score (customer_id, offering_id, probability,
-        score); new_only keeps never-bought offerings, scored by that model."""
+        score); new_only keeps never-bought offerings, scored by that model.
+
+        Customers are scored _SCORE_CHUNK at a time, so the feature tables
+        never exist for every customer at once.
+        """
         check_is_fitted(self, "models_")
+        ids = list(ids)
+        parts = [
+            self._scored_chunk(ids[start : start + _SCORE_CHUNK], new_only)
+            for start in range(0, max(len(ids), 1), _SCORE_CHUNK)
+        ]
+        return pd.concat(parts, ignore_index=True)
+
+    def _scored_chunk(self, ids: list[str], new_only: bool) -> pd.DataFrame:
         pairs = candidates(
             self.origin_,
             ids,

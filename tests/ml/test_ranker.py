@@ -9,6 +9,7 @@ from sklearn.base import clone
 
 from ml.errors import InputDataError
 from ml.models import Recommender
+from ml.models import ranker as ranker_module
 from ml.models.candidates import examples
 from ml.models.ranker import TwoStageRanker, as_interactions
 from tests.ml.builders import DAY0
@@ -155,3 +156,13 @@ def test_a_window_with_many_customers_takes_a_fixed_random_sample(purchases):
     assert everyone["customer_id"].nunique() > 7
     assert sample["customer_id"].nunique() == 7
     pd.testing.assert_frame_equal(sample, again)
+
+
+def test_scoring_customers_in_chunks_gives_the_same_scores(
+    purchases, fitted, monkeypatch
+):
+    ids = customers(purchases)
+    whole = fitted.scored(ids)
+    monkeypatch.setattr(ranker_module, "_SCORE_CHUNK", 3)
+    pd.testing.assert_frame_equal(fitted.scored(ids), whole)
+    assert fitted.scored([]).empty

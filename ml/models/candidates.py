@@ -360,7 +360,7 @@ def pair_scores(
 def feature_table(origin: Origin, pairs: pd.DataFrame) -> pd.DataFrame:
     """The stage-2 features (MODEL_FEATURES, in order) of candidate pairs."""
     table = pair_features(
-        origin.data,
+        _of_customers(origin, pairs[C.CUSTOMER].unique()),
         origin.as_of,
         pairs[[C.CUSTOMER, C.OFFERING]],
         with_cooccurrence=False,
@@ -386,6 +386,22 @@ def feature_table(origin: Origin, pairs: pd.DataFrame) -> pd.DataFrame:
     best = pairs["tifu_best"]
     frame["tifu_share"] = pairs["tifu_score"] / best.where(best > 0)
     return frame.replace([np.inf, -np.inf], np.nan)
+
+
+def _of_customers(origin: Origin, customers: npt.NDArray[np.object_]) -> Interactions:
+    """origin.data, cut to these customers' events when they are a small part
+    of all (pair features read only the pair's own customer's events):
+    scoring a chunk of customers then costs what the chunk has, not the whole
+    history."""
+    data = origin.data
+    if len(customers) * 2 > len(origin.tifu.customers_):
+        return data
+    wanted = pd.Index(customers)
+    return Interactions(
+        purchases=data.purchases.loc[data.purchases[C.CUSTOMER].isin(wanted)],
+        returns=data.returns.loc[data.returns[C.CUSTOMER].isin(wanted)],
+        feedback=data.feedback.loc[data.feedback[C.CUSTOMER].isin(wanted)],
+    )
 
 
 def examples(

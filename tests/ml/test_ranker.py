@@ -10,7 +10,8 @@ from sklearn.base import clone
 from ml.errors import InputDataError
 from ml.models import Recommender
 from ml.models import ranker as ranker_module
-from ml.models.candidates import examples
+from ml.models.baselines import TifuKNNRecommender
+from ml.models.candidates import Origin, candidates, examples, feature_table
 from ml.models.ranker import TwoStageRanker, as_interactions
 from tests.ml.builders import DAY0
 from tests.ml.builders import SMALL_RANKER as PARAMS
@@ -166,3 +167,17 @@ def test_scoring_customers_in_chunks_gives_the_same_scores(
     monkeypatch.setattr(ranker_module, "_SCORE_CHUNK", 3)
     pd.testing.assert_frame_equal(fitted.scored(ids), whole)
     assert fitted.scored([]).empty
+
+
+def test_features_of_a_few_customers_read_only_their_history(purchases):
+    # Scoring a chunk of customers reads the chunk's events only; the
+    # features must be those the whole history gives.
+    origin = Origin.at(as_interactions(purchases), AS_OF, TifuKNNRecommender())
+    everyone = customers(purchases)
+    pairs = candidates(origin, everyone, max_repeat=5, max_new=5, per_source=5)
+    few = pairs.loc[pairs["customer_id"].isin(everyone[:3])].reset_index(drop=True)
+    assert few["customer_id"].nunique() * 2 < len(everyone)
+    whole = feature_table(origin, pairs).loc[pairs["customer_id"].isin(everyone[:3])]
+    pd.testing.assert_frame_equal(
+        feature_table(origin, few), whole.reset_index(drop=True)
+    )

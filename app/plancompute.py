@@ -95,6 +95,7 @@ def prepare_inputs(
     check_cancel(stop_requested)
     report(0.1, "Reading the comments")
     data, _ = rate_comments(data, as_of, stop_requested=stop_requested)
+    ranker.with_history(data)  # a saved ranker is stored without it
     before = data.purchases[data.purchases[C.ORDERED_AT] < as_of]
     customers = sorted(before[C.CUSTOMER].dropna().unique())
     report(0.3, f"Scoring the offerings for {len(customers):,} customers")

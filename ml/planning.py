@@ -83,7 +83,9 @@ def plan_for_customers(
     # Comments without a rating get one read from their words, by a text
     # model learnt from the comments rated before as_of.
     data, _ = rate_comments(data, as_of, stop_requested=stop_requested)
-    if ranker is None:
+    if ranker is not None:
+        ranker.with_history(data)  # a saved ranker is stored without it
+    else:
         report(0.0, f"Learning from the purchases before {as_of:%Y-%m-%d}")
         ranker = TwoStageRanker(horizon_days=horizon_days, random_state=random_state)
         ranker.fit(data, as_of)

@@ -135,7 +135,8 @@ def load_or_train(
     stop_requested: StopFn = never,
 ) -> tuple[TrainedModel, str]:
     """The newest saved model for this as-of date, horizon, level and data that
-    verifies, else a newly trained and saved one; with a note saying which."""
+    verifies (with its history given back), else a newly trained and saved
+    one; with a note saying which."""
     data = _learning_data(project, data)
     as_of = default_as_of(data) if as_of is None else pd.Timestamp(as_of)
     parameters = _template(ranker, horizon_days).get_params()
@@ -159,6 +160,10 @@ def load_or_train(
         report(0.0, "Loading the saved model")
         loaded = load_model(project, meta.model_id)
         if isinstance(loaded, LoadedModel) and isinstance(loaded.model, TrainedModel):
+            # Saved without the history it learnt from: the same data, rated
+            # as train_model rated it, gives it back.
+            rated, _ = rate_comments(data, as_of, stop_requested=stop_requested)
+            loaded.model.ranker.with_history(rated)
             return loaded.model, _loaded_note(loaded.model.meta)
         if problem is None:
             problem = (

@@ -76,7 +76,10 @@ def purchases_before(purchases: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFra
     missing = [name for name in REQUIRED_COLUMNS if name not in purchases.columns]
     if missing:
         raise ValueError(f"purchases lack the column(s) {missing}")
-    return purchases.loc[purchases[C.ORDERED_AT] < as_of]
+    before = purchases[C.ORDERED_AT] < as_of
+    # The usual as-of is after the last order: then nothing is cut, and a copy
+    # of a large history would only double its memory.
+    return purchases if before.all() else purchases.loc[before]
 
 
 def build_purchase_matrix(history: pd.DataFrame) -> PurchaseMatrix:

@@ -111,11 +111,12 @@ class Origin:
     association and association_index: P(B | A) as cooccurrence returns it
     (for pair_features); copurchase and similarity: P(B | A) and the item-item
     cosine over TIFU-KNN's offerings_ (for the candidate sources). All three
-    keep a bounded number of neighbours per offering (sparse).
+    keep a bounded number of neighbours per offering (sparse). data is the
+    history before as_of (None in a saved ranker until given back).
     """
 
     as_of: pd.Timestamp
-    data: Interactions
+    data: Interactions | None
     tifu: TifuKNNRecommender
     association: sp.csr_matrix
     association_index: pd.Index
@@ -394,6 +395,10 @@ def _of_customers(origin: Origin, customers: npt.NDArray[np.object_]) -> Interac
     scoring a chunk of customers then costs what the chunk has, not the whole
     history."""
     data = origin.data
+    if data is None:
+        raise ValueError(
+            "this ranker was loaded without its history; call with_history(data)."
+        )
     if len(customers) * 2 > len(origin.tifu.customers_):
         return data
     wanted = pd.Index(customers)

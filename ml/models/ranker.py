@@ -4,7 +4,8 @@ gradient-boosted, calibrated probabilities of uptake within the horizon."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Self
+from dataclasses import replace
+from typing import Any, Self
 
 import numpy as np
 import numpy.typing as npt
@@ -286,6 +287,23 @@ class TwoStageRanker(BaseEstimator):  # type: ignore[misc]
                 pd.concat([train[LABEL], newest[LABEL]]),
             )
         self.models_[key] = model
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without the history it learnt from (the project holds
+        that, and it is most of a large model): a loaded ranker gets it back
+        from with_history before it scores."""
+        state: dict[str, Any] = dict(super().__getstate__())
+        if "origin_" in state:
+            state["origin_"] = replace(state["origin_"], data=None)
+        return state
+
+    def with_history(self, data: Interactions | pd.DataFrame) -> Self:
+        """Give the ranker the history it was fitted on (the events before
+        as_of_; a loaded ranker has none) and return it."""
+        check_is_fitted(self, "origin_")
+        history = _before(as_interactions(data), self.as_of_)
+        self.origin_ = replace(self.origin_, data=history)
+        return self
 
     def recommend(
         self, customers: Sequence[str], k: int = 10, *, new_only: bool = False

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -180,4 +182,21 @@ def test_features_of_a_few_customers_read_only_their_history(purchases):
     whole = feature_table(origin, pairs).loc[pairs["customer_id"].isin(everyone[:3])]
     pd.testing.assert_frame_equal(
         feature_table(origin, few), whole.reset_index(drop=True)
+    )
+
+
+def test_a_saved_ranker_leaves_its_history_out_and_gets_it_back(purchases, fitted):
+    blob = pickle.dumps(fitted)
+    # The history is most of a large model and the project holds it anyway.
+    with_history = pickle.dumps(vars(fitted))
+    history = pickle.dumps(fitted.origin_.data)
+    assert len(with_history) - len(blob) > 0.9 * len(history)
+    loaded = pickle.loads(blob)
+    assert loaded.origin_.data is None
+    assert fitted.origin_.data is not None  # pickling changed nothing here
+    ids = customers(purchases)
+    with pytest.raises(ValueError, match="with_history"):
+        loaded.scored(ids)
+    pd.testing.assert_frame_equal(
+        loaded.with_history(purchases).scored(ids), fitted.scored(ids)
     )

@@ -22,7 +22,7 @@ from ml.features import (
 )
 from ml.features.timeline import AsOf, as_timestamp
 from ml.plan.holdback import RepurchaseIntervals, hold_back, learn_intervals
-from ml.plan.reasons import reasons
+from ml.plan.reasons import reasons, rhythm_known
 from ml.plan.rules import (
     CAP,
     FEEDBACK,
@@ -318,8 +318,9 @@ def build_plan(
     # Popularity in the reasons is over four weeks when that window exists.
     window = 28 if 28 in cfg.windows else cfg.windows[0]
     # Co-purchase reasons cost a look-up per past offering of the customer:
-    # they are found for the pairs kept only.
-    unscored = table["cooccurrence_score"].isna()
+    # they are found for the pairs kept only, and not for those explained by
+    # the customer's own rhythm.
+    unscored = table["cooccurrence_score"].isna() & ~rhythm_known(table)
     if unscored.any():
         copurchase = cooccurrence_features(
             data,

@@ -92,6 +92,12 @@ def _named(ids: pd.Series, names: pd.Series | None) -> pd.Series:
     return text.map(names).astype("string").fillna(text)
 
 
+def rhythm_known(table: pd.DataFrame) -> pd.Series:
+    """Pairs the customer bought on two days or more: their reason is their
+    own rhythm ("buys about every 30 days"), whatever else applies."""
+    return table["own_interval_days"].notna() & table["days_since_last"].notna()
+
+
 def reasons(
     table: pd.DataFrame,
     *,
@@ -111,7 +117,7 @@ def reasons(
     out = pd.Series(pd.NA, index=table.index, dtype="string")
     interval = table["own_interval_days"]
     since = table["days_since_last"]
-    due = interval.notna() & since.notna() & out.isna()
+    due = rhythm_known(table) & out.isna()
     out[due] = "buys about " + _every(interval[due]) + ", last " + days_ago(since[due])
     source = table[COOCCURRENCE_SOURCE]
     score = table["cooccurrence_score"]

@@ -134,10 +134,13 @@ def render(results: list[dict[str, object]]) -> str:
         plan_target = PLAN_SECONDS_PER_MILLION_LINES * lines_m
         verdict = []
         if target:
-            ok = first.seconds <= target[0] and first.peak_mb <= target[1]  # type: ignore[attr-defined]
+            fast = first.seconds <= target[0]  # type: ignore[attr-defined]
+            small = first.peak_mb <= target[1]  # type: ignore[attr-defined]
             verdict.append(
-                f"<= {target[0]:.0f} s, <= {target[1] / 1024:.0f} GB: "
-                + ("met" if ok else "**missed**")
+                f"<= {target[0]:.0f} s: " + ("met" if fast else "**missed**")
+            )
+            verdict.append(
+                f"<= {target[1] / 1024:.0f} GB: " + ("met" if small else "**missed**")
             )
         ok_plan = again.seconds <= plan_target  # type: ignore[attr-defined]
         verdict.append(

@@ -21,16 +21,13 @@ from ml.dataset import Interactions
 from ml.errors import InputDataError
 from ml.models.base import purchases_before
 from ml.models.baselines import TifuKNNRecommender
-from ml.models.candidates import (
+from ml.models.candidates import BOUGHT, Origin, candidates, pair_scores
+from ml.models.examples import (
     ACTIVE,
-    BOUGHT,
     LABEL,
     MODEL_FEATURES,
-    Origin,
-    candidates,
     examples,
     feature_table,
-    pair_scores,
 )
 
 C = Columns

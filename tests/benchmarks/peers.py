@@ -21,15 +21,8 @@ from ml.columns import Columns
 from ml.dataset import Interactions
 from ml.models.base import BaseRecommender, Indices, PurchaseMatrix
 from ml.models.baselines import TifuKNNRecommender
-from ml.models.candidates import (
-    BOUGHT,
-    LABEL,
-    MODEL_FEATURES,
-    Origin,
-    candidates,
-    examples,
-    feature_table,
-)
+from ml.models.candidates import BOUGHT, Origin, candidates
+from ml.models.examples import LABEL, MODEL_FEATURES, examples, feature_table
 from ml.models.ranker import TwoStageRanker, as_interactions
 
 C = Columns
@@ -98,8 +91,9 @@ class EASERecommender(BaseRecommender):
 
 class LightGBMRanker:
     """A LightGBM two-stage ranker on Pushwise's own candidates and features
-    (ml.models.candidates), trained on the same earlier windows: one model for
-    every candidate (with the bought-before flag), one for never-bought pairs.
+    (ml.models.candidates, ml.models.examples), trained on the same earlier
+    windows: one model for every candidate (with the bought-before flag), one
+    for never-bought pairs.
 
     objective "lambdarank" (LGBMRanker, one query per customer and window) or
     "binary" (LGBMClassifier). prepare() builds the training windows once, so

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from threadpoolctl import threadpool_limits
 
-from ml.models.candidates import MODEL_FEATURES
+from ml.models.examples import MODEL_FEATURES
 from ml.models.explain import PLAIN_NAMES, feature_importances, plain_name
 from ml.models.ranker import TwoStageRanker
 from tests.ml.builders import SMALL_RANKER, WEEKLY_AS_OF, weekly_world

@@ -13,7 +13,8 @@ from ml.errors import InputDataError
 from ml.models import Recommender
 from ml.models import ranker as ranker_module
 from ml.models.baselines import TifuKNNRecommender
-from ml.models.candidates import Origin, candidates, examples, feature_table
+from ml.models.candidates import Origin, candidates
+from ml.models.examples import examples, feature_table
 from ml.models.ranker import TwoStageRanker, as_interactions
 from tests.ml.builders import DAY0
 from tests.ml.builders import SMALL_RANKER as PARAMS

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -204,9 +205,7 @@ def cooccurrence_scores(
     sizes = np.diff(indptr)
     pairs = np.flatnonzero((rows >= 0) & (cols >= 0))
     pairs = pairs[sizes[rows[pairs]] > 0]
-    n_offerings = matrix.shape[0]
-    dense = matrix.toarray() if n_offerings**2 <= _DENSE_CELLS else None
-    lookup = CellLookup(matrix) if dense is None else None
+    read = _cell_reader(matrix)
     for block in row_blocks(sizes[rows[pairs]], _BLOCK_CELLS):
         chosen = pairs[block]
         lengths = sizes[rows[chosen]]
@@ -215,11 +214,7 @@ def cooccurrence_scores(
         cells = np.arange(ends[-1]) + np.repeat(indptr[rows[chosen]] - starts, lengths)
         past = indices[cells]
         wanted = np.repeat(cols[chosen], lengths)
-        if dense is not None:
-            values = dense[past, wanted]
-        else:
-            assert lookup is not None
-            values = lookup(past, wanted)
+        values = read(past, wanted)
         top = np.maximum.reduceat(values, starts)
         total[chosen] = np.add.reduceat(values, starts, dtype=np.float64)
         best[chosen] = top
@@ -228,3 +223,12 @@ def cooccurrence_scores(
         first = np.minimum.reduceat(positions, starts)
         source[chosen] = np.where(top > 0, past[first], -1)
     return Scores(best, total, source)
+
+
+def _cell_reader(matrix: sp.csr_matrix) -> Callable[[Ints, Ints], Floats]:
+    """Reads the association's cells by (row, column): a gather from a dense
+    copy while that is small (several times faster), else a binary search."""
+    if matrix.shape[0] ** 2 <= _DENSE_CELLS:
+        dense = matrix.toarray()
+        return lambda rows, cols: np.asarray(dense[rows, cols], dtype=np.float64)
+    return CellLookup(matrix)

@@ -286,9 +286,9 @@ class TwoStageRanker(BaseEstimator):  # type: ignore[misc]
         self.models_[key] = model
 
     def __getstate__(self) -> dict[str, Any]:
-        """Pickled without the history it learnt from (the project holds
-        that, and it is most of a large model): a loaded ranker gets it back
-        from with_history before it scores."""
+        """Pickled (and deep-copied) without the history it learnt from (the
+        project holds that, and it is most of a large model): a loaded ranker
+        gets it back from with_history before it scores."""
         state: dict[str, Any] = dict(super().__getstate__())
         if "origin_" in state:
             state["origin_"] = replace(state["origin_"], data=None)

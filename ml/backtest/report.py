@@ -23,6 +23,8 @@ LIST_BASELINES = ("popularity", "personal frequency", "item-kNN", "TIFU-KNN")
 # Every list method in the order tables and charts show them.
 LIST_METHODS = (PUSHWISE, PLAN, *LIST_BASELINES)
 DEMAND_BASELINES = ("seasonal naive", "moving average")
+TOTAL_LEVEL = "total"  # demand rows of the total of all offerings,
+TOTAL = "all offerings"  # whose offering_id is this
 MODES = ("all", "repeat", "new")
 # The methods as a marketing user reads them (charts, headline, model card).
 PLAIN_NAMES = {
@@ -123,10 +125,13 @@ class BacktestReport:
     uptake: fold, as_of, predicted (sum of the probabilities of Pushwise's
         top-k plan), actual (the plan's pairs really taken up).
     demand_weekly: fold, as_of, method ("Pushwise" and DEMAND_BASELINES), level
-        ("offering" | "category"), offering_id, week_start, predicted_buyers,
-        actual_buyers, lower, upper.
-    demand_metrics: fold, as_of, method, level, wape, mae, bias, coverage,
-        offerings: buyers per offering over the whole horizon.
+        ("offering" | "category" | "total"), offering_id, week_start,
+        predicted_buyers, actual_buyers, lower, upper. The "total" rows
+        (offering_id "all offerings") add up every offering's buyers; their
+        Pushwise forecast and band are the total's own (GroupTotalsForecaster).
+    demand_metrics: fold, as_of, method, level, wape, mae, bias, coverage
+        (share of actuals inside the interval), offerings: buyers per
+        offering, category or of the total over the whole horizon.
     """
 
     folds: pd.DataFrame

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sklearn.base import clone
 
-from ml.backtest.demand import demand_rows
+from ml.backtest.demand import demand_rows, total_rows
 from ml.backtest.lists import (
     PreferenceModel,
     evaluated_customers,
@@ -32,6 +32,7 @@ from ml.backtest.report import (
     LIST_COLUMNS,
     PLAN,
     PUSHWISE,
+    TOTAL_LEVEL,
     UPTAKE_COLUMNS,
     BacktestReport,
     empty,
@@ -43,6 +44,7 @@ from ml.demand.base import DemandForecaster
 from ml.demand.baselines import MovingAverageForecaster, SeasonalNaiveForecaster
 from ml.demand.gbm import GradientBoostingDemandForecaster
 from ml.demand.series import protocol_offerings
+from ml.demand.totals import NAIVE, GroupTotalsForecaster
 from ml.errors import InputDataError
 from ml.evaluation.split import Split, rolling_origins
 from ml.models.base import Recommender
@@ -85,6 +87,15 @@ def demand_ladder(horizon_days: int = 28) -> dict[str, DemandForecaster]:
     }
 
 
+def totals_ladder(horizon_days: int = 28) -> dict[str, GroupTotalsForecaster]:
+    """Pushwise's forecast of the total as a series of its own, and the
+    moving average of its last four weeks, by method name."""
+    return {
+        PUSHWISE: GroupTotalsForecaster(horizon_days),
+        "moving average": GroupTotalsForecaster(horizon_days, methods=(NAIVE,)),
+    }
+
+
 def history_before(data: Interactions, as_of: pd.Timestamp) -> Interactions:
     """Purchases, returns and feedback strictly before as_of (all a model sees)."""
     return Interactions(
@@ -114,6 +125,7 @@ def run_backtest(
     baselines: Mapping[str, Recommender] | None = None,
     demand: Mapping[str, DemandForecaster] | None = None,
     demand_offerings: int | None = DEMAND_OFFERINGS,
+    totals: Mapping[str, GroupTotalsForecaster] | None = None,
     rules: PlanRules | None = None,
     report: ReportFn = no_report,
     stop_requested: StopFn = never,
@@ -132,6 +144,8 @@ def run_backtest(
     is measured. `categories` (offering_id -> category, e.g. ml.features.
     categories.load_categories) adds demand per category; `demand_offerings`
     caps the offerings whose demand is scored (the biggest by purchase lines).
+    The total of all offerings (every offering's buyers added up) is
+    forecast by `totals` (default totals_ladder(horizon_days); {} for none).
     The push plan as the user gets it, Pushwise's candidates through `rules`
     (default PlanRules(); their cap gives way to k), is scored beside the
     model alone as method "Pushwise plan"; its top-k rows are the plan whose
@@ -150,6 +164,7 @@ def run_backtest(
         template=template,
         ladder=list_ladder() if baselines is None else dict(baselines),
         forecasters=demand_ladder(horizon_days) if demand is None else dict(demand),
+        totals=totals_ladder(horizon_days) if totals is None else dict(totals),
         exclusions=exclusions,
         demand_offerings=demand_offerings,
         rules=PlanRules() if rules is None else rules,
@@ -165,6 +180,7 @@ def run_backtest(
             grouped, horizon_days=horizon_days, folds=folds, as_of=splits[-1].as_of
         )
     steps = 4 + len(settings.ladder) + len(levels) * len(settings.forecasters)
+    steps += 1 if settings.totals else 0  # the total of all offerings
     tick = _Ticker(report, stop_requested, steps * len(splits))
     tables: dict[str, list[pd.DataFrame]] = {name: [] for name in _TABLES}
     for index, split in enumerate(splits):
@@ -191,6 +207,7 @@ class _Settings:
     template: PreferenceModel
     ladder: dict[str, Recommender]
     forecasters: dict[str, DemandForecaster]
+    totals: dict[str, GroupTotalsForecaster]
     exclusions: Exclusions
     demand_offerings: int | None
     rules: PlanRules
@@ -283,6 +300,14 @@ def _fold_tables(
             yield (
                 "demand_metrics",
                 pd.DataFrame([metrics]).assign(method=name, level=level),
+            )
+    if settings.totals:
+        tick(fold.label("forecasting the total of all offerings"))
+        for name, weekly, metrics in total_rows(split, settings.totals):
+            yield "demand_weekly", weekly.assign(method=name, level=TOTAL_LEVEL)
+            yield (
+                "demand_metrics",
+                pd.DataFrame([metrics]).assign(method=name, level=TOTAL_LEVEL),
             )
 
 

@@ -1,5 +1,6 @@
 """Offering uptake: weekly series, demand baselines, the gradient-boosting
-demand model and forecast metrics."""
+demand model, forecasts of whole groups (the total, categories) and forecast
+metrics."""
 
 from __future__ import annotations
 
@@ -14,12 +15,14 @@ from ml.demand.series import (
     weekly_series,
     window_uptake,
 )
+from ml.demand.totals import GroupTotalsForecaster
 
 __all__ = [
     "DemandForecaster",
     "DemandMetrics",
     "EmpiricalInterval",
     "GradientBoostingDemandForecaster",
+    "GroupTotalsForecaster",
     "MovingAverageForecaster",
     "SeasonalNaiveForecaster",
     "demand_metrics",

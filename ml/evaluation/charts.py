@@ -18,6 +18,8 @@ from ml.backtest.report import (
     LIST_METHODS,
     MODES,
     PUSHWISE,
+    TOTAL,
+    TOTAL_LEVEL,
     BacktestReport,
     plain_name,
 )
@@ -108,24 +110,31 @@ def weekly_chart(
     level: str = "offering",
 ) -> ChartData:
     """Weekly buyers forecast at each as-of date against the actual buyers, for
-    one offering (or category, with level="category") or, by default, all of them."""
-    rows = report.demand_weekly.loc[report.demand_weekly["level"] == level]
+    one offering (or category, with level="category") or, by default, the
+    total of all offerings, which Pushwise forecasts with a band of its own."""
     if offering_id is None:
-        keys = ["method", "fold", "week_start"]
-        # A week's band is unknown (NaN) if any offering's is.
-        rows = rows.groupby(keys, as_index=False)[
-            ["predicted_buyers", "actual_buyers", "lower", "upper"]
-        ].agg(_sum_or_nan)
-        title = f"Weekly buyers, every {level} evaluated: predicted and actual"
-        band = "the band adds up each one's interval, so it is wider than the total's"
+        level, offering_id = TOTAL_LEVEL, TOTAL
+    weekly = report.demand_weekly
+    rows = weekly.loc[(weekly["level"] == level) & (weekly[C.OFFERING] == offering_id)]
+    if rows.empty:
+        raise ValueError(
+            f"the backtest has no weekly demand for the {level} {offering_id!r}"
+        )
+    if level == TOTAL_LEVEL:
+        title = "Weekly buyers of all offerings: predicted and actual"
+        band = (
+            "Each offering's buyers are added up (a customer who bought three "
+            "offerings counts three times). The shaded band is Pushwise's range "
+            "for this total itself, learnt from how far its forecasts of the "
+            "total were off at earlier dates: the actual total should fall inside "
+            "it in about 8 weeks out of 10."
+        )
     else:
-        rows = rows.loc[rows[C.OFFERING] == offering_id]
-        if rows.empty:
-            raise ValueError(
-                f"the backtest has no weekly demand for the {level} {offering_id!r}"
-            )
         title = f"Weekly buyers of {offering_id}: predicted and actual"
-        band = "the band is Pushwise's interval"
+        band = (
+            f"The shaded band is Pushwise's range for this {level}: the actual "
+            "should fall inside it in about 8 weeks out of 10."
+        )
     rows = rows.sort_values(["fold", "week_start"], kind="stable")
     methods = _ordered(rows["method"], (PUSHWISE, *DEMAND_BASELINES))
     first = rows.loc[rows["method"] == methods[0]] if methods else rows
@@ -146,7 +155,7 @@ def weekly_chart(
     return ChartData(
         title=title,
         caption="Each forecast line starts at a dashed as-of date and covers the "
-        f"weeks after it, drawn against what customers really bought; {band}.",
+        f"weeks after it, drawn against what customers really bought. {band}",
         x_label="Week starting",
         y_label="Distinct buyers",
         kind="line",
@@ -324,10 +333,6 @@ def _ordered(present: pd.Series, preferred: Sequence[str]) -> list[str]:
 def _check_metric(metric: str, allowed: Sequence[str]) -> None:
     if metric not in allowed:
         raise ValueError(f"metric must be one of {tuple(allowed)}, got {metric!r}")
-
-
-def _sum_or_nan(values: pd.Series) -> float:
-    return float(values.sum(skipna=False))
 
 
 def _x(values: pd.Series) -> tuple[XValue, ...]:

@@ -59,9 +59,12 @@ def test_total_and_chosen_offering_show_weekly_predicted_and_actual(
     qtbot, page
 ) -> None:
     chart = page.weekly_chart.chart
-    assert chart is not None and "every offering" in chart.title
+    assert chart is not None and "all offerings" in chart.title
+    assert "range for this total itself" in chart.caption
+    assert page.weekly_chart.caption.text() == chart.caption
     names = [series.name for series in chart.series]
     assert names[:2] == ["Actual", "Pushwise"]
+    assert chart.series[1].lower is not None  # the total's own band
     assert len(chart.markers) == 3  # one as-of date per period checked
     SHOTS.mkdir(exist_ok=True)
     page.grab().save(str(SHOTS / "backtest_total.png"))

@@ -13,6 +13,7 @@ from ml.backtest.report import (
     FOLD_COLUMNS,
     GAINS_COLUMNS,
     LIST_COLUMNS,
+    TOTAL,
     UPTAKE_COLUMNS,
     BacktestReport,
     typed,
@@ -23,31 +24,39 @@ WEEK = pd.Timedelta(days=7)
 
 
 def _weekly() -> pd.DataFrame:
-    """Offerings a and b, 4 weeks per fold; a's actual is 10 + week, b's 1."""
+    """Offerings a and b, 4 weeks per fold; a's actual is 10 + week, b's 1. The
+    total's rows (11 + week) carry Pushwise's own band, 2 either side, where
+    adding up the offerings' bands would give 6."""
     rows = []
     for fold, as_of in enumerate(AS_OF, start=1):
         for week in range(4):
-            for offering, actual in (("a", 10 + week), ("b", 1)):
-                for method, predicted, band in (
-                    ("moving average", actual + 2, np.nan),
-                    ("Pushwise", actual + 1, 3.0),
-                ):
-                    start = as_of + week * WEEK
-                    low, high = predicted - band, predicted + band
-                    rows.append(
-                        (
-                            fold,
-                            as_of,
-                            method,
-                            "offering",
-                            offering,
-                            start,
-                            predicted,
-                            actual,
-                            low,
-                            high,
-                        )
+            cases = [
+                ("offering", offering, actual, method, actual + extra, band)
+                for offering, actual in (("a", 10 + week), ("b", 1))
+                for method, extra, band in (
+                    ("moving average", 2, np.nan),
+                    ("Pushwise", 1, 3.0),
+                )
+            ]
+            cases += [
+                ("total", TOTAL, 11 + week, "moving average", 15 + week, np.nan),
+                ("total", TOTAL, 11 + week, "Pushwise", 13 + week, 2.0),
+            ]
+            for level, offering, actual, method, predicted, band in cases:
+                rows.append(
+                    (
+                        fold,
+                        as_of,
+                        method,
+                        level,
+                        offering,
+                        as_of + week * WEEK,
+                        predicted,
+                        actual,
+                        predicted - band,
+                        predicted + band,
                     )
+                )
     return pd.DataFrame(rows, columns=list(DEMAND_WEEKLY_COLUMNS))
 
 

@@ -159,7 +159,7 @@ def test_weekly_actual_buyers_are_the_distinct_customers_of_each_week(
     report, world
 ) -> None:
     weekly = report.demand_weekly
-    assert set(weekly["level"]) == {"offering", "category"}
+    assert set(weekly["level"]) == {"offering", "category", "total"}
     assert set(weekly["method"]) == {"Pushwise", "seasonal naive", "moving average"}
     named = world.dropna(subset=["customer_id"])
     for as_of in report.folds["as_of"]:
@@ -184,12 +184,34 @@ def test_weekly_actual_buyers_are_the_distinct_customers_of_each_week(
     assert weekly["predicted_buyers"].notna().all()
 
 
+def test_the_total_is_every_offerings_weekly_buyers_added_up(report) -> None:
+    weekly = report.demand_weekly
+    offerings = weekly.loc[
+        (weekly["level"] == "offering") & (weekly["method"] == "moving average")
+    ]
+    added = offerings.groupby(["as_of", "week_start"])["actual_buyers"].sum()
+    total = weekly.loc[weekly["level"] == "total"]
+    assert set(total["offering_id"]) == {"all offerings"}
+    assert set(total["method"]) == {"Pushwise", "moving average"}
+    for _, rows in total.groupby("method"):
+        got = rows.set_index(["as_of", "week_start"])["actual_buyers"]
+        assert got.sort_index().tolist() == added.sort_index().tolist()
+    pushwise = total.loc[total["method"] == "Pushwise"]
+    assert (pushwise["lower"] <= pushwise["predicted_buyers"]).all()
+    assert (pushwise["predicted_buyers"] <= pushwise["upper"]).all()
+
+
 def test_demand_metrics_come_per_fold_method_and_level(report) -> None:
     metrics = report.demand_metrics
-    assert len(metrics) == 2 * 3 * 2  # folds x methods x levels
+    # folds x (3 methods x 2 levels + Pushwise and the average for the total)
+    assert len(metrics) == 2 * (3 * 2 + 2)
     staples = metrics.loc[metrics["level"] == "category", "offerings"]
     assert (staples == 3).all()  # staples, extras and X's "(no category)"
     assert metrics["wape"].between(0, 2).all()
+    # Coverage per level: Pushwise's interval, for offerings, categories and the total.
+    pushwise = metrics.loc[metrics["method"] == "Pushwise"].set_index("level")
+    assert pushwise["coverage"].notna().all()
+    assert set(pushwise.index) == {"offering", "category", "total"}
 
 
 def test_progress_runs_from_zero_to_one_fold_by_fold(progress) -> None:

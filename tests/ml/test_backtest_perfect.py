@@ -116,6 +116,7 @@ def report(world):
         ranker=Oracle(future, HORIZON),
         baselines={},
         demand={"Pushwise": Clairvoyant(future)},
+        totals={},
         exclusions=Exclusions(frozenset(), frozenset(), services=frozenset({"p7"})),
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
@@ -45,16 +47,32 @@ def test_weekly_chart_of_one_offering_draws_actual_and_each_forecast(report) -> 
         (AS_OF[0], "as of 2024-03-01"),
         (AS_OF[1], "as of 2024-03-29"),
     )
-    assert chart.caption.endswith(".") and chart.caption.count(". ") == 0
+    assert "range for this offering" in chart.caption
 
 
-def test_weekly_chart_of_the_total_adds_up_the_offerings(report) -> None:
+def test_weekly_chart_of_the_total_draws_the_totals_own_forecast_and_band(
+    report,
+) -> None:
     chart = weekly_chart(report)
-    actual, pushwise, _ = chart.series
+    names = [s.name for s in chart.series]
+    assert names == ["Actual", "Pushwise", "Average of the last 4 weeks"]
+    actual, pushwise, average = chart.series
     assert actual.y == (11, 12, 13, 14) * 2
     assert pushwise.y == (13, 14, 15, 16) * 2
-    assert pushwise.lower == tuple(y - 6 for y in pushwise.y)
-    assert "every offering" in chart.title
+    # The total's own band (2 either side), not the offerings' bands added up (6).
+    assert pushwise.lower == tuple(y - 2 for y in pushwise.y)
+    assert pushwise.upper == tuple(y + 2 for y in pushwise.y)
+    assert average.y == (15, 16, 17, 18) * 2 and average.lower is None
+    assert "all offerings" in chart.title
+    assert "range for this total itself" in chart.caption
+    assert "8 weeks out of 10" in chart.caption
+
+
+def test_weekly_chart_without_a_total_says_so(report) -> None:
+    weekly = report.demand_weekly
+    offerings_only = replace(report, demand_weekly=weekly[weekly["level"] != "total"])
+    with pytest.raises(ValueError, match="no weekly demand for the total"):
+        weekly_chart(offerings_only)
 
 
 def test_weekly_chart_of_an_unknown_offering_says_so(report) -> None:

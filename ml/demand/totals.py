@@ -9,9 +9,10 @@ the per-offering intervals instead gives a band as wide as the whole range
 of possible totals, because the offerings' errors partly cancel.
 
 The weekly shape within the horizon comes from the data: the candidate
-``methods`` (by default the flat mean of the last four weeks and, with more
-than a year of history, last year's same weeks scaled to the recent level)
-forecast the newest earlier origins, and the one with the lowest WAPE over
+``methods`` (by default the flat mean of the last four weeks, that level
+carried on by the growth of the last 13 weeks over the 13 before, and, with
+more than a year of history, last year's same weeks scaled to the recent
+level) forecast the newest earlier origins, and the one with the lowest WAPE over
 all groups is used. A partial last week gets the share of the lines its
 weekdays had over the last eight weeks.
 """
@@ -37,6 +38,8 @@ from ml.demand.windows import DayLines
 C = Columns
 FloatArray = npt.NDArray[np.float64]
 LAST_YEAR = "last year"
+TREND = "trend"
+TREND_WEEKS = 13  # the trend compares the last 13 weeks with the 13 before
 SEASON_WEEKS = 52
 LEVEL_WEEKS = 4  # the recent level that last year's shape is scaled to
 NAIVE = f"last {LEVEL_WEEKS} weeks"
@@ -59,20 +62,21 @@ class GroupTotalsForecaster(BaseEstimator):  # type: ignore[misc]
     ``fit`` takes ``groups`` (offering_id -> group name; None: every offering
     is a group of its own). The newest ``validation_origins`` weekly origins
     whose weeks ended by as_of choose among ``methods`` ("last N weeks": the
-    flat mean of those weeks; "last year": last year's same weeks scaled to
-    the last four); the chosen method's errors at the newest
-    ``error_origins`` give the ``level`` intervals (EmpiricalInterval, pooled
-    over groups and weeks ahead, by forecast size). Only "last N weeks"
-    (N = 4) is offered with "last year" by default: longer means and a
-    recent trend did worse on the benchmarks' earlier windows
-    (tests/benchmarks/RESULTS.md, "Demand").
+    flat mean of those weeks; "trend": the last four weeks' mean grown by the
+    weekly growth of the last 13 weeks over the 13 before; "last year": last
+    year's same weeks scaled to the last four); the chosen method's errors at
+    the newest ``error_origins`` give the ``level`` intervals
+    (EmpiricalInterval, pooled over groups and weeks ahead, by forecast
+    size). Longer flat means and a trend over 4 or 8 weeks did worse on the
+    benchmarks' earlier windows (tests/benchmarks/RESULTS.md, "Demand per
+    level"), so they are not offered by default.
     """
 
     def __init__(
         self,
         horizon_days: int = 28,
         *,
-        methods: tuple[str, ...] = (NAIVE, LAST_YEAR),
+        methods: tuple[str, ...] = (NAIVE, TREND, LAST_YEAR),
         validation_origins: int = 8,
         error_origins: int = 26,
         level: float = 0.8,
@@ -97,7 +101,8 @@ class GroupTotalsForecaster(BaseEstimator):  # type: ignore[misc]
         unknown = [name for name in self.methods if not _known_method(name)]
         if not self.methods or unknown:
             raise ValueError(
-                f"methods must be 'last N weeks' or {LAST_YEAR!r}; got {self.methods!r}"
+                f"methods must be 'last N weeks', {TREND!r} or {LAST_YEAR!r}; got "
+                f"{self.methods!r}"
             )
         as_of = pd.Timestamp(as_of)
         before = purchases.loc[purchases[C.ORDERED_AT] < as_of]
@@ -146,6 +151,19 @@ class GroupTotalsForecaster(BaseEstimator):  # type: ignore[misc]
             shape = (same + 1.0) / (then.mean(axis=1, keepdims=True) + 1.0)
             forecast: FloatArray = level * shape
             return forecast
+        if method == TREND:
+            if history.shape[1] < 2 * TREND_WEEKS:
+                return None
+            level = history[:, -LEVEL_WEEKS:].mean(axis=1, keepdims=True)
+            recent = history[:, -TREND_WEEKS:].mean(axis=1, keepdims=True)
+            older = history[:, -2 * TREND_WEEKS : -TREND_WEEKS].mean(
+                axis=1, keepdims=True
+            )
+            growth = ((recent + 1.0) / (older + 1.0)) ** (1.0 / TREND_WEEKS)
+            # Weeks from the middle of the last four to each week ahead.
+            ahead = np.arange(steps)[None, :] + (LEVEL_WEEKS + 1) / 2.0
+            trend: FloatArray = level * growth**ahead
+            return trend
         weeks = int(method.split()[1])
         if history.shape[1] == 0:
             return None
@@ -332,7 +350,9 @@ def _weekday_share(days: npt.NDArray[np.int64]) -> FloatArray:
 def _known_method(name: str) -> bool:
     words = name.split()
     flat = len(words) == 3 and words[0] == "last" and words[2] == "weeks"
-    return name == LAST_YEAR or (flat and words[1].isdigit() and int(words[1]) > 0)
+    return name in (TREND, LAST_YEAR) or (
+        flat and words[1].isdigit() and int(words[1]) > 0
+    )
 
 
 def _wape(predicted: FloatArray, actual: FloatArray) -> float:

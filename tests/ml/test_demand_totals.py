@@ -10,7 +10,7 @@ import pytest
 from sklearn.exceptions import NotFittedError
 
 from ml.demand import MovingAverageForecaster
-from ml.demand.totals import LAST_YEAR, NAIVE, GroupTotalsForecaster
+from ml.demand.totals import LAST_YEAR, NAIVE, TREND, GroupTotalsForecaster
 from ml.evaluation.split import protocol_split
 
 AS_OF = pd.Timestamp("2024-06-03")  # a Monday
@@ -95,6 +95,18 @@ def test_last_years_shape_is_chosen_where_the_data_repeats_it() -> None:
     assert flat.nunique() == 1
 
 
+def test_a_steady_growth_is_carried_on_where_it_held_before() -> None:
+    # Weekly buyers grow by 3% a week for 40 weeks: the flat mean lags behind.
+    counts = [round(100 * 1.03**week) for week in range(40)]
+    days = [-7 * (40 - week) + 1 for week, n in enumerate(counts) for _ in range(n)]
+    frame = lines(days, [f"c{i}" for i in range(len(days))], ["x"] * len(days))
+    model = GroupTotalsForecaster(28).fit(frame, AS_OF)
+    assert model.choice_.method == TREND
+    weekly = model.predict_weekly(["x"])["predicted_buyers"].to_numpy()
+    expected = [100 * 1.03**week for week in range(40, 44)]
+    np.testing.assert_allclose(weekly, expected, rtol=0.02)
+
+
 def test_eighty_percent_intervals_cover_about_eight_weeks_in_ten() -> None:
     inside = []
     for seed in range(12):
@@ -119,8 +131,8 @@ def test_eighty_percent_intervals_cover_about_eight_weeks_in_ten() -> None:
 
 def test_unknown_methods_are_a_plain_error() -> None:
     frame = lines([-3], ["c1"], ["x"])
-    with pytest.raises(ValueError, match="'last N weeks' or 'last year'"):
-        GroupTotalsForecaster(methods=("trend",)).fit(frame, AS_OF)
+    with pytest.raises(ValueError, match="'last N weeks', 'trend' or 'last year'"):
+        GroupTotalsForecaster(methods=("drift",)).fit(frame, AS_OF)
 
 
 @pytest.fixture(scope="module")

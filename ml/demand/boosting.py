@@ -165,6 +165,7 @@ def choose(
     inner: pd.DataFrame,
     validation: pd.DataFrame,
     ratios: pd.Series,
+    trends: pd.Series,
 ) -> tuple[Choice, pd.DataFrame]:
     """Fit on the inner origins, score every combination on the validation
     origins and keep the lowest WAPE (ties: the simpler, listed first).
@@ -174,7 +175,7 @@ def choose(
     features = feature_columns(inner)
     actual = validation[TARGET].to_numpy()
     total = max(float(actual.sum()), 1.0)
-    at_origins = _levels(levels, validation, ratios, settings)
+    at_origins = _levels(levels, validation, ratios, trends, settings)
     best: tuple[float, Choice, FloatArray] | None = None
     for loss in losses:
         model = fit_booster(
@@ -214,6 +215,7 @@ def _levels(
     levels: tuple[str, ...],
     rows: pd.DataFrame,
     ratios: pd.Series,
+    trends: pd.Series,
     settings: BoosterSettings,
 ) -> dict[str, FloatArray]:
     """Each market level the rows' origins and as_of (0) can all use (the
@@ -228,6 +230,7 @@ def _levels(
                 ratios,
                 settings.horizon_days,
                 settings.recent_half_life_days,
+                trends,
             )
             for origin in [*np.unique(origins), 0]
         }

@@ -9,14 +9,18 @@ forecasts by a forecast of that ratio, one of LEVELS, chosen on validation.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from ml.demand.features import BASE, ORIGIN, SEASON, TARGET
+from ml.demand.totals import TREND_WEEKS, trend_factors
+from ml.demand.windows import DayLines
 
 FLAT = "flat"  # the market stays at the level of the last 28 days
 RECENT = "recent"  # it keeps its recent rise or fall against the naive
 LAST_YEAR = "last year"  # it moves as it did over the same weeks last year
-LEVELS = (FLAT, RECENT, LAST_YEAR)
+TREND = "trend"  # it keeps growing as its weekly buyers did over 13 weeks
+LEVELS = (FLAT, RECENT, LAST_YEAR, TREND)
 
 
 def market_ratio(rows: pd.DataFrame) -> pd.Series:
@@ -28,17 +32,42 @@ def market_ratio(rows: pd.DataFrame) -> pd.Series:
     return ratio
 
 
+def trend_levels(
+    lines: DayLines, origins: npt.NDArray[np.int64], horizon_days: int
+) -> pd.Series:
+    """The market ratio a trend expects at each origin (index): the weekly
+    buyers of all offerings over the horizon's weeks against the last four,
+    if the growth of the last 13 weeks over the 13 before held
+    (ml/demand/totals.py's trend); NaN without 26 weeks of data before it."""
+    span = 7 * np.arange(2 * TREND_WEEKS)[::-1]
+    ends = np.unique(origins[:, None] - span[None, :])
+    weekly = lines.distinct_buyers(ends, 7).sum(axis=0)
+    steps = -(-horizon_days // 7)
+    start = int(lines.day.min(initial=0))
+    out = {}
+    for origin in origins:
+        columns = np.searchsorted(ends, origin - span)
+        factors = trend_factors(weekly[None, columns], steps)
+        seen = origin - 7 * 2 * TREND_WEEKS >= start
+        out[int(origin)] = np.nan if factors is None or not seen else factors.mean()
+    return pd.Series(out, dtype="float64")
+
+
 def level_at(
     kind: str,
     origin: int,
     ratios: pd.Series,
     horizon_days: int,
     half_life_days: float,
+    trends: pd.Series | None = None,
 ) -> float:
     """The market ratio forecast at ``origin`` by method ``kind`` from the
-    ratios known then (their horizon ended by ``origin``); NaN if unknown."""
+    ratios known then (their horizon ended by ``origin``) or, for TREND,
+    from ``trends`` (trend_levels); NaN if unknown."""
     if kind == FLAT:
         return 1.0
+    if kind == TREND:
+        return np.nan if trends is None else float(trends.get(origin, np.nan))
     if kind == LAST_YEAR:
         return float(ratios.get(origin - SEASON, np.nan))
     if kind != RECENT:

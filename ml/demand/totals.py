@@ -145,25 +145,15 @@ class GroupTotalsForecaster(BaseEstimator):  # type: ignore[misc]
             now = history.shape[1]
             if now - SEASON_WEEKS - LEVEL_WEEKS < 0:
                 return None
-            level = history[:, -LEVEL_WEEKS:].mean(axis=1, keepdims=True)
+            level = _level(history)
             then = history[:, now - SEASON_WEEKS - LEVEL_WEEKS : now - SEASON_WEEKS]
             same = history[:, now - SEASON_WEEKS : now - SEASON_WEEKS + steps]
             shape = (same + 1.0) / (then.mean(axis=1, keepdims=True) + 1.0)
             forecast: FloatArray = level * shape
             return forecast
         if method == TREND:
-            if history.shape[1] < 2 * TREND_WEEKS:
-                return None
-            level = history[:, -LEVEL_WEEKS:].mean(axis=1, keepdims=True)
-            recent = history[:, -TREND_WEEKS:].mean(axis=1, keepdims=True)
-            older = history[:, -2 * TREND_WEEKS : -TREND_WEEKS].mean(
-                axis=1, keepdims=True
-            )
-            growth = ((recent + 1.0) / (older + 1.0)) ** (1.0 / TREND_WEEKS)
-            # Weeks from the middle of the last four to each week ahead.
-            ahead = np.arange(steps)[None, :] + (LEVEL_WEEKS + 1) / 2.0
-            trend: FloatArray = level * growth**ahead
-            return trend
+            growth = trend_factors(history, steps)
+            return None if growth is None else growth * _level(history)
         weeks = int(method.split()[1])
         if history.shape[1] == 0:
             return None
@@ -324,6 +314,27 @@ class GroupTotalsForecaster(BaseEstimator):  # type: ignore[misc]
                 f"this model forecasts {self.horizon_days}-day horizons, not "
                 f"{horizon_days}."
             )
+
+
+def trend_factors(history: FloatArray, steps: int) -> FloatArray | None:
+    """Each week ahead over the mean of the last LEVEL_WEEKS weeks, if the
+    weekly growth of the last TREND_WEEKS over the TREND_WEEKS before held
+    (groups x steps); None with fewer than 2 x TREND_WEEKS weeks of history."""
+    if history.shape[1] < 2 * TREND_WEEKS:
+        return None
+    recent = history[:, -TREND_WEEKS:].mean(axis=1, keepdims=True)
+    older = history[:, -2 * TREND_WEEKS : -TREND_WEEKS].mean(axis=1, keepdims=True)
+    growth = ((recent + 1.0) / (older + 1.0)) ** (1.0 / TREND_WEEKS)
+    # Weeks from the middle of the last LEVEL_WEEKS to each week ahead.
+    ahead = np.arange(steps)[None, :] + (LEVEL_WEEKS + 1) / 2.0
+    factors: FloatArray = growth**ahead
+    return factors
+
+
+def _level(history: FloatArray) -> FloatArray:
+    """The mean of each group's last LEVEL_WEEKS weeks (a column)."""
+    level: FloatArray = history[:, -LEVEL_WEEKS:].mean(axis=1, keepdims=True)
+    return level
 
 
 def _grouped(

@@ -231,6 +231,25 @@ def test_misuse_is_explained(steady_world, fitted) -> None:
         GradientBoostingDemandForecaster().fit(data.drop(columns="quantity"), AS_OF)
 
 
+def test_a_market_that_keeps_growing_gets_the_trend_level() -> None:
+    # Every offering gains 2% a week: the market's trend carries on.
+    growing = {
+        f"g{i:02d}": (lambda day, base=5.0 + i: base * 1.02 ** (day / 7.0))
+        for i in range(30)
+    }
+    data = shop(growing, DAYS, seed=3)
+    model = GradientBoostingDemandForecaster(levels=("flat", "trend")).fit(data, AS_OF)
+    assert model.choice_.level == "trend"
+    # The last four weeks' level grown over the horizon: 1.02 ** (2.5 .. 5.5).
+    assert model.market_level_ == pytest.approx(1.02**4, abs=0.02)
+    expected = pd.Series({k: expected_buyers(r, DAYS, 28) for k, r in growing.items()})
+    forecast = model.predict(list(growing)).set_index("offering_id").predicted_buyers
+    naive = MovingAverageForecaster().fit(data, AS_OF).predict(list(growing))
+    naive = naive.set_index("offering_id").predicted_buyers
+    assert abs(forecast.sum() / expected.sum() - 1) < 0.03
+    assert (forecast - expected).abs().sum() < (naive - expected).abs().sum()
+
+
 def test_market_levels_on_offer(steady_world) -> None:
     data, _ = steady_world
     # A year and two months of data: last year's same weeks for the

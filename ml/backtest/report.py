@@ -213,7 +213,23 @@ class BacktestReport:
             if len(rules):
                 text += f" (best simple rule: {rules.min():.0%})"
             text += "."
-        return text
+        return text + self._total_sentence()
+
+    def _total_sentence(self) -> str:
+        """How Pushwise's forecast of the total did, and how often its range held."""
+        metrics = self.demand_metrics
+        total = metrics.loc[
+            (metrics["level"] == TOTAL_LEVEL) & (metrics["method"] == PUSHWISE)
+        ].dropna(subset=["wape", "coverage"])
+        if total.empty:
+            return ""
+        inside = int((total["coverage"] >= 1.0).sum())  # one total per period
+        return (
+            f" Its forecast of all offerings together was off by "
+            f"{total['wape'].mean():.0%}, and the actual total fell inside its "
+            f"range in {inside} of {len(total)} periods (the range is meant to "
+            "hold it about 8 times in 10)."
+        )
 
     def write(self, folder: Path | str) -> list[Path]:
         """Write one CSV per table, plus summary.csv, into folder (created)."""

@@ -114,14 +114,14 @@ def small_report() -> BacktestReport:
     )
     metrics = pd.DataFrame(
         {
-            "fold": [1, 1, 2, 2],
-            "as_of": [AS_OF[0]] * 2 + [AS_OF[1]] * 2,
-            "method": ["Pushwise", "moving average"] * 2,
-            "level": "offering",
-            "wape": [0.2, 0.3, 0.4, 0.5],
+            "fold": [1, 1, 2, 2, 1, 2],
+            "as_of": [AS_OF[0]] * 2 + [AS_OF[1]] * 2 + AS_OF,
+            "method": ["Pushwise", "moving average"] * 2 + ["Pushwise"] * 2,
+            "level": ["offering"] * 4 + ["total"] * 2,
+            "wape": [0.2, 0.3, 0.4, 0.5, 0.05, 0.15],
             "mae": 1.0,
             "bias": 0.1,
-            "coverage": 0.8,
+            "coverage": [0.8] * 4 + [1.0, 0.0],
             "offerings": 2,
         }
     )

@@ -40,7 +40,9 @@ def test_headline_says_how_much_each_list_caught_in_plain_words(report) -> None:
         "they bought; the best simple rule (“Push the best sellers”) caught about "
         "1 in 4 (25%)."
         " Its forecast of buyers per offering was off by 30% of the actual total "
-        "(best simple rule: 40%)."
+        "(best simple rule: 40%). Its forecast of all offerings together was off "
+        "by 10%, and the actual total fell inside its range in 1 of 2 periods "
+        "(the range is meant to hold it about 8 times in 10)."
     )
 
 

@@ -54,6 +54,7 @@ class PlanInputs:
     customers: pd.DataFrame  # index customer_id; segment, country
     id_columns: dict[str, str] = field(default_factory=dict)  # canonical -> source
     intervals: Any = None  # ml.plan.holdback.RepurchaseIntervals of data, as_of
+    returns: Any = None  # ml.plan.returns.ReturnEvidence of data, as_of
     cooccurrence: Any = None  # the ranker's (association, its offering index)
 
 
@@ -76,6 +77,7 @@ def prepare_inputs(
     from ml.models.coldstart import cold_start_pairs
     from ml.plan import load_exclusions, load_offering_names
     from ml.plan.holdback import learn_intervals
+    from ml.plan.returns import learn_returns
     from ml.planning import without_offerings
 
     ranker = model.ranker
@@ -124,6 +126,7 @@ def prepare_inputs(
         with_cooccurrence=False,
     )
     intervals = learn_intervals(data, as_of)
+    returns = learn_returns(data, as_of)
     report(1.0, "Ready")
     return PlanInputs(
         data=data,
@@ -137,6 +140,7 @@ def prepare_inputs(
         customers=_customer_facts(table, before),
         id_columns=id_columns,
         intervals=intervals,
+        returns=returns,
         cooccurrence=(ranker.origin_.association, ranker.origin_.association_index),
     )
 
@@ -165,6 +169,7 @@ def make_plan(
         features=inputs.features,
         categories=inputs.categories,
         intervals=inputs.intervals,
+        returns=inputs.returns,
         cooccurrence_matrix=inputs.cooccurrence,
     )
     if len(inputs.cold):
@@ -202,6 +207,16 @@ def hold_back_note(plan: Any) -> str:
             else "Nothing is held back after a purchase."
         )
     return str(intervals.sentence)
+
+
+def returns_note(plan: Any) -> str:
+    """Whether a return blocks an offering in this plan, and why, in plain words."""
+    block = plan.rules.block_returns
+    if block is None and plan.returns is not None:
+        return str(plan.returns.sentence)
+    if block:
+        return "A return blocks the offering for that customer."
+    return "A return does not block the offering."
 
 
 def plan_table(plan: Any, inputs: PlanInputs) -> pd.DataFrame:

@@ -46,6 +46,7 @@ from app.plancompute import (
     make_plan,
     plan_table,
     prepare_inputs,
+    returns_note,
     save_rules,
 )
 from app.planexport import write_push_list
@@ -309,6 +310,7 @@ class PushPlanPage(QWidget):
         self.table = plan_table(plan, self.inputs)
         self.rules.show_removed(plan.removed_by_rule)
         self.rules.show_hold_back(hold_back_note(plan))
+        self.rules.show_returns(returns_note(plan))
         self.filters.set_choices(self.table)
         self._set_status("")
         customers = self.table[C.CUSTOMER].nunique()

@@ -30,6 +30,12 @@ CAP = "per_customer_cap"
 # The hold-back choices of the "After a purchase" box.
 UNTIL_DUE = "due"
 FIXED_DAYS = "fixed"
+# The choices of the "After a return" box: PlanRules.block_returns.
+RETURN_CHOICES = (
+    ("decide from my data", None),
+    ("block the offering", True),
+    ("do not block it", False),
+)
 
 
 class PlanRulesPanel(QGroupBox):
@@ -67,16 +73,25 @@ class PlanRulesPanel(QGroupBox):
         self.hold_amount.addWidget(
             self._with_words(self.recent_days, "after a purchase")
         )
-        self.hold_note = QLabel()
-        self.hold_note.setWordWrap(True)
-        self.hold_note.setTextFormat(Qt.TextFormat.PlainText)
-        self.hold_note.setToolTip(
+        self.hold_note = self._note(
             "What Pushwise learnt from your customers' repeat purchases."
         )
         self.feedback_days = self._spin(0, 3650, 365, " days")
         self.feedback_days.setToolTip(
-            "A low rating, a complaint or a return blocks the offering for this "
-            "customer for this many days."
+            "A low rating or a complaint (and a return, when returns block) "
+            "blocks the offering for this customer for this many days."
+        )
+        self.return_mode = QComboBox()
+        for label, value in RETURN_CHOICES:
+            self.return_mode.addItem(label, value)
+        self.return_mode.setToolTip(
+            "Whether a customer's return of an offering blocks it like bad "
+            "feedback. From your data: only if your customers rarely buy again "
+            "what they returned."
+        )
+        self.return_mode.currentIndexChanged.connect(self.rules_changed)
+        self.return_note = self._note(
+            "What Pushwise learnt from what your customers did after a return."
         )
         self.min_percent = self._spin(0, 100, 0, " %")
         self.min_percent.setToolTip(
@@ -99,6 +114,8 @@ class PlanRulesPanel(QGroupBox):
         form.addRow(
             "Bad feedback blocks for", self._with_count(self.feedback_days, FEEDBACK)
         )
+        form.addRow("After a return", self.return_mode)
+        form.addRow(self.return_note)
         form.addRow(
             "Minimum chance", self._with_count(self.min_percent, MIN_PROBABILITY)
         )
@@ -120,6 +137,7 @@ class PlanRulesPanel(QGroupBox):
             due_share=self.due_percent.value() / 100,
             recent_purchase_days=self.recent_days.value() if fixed else None,
             feedback_block_days=self.feedback_days.value(),
+            block_returns=self.return_mode.currentData(),
             min_probability=self.min_percent.value() / 100,
             max_per_customer=self.per_customer.value(),
             skip_inactive=self.skip_inactive.isChecked(),
@@ -135,6 +153,7 @@ class PlanRulesPanel(QGroupBox):
             self.due_percent,
             self.recent_days,
             self.feedback_days,
+            self.return_mode,
             self.min_percent,
             self.per_customer,
             self.skip_inactive,
@@ -148,6 +167,8 @@ class PlanRulesPanel(QGroupBox):
             if fixed:
                 self.recent_days.setValue(int(rules.recent_purchase_days))
             self.feedback_days.setValue(int(rules.feedback_block_days))
+            choices = [value for _, value in RETURN_CHOICES]
+            self.return_mode.setCurrentIndex(choices.index(rules.block_returns))
             self.min_percent.setValue(round(rules.min_probability * 100))
             self.per_customer.setValue(int(rules.max_per_customer))
             self.skip_inactive.setChecked(bool(rules.skip_inactive))
@@ -159,6 +180,10 @@ class PlanRulesPanel(QGroupBox):
         """Say in plain words what the hold-back learnt from the data."""
         self.hold_note.setText(text)
 
+    def show_returns(self, text: str) -> None:
+        """Say in plain words whether returns block, and what that was learnt from."""
+        self.return_note.setText(text)
+
     def show_removed(self, removed: Mapping[str, int] | None) -> None:
         """Show how many pushes each rule removed (blank when unknown)."""
         for rule, label in self.removed.items():
@@ -167,6 +192,13 @@ class PlanRulesPanel(QGroupBox):
             else:
                 count = int(removed[rule])
                 label.setText(f"removed {count:,}")
+
+    def _note(self, tooltip: str) -> QLabel:
+        label = QLabel()
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setToolTip(tooltip)
+        return label
 
     def _spin(self, low: int, high: int, value: int, suffix: str) -> QSpinBox:
         spin = QSpinBox()

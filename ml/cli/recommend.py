@@ -21,6 +21,7 @@ from ml.columns import Columns
 from ml.pipeline import plan_project
 from ml.plan import PlanRules, to_plan_csv
 from ml.plan.holdback import describe_hold_back
+from ml.plan.returns import describe_returns
 from ml.plan.rulesfile import load_project_rules, save_project_rules
 
 
@@ -103,5 +104,6 @@ def run(args: argparse.Namespace) -> int:
         f"{customers:,} customers written to {args.out}"
     )
     print(describe_hold_back(plan.rules, plan.intervals))
+    print(describe_returns(plan.rules, plan.returns))
     print(f"Removed by the rules: {removed}")
     return EXIT_OK

@@ -23,6 +23,7 @@ from ml.features import (
 from ml.features.timeline import AsOf, as_timestamp
 from ml.plan.holdback import RepurchaseIntervals, hold_back, learn_intervals
 from ml.plan.reasons import reasons, rhythm_known
+from ml.plan.returns import ReturnEvidence, learn_returns, returns_block
 from ml.plan.rules import (
     CAP,
     FEEDBACK,
@@ -74,6 +75,9 @@ class PushPlan:
     intervals: the repurchase intervals learnt for the hold-back rule, or
         given to build_plan (None when the rule was a fixed number of days
         and none were given).
+    returns: what the history says about returns, learnt for the return
+        rule or given to build_plan (None when the rules said whether
+        returns block and none was given).
     """
 
     rows: pd.DataFrame
@@ -82,6 +86,7 @@ class PushPlan:
     as_of: pd.Timestamp
     rules: PlanRules = field(default_factory=PlanRules)
     intervals: RepurchaseIntervals | None = None
+    returns: ReturnEvidence | None = None
 
     def for_customer(self, customer_id: str) -> pd.DataFrame:
         """The customer's rows, rank 1 first."""
@@ -223,6 +228,7 @@ def build_plan(
     categories: pd.Series | None = None,
     cfg: FeatureConfig | None = None,
     intervals: RepurchaseIntervals | None = None,
+    returns: ReturnEvidence | None = None,
     cooccurrence_matrix: tuple[sp.csr_matrix, pd.Index] | None = None,
 ) -> PushPlan:
     """Turn scored (customer, offering) pairs into a ranked, explained push plan.
@@ -232,7 +238,9 @@ def build_plan(
     as_of; categories (offering_id -> category) feeds category ratings; names
     (offering_id -> name) lets the reasons name offerings. intervals may pass
     what ml.plan.holdback.learn_intervals(data, as_of) returned, to save
-    learning them again (only the due rule needs them). Pairs whose
+    learning them again (only the due rule needs them); returns may pass what
+    ml.plan.returns.learn_returns(data, as_of) returned (only needed when
+    rules.block_returns is None). Pairs whose
     co-purchase features are missing (pair_features without
     with_cooccurrence) get them once the rules have run, for the pairs kept
     only; cooccurrence_matrix may pass what ml.features.cooccurrence(data,
@@ -281,7 +289,9 @@ def build_plan(
         intervals = learn_intervals(data, when)
     held, why = hold_back(table, rules, intervals)
     remove(held, RECENT, why)
-    blocks = feedback_blocks(data, when, rules)
+    if rules.block_returns is None and returns is None:
+        returns = learn_returns(data, when)
+    blocks = feedback_blocks(data, when, rules, returns=returns_block(rules, returns))
     keys = pd.MultiIndex.from_frame(table[KEYS])
     found = blocks.set_index(KEYS)["detail"].reindex(keys)
     blocked = pd.Series(found.to_numpy(), index=table.index)
@@ -346,4 +356,5 @@ def build_plan(
         as_of=when,
         rules=rules,
         intervals=intervals,
+        returns=returns,
     )

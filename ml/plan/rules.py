@@ -10,7 +10,8 @@ recorded under the first rule that removed it:
    passed), or, with recent_purchase_days set, bought it in the last
    recent_purchase_days.
 4. negative_feedback: in the last feedback_block_days the customer rated it
-   at or below low_rating, complained about it, or returned it.
+   at or below low_rating, complained about it, or returned it (when returns
+   block: block_returns, or learnt by ml.plan.returns).
 5. min_probability: the model's probability is below min_probability.
 6. per_customer_cap: it ranks below the customer's first max_per_customer.
 
@@ -64,6 +65,9 @@ class PlanRules:
     recent_purchase_days: None (hold back until due), or the old fixed rule:
         do not push what the customer bought within this many days (0: off).
     feedback_block_days: how long a low rating, complaint or return blocks it.
+    block_returns: whether a return blocks the offering for the customer;
+        None (the default) decides from the project's history
+        (ml.plan.returns: not where returners rebuy as often as others).
     low_rating: a rating (0..1) at or below this blocks the offering.
     max_per_customer: at most this many pushes per customer.
     min_probability: drop pairs the model gives a lower probability.
@@ -81,6 +85,7 @@ class PlanRules:
     due_share: float = 0.0
     recent_purchase_days: int | None = None
     feedback_block_days: int = 365
+    block_returns: bool | None = None
     low_rating: float = 0.25
     max_per_customer: int = 10
     min_probability: float = 0.0
@@ -127,6 +132,11 @@ class PlanRules:
                 "poor_rating_penalty must be in (0, 1], got "
                 f"{self.poor_rating_penalty!r}."
             )
+        if self.block_returns not in (None, True, False):
+            raise ValueError(
+                "block_returns must be true, false or null, got "
+                f"{self.block_returns!r}."
+            )
         if not self.category_boost >= 1.0:
             raise ValueError(
                 f"category_boost must be >= 1, got {self.category_boost!r}."
@@ -140,9 +150,10 @@ def stars(rating: float) -> str:
 
 
 def feedback_blocks(
-    data: Interactions, as_of: pd.Timestamp, rules: PlanRules
+    data: Interactions, as_of: pd.Timestamp, rules: PlanRules, *, returns: bool
 ) -> pd.DataFrame:
-    """Pairs blocked by negative feedback or a return within feedback_block_days.
+    """Pairs blocked by negative feedback (or, with returns, a return) within
+    feedback_block_days.
 
     Returns customer_id, offering_id, detail: the latest blocking event per pair.
     """
@@ -171,7 +182,7 @@ def feedback_blocks(
         )
         parts.append(rows.assign(detail=detail))
     back = data.returns
-    if len(back):
+    if returns and len(back):
         when = back[RETURNED_AT]
         hit = (when >= start) & (when < as_of)
         rows = back.loc[hit, [*KEYS, RETURNED_AT]].rename(columns={RETURNED_AT: "at"})

@@ -31,6 +31,7 @@ _KINDS = {
     "int | None": f"{_WHOLE} or null",
     "float": _NUMBER,
     "bool": _SWITCH,
+    "bool | None": f"{_SWITCH} or null",
 }
 _FIX = "Fix the value, or leave the key out to use the default."
 _EXAMPLE = 'Write one JSON object, e.g. {"due_share": 0.5, "max_per_customer": 5}.'
@@ -75,7 +76,7 @@ def _is_kind(value: object, kind: str) -> bool:
     """Whether a JSON value fits a PlanRules field of this annotated type."""
     if value is None:
         return kind.endswith("| None")
-    if kind == "bool":
+    if kind.startswith("bool"):
         return isinstance(value, bool)
     if isinstance(value, bool) or not isinstance(value, int | float):
         return False

@@ -48,21 +48,33 @@ def test_the_panel_reads_and_writes_rules(qtbot) -> None:
     panel = PlanRulesPanel()
     qtbot.addWidget(panel)
     assert panel.rules() == PlanRules()  # until due, 0 %: the engine's default
-    custom = PlanRules(recent_purchase_days=3, low_rating=0.1, max_per_customer=4)
+    custom = PlanRules(
+        recent_purchase_days=3,
+        low_rating=0.1,
+        max_per_customer=4,
+        block_returns=False,
+    )
     with qtbot.assertNotEmitted(panel.rules_changed):
         panel.set_rules(custom)
     assert panel.hold_mode.currentData() == FIXED_DAYS
+    assert panel.return_mode.currentText() == "do not block it"
     assert panel.hold_amount.currentIndex() == 1
     assert panel.rules() == custom  # fields without a control are kept
     with qtbot.waitSignal(panel.rules_changed):
         panel.hold_mode.setCurrentIndex(0)
     assert panel.rules().recent_purchase_days is None
+    with qtbot.waitSignal(panel.rules_changed):
+        panel.return_mode.setCurrentIndex(1)
+    assert panel.rules().block_returns is True
+    panel.return_mode.setCurrentIndex(0)
+    assert panel.rules().block_returns is None  # decided from the data
 
 
 def test_the_page_says_what_it_learnt(page) -> None:
     note = page.rules.hold_note.text()
     assert note == page.state.plan.intervals.sentence
     assert note.startswith("Your customers rebuy most things every")
+    assert page.rules.return_note.text() == page.state.plan.returns.sentence
 
 
 def test_the_hold_back_control_changes_the_plan(qtbot, page) -> None:

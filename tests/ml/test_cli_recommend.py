@@ -39,7 +39,11 @@ def test_plan_from_a_project(sample_project, tmp_path, capsys) -> None:
         )
         == 0
     )
-    assert "Push plan as of 2011-12-10" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "Push plan as of 2011-12-10" in said
+    # The sample's customers buy again what they returned: returns do not block.
+    assert "Returns: decided from your data. Your customers buy again" in said
+    assert "so it does not block the offering" in said
     plan = pd.read_csv(out, dtype={"customer_id": str, "offering_id": str})
     assert list(plan.columns) == list(PLAN_COLUMNS)
     assert plan.groupby("customer_id").size().max() == 5
@@ -138,7 +142,10 @@ def test_rules_file_is_used_saved_in_the_project_and_said(
     sample_project, tmp_path, capsys
 ) -> None:
     rules = tmp_path / "rules.json"
-    rules.write_text('{"due_share": 0.5, "max_per_customer": 3}', encoding="utf-8")
+    rules.write_text(
+        '{"due_share": 0.5, "max_per_customer": 3, "block_returns": true}',
+        encoding="utf-8",
+    )
     out = tmp_path / "plan.csv"
     argv = ["recommend", "--project", sample_project, "--out", str(out)]
     try:
@@ -146,11 +153,12 @@ def test_rules_file_is_used_saved_in_the_project_and_said(
         said = capsys.readouterr().out
         assert f"Push rules from {rules} saved in the project." in said
         assert "Hold-back: until due (50% of the usual interval)" in said
+        assert "Returns: a return blocks the offering for that customer" in said
         plan = pd.read_csv(out, dtype={"customer_id": str, "offering_id": str})
         assert plan.groupby("customer_id").size().max() == 3
         with Project.open(sample_project) as project:
             assert load_project_rules(project) == PlanRules(
-                due_share=0.5, max_per_customer=3
+                due_share=0.5, max_per_customer=3, block_returns=True
             )
         assert main(argv) == 0  # no --rules: the project's rules
         assert "(50% of the usual interval)" in capsys.readouterr().out

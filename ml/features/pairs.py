@@ -23,7 +23,7 @@ from ml.features.copurchase import (
     cooccurrence_scores,
 )
 from ml.features.feedback import pair_feedback
-from ml.features.groups import Groups, group_median, lookup
+from ml.features.groups import Groups, distinct, group_median, lookup
 from ml.features.keys import PairKeys
 from ml.features.timeline import MICROS_PER_DAY, AsOf, Past, as_timestamp, decay
 
@@ -201,7 +201,7 @@ def _days_after(past: Past, keys: PairKeys, last_day: Floats) -> Floats:
     first = int(day.min(initial=0))
     span = int(day.max(initial=0)) - first + 2
     # One number per (customer, day), ascending: customer * span + day.
-    days = np.unique(customer[mine] * span + (day - first))
+    days = distinct(customer[mine] * span + (day - first))
     out = np.full(len(keys.keys), np.nan)
     known = ~np.isnan(last_day)
     owner = keys.customer[known]

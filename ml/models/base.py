@@ -15,6 +15,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ml.columns import Columns
 from ml.errors import InputDataError
+from ml.features.groups import distinct
 
 C = Columns
 Ids = npt.NDArray[np.object_]
@@ -118,7 +119,7 @@ def distinct_buyers(
     customer = matrix.customer_codes[rows]
     offering = matrix.offering_codes[rows]
     known = customer >= 0
-    pairs = np.unique(customer[known] * n_offerings + offering[known])
+    pairs = distinct(customer[known] * n_offerings + offering[known])
     buyers = np.bincount(pairs % n_offerings, minlength=n_offerings)
     if C.ORDER in history.columns:
         order = pd.factorize(history[C.ORDER])[0][rows][~known]
@@ -128,7 +129,7 @@ def distinct_buyers(
     # Anonymous lines have no customer; an anonymous order is the nearest thing
     # to one visit by one buyer, and a line without an order stands alone.
     in_order = order >= 0
-    orders = np.unique(
+    orders = distinct(
         order[in_order].astype(np.int64) * n_offerings + anonymous[in_order]
     )
     buyers += np.bincount(orders % n_offerings, minlength=n_offerings)

@@ -33,7 +33,7 @@ import pandas as pd
 
 from ml.columns import Columns
 from ml.dataset import Interactions
-from ml.features.groups import group_median
+from ml.features.groups import distinct, group_median
 from ml.features.timeline import MICROS_PER_DAY, AsOf, Past
 from ml.plan.reasons import days_ago
 from ml.plan.rules import PlanRules
@@ -98,7 +98,7 @@ def learn_intervals(data: Interactions, as_of: AsOf) -> RepurchaseIntervals:
     else:
         first = past.at.min(initial=past.as_of)
         default = float(math.ceil((past.as_of - first) / MICROS_PER_DAY))
-    pairs, repeat = len(np.unique(pair_key)), len(keys)
+    pairs, repeat = len(distinct(pair_key)), len(keys)
     return RepurchaseIntervals(
         by_offering=by_offering,
         pairs=pairs,
@@ -125,8 +125,8 @@ def _gaps(past: Past) -> tuple[Ints, pd.Index, Ints, Floats]:
     first = int(day.min())
     span = int(day.max()) - first + 1
     # One number per (pair, day), ascending: pair * span + day.
-    distinct = np.unique(pair * span + (day - first))
-    pair_of, day_of = distinct // span, distinct % span
+    days = distinct(pair * span + (day - first))
+    pair_of, day_of = days // span, days % span
     same = pair_of[1:] == pair_of[:-1]
     gaps = np.diff(day_of)[same].astype(np.float64)
     return pair, offerings, pair_of[1:][same], gaps

@@ -25,6 +25,7 @@ import numpy.typing as npt
 from ml.columns import Columns
 from ml.dataset import Interactions
 from ml.features.config import RETURNED_AT
+from ml.features.groups import distinct
 from ml.features.timeline import MICROS_PER_DAY, AsOf, Past, as_timestamp
 from ml.plan.rules import PlanRules
 
@@ -73,7 +74,7 @@ def learn_returns(data: Interactions, as_of: AsOf) -> ReturnEvidence:
     # One number per (customer, offering, day), ascending: pair * span + day.
     pair = customer * width + offering
     known = (customer >= 0) & (offering >= 0)
-    pair_days = np.unique(pair[known] * span + (bought.days()[known] - first))
+    pair_days = distinct(pair[known] * span + (bought.days()[known] - first))
     # The days after `latest` up to the day before as_of are REBUY_DAYS long.
     latest = today - REBUY_DAYS - 1
     after_purchase, _ = _rebought(pair_days, pair_days, span, latest)
@@ -81,7 +82,7 @@ def learn_returns(data: Interactions, as_of: AsOf) -> ReturnEvidence:
     item = back.codes(C.OFFERING, offerings)
     mine = (returner >= 0) & (item >= 0)
     return_day = np.clip(back.days()[mine] - first, 0, span - 1)
-    return_days = np.unique((returner[mine] * width + item[mine]) * span + return_day)
+    return_days = distinct((returner[mine] * width + item[mine]) * span + return_day)
     after_return, returns = _rebought(pair_days, return_days, span, latest)
     blocks = returns < _MIN_RETURNS or after_return < _DISLIKE_RATIO * after_purchase
     return ReturnEvidence(

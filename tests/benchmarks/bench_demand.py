@@ -289,36 +289,46 @@ def _optional(value: float, digits: int = 3) -> str:
 
 READING = """### Reading the figures
 
-- **Target missed.** The issue asks for WAPE <= 0.187 (0.9 x the quoted naive
-  0.208). With the protocol's wording the naive scores 0.2126 here
-  (tests/ml/test_demand_online_retail.py explains the 0.005 gap: which 500 items
-  tie at the cut), and Pushwise's model does not beat it on this window. On the
-  eight earlier 28-day windows its defaults were chosen on it is about 2% better
-  than the naive on average and better on 7 of 8; on the test window, the run-up
-  to Christmas, it is about 2% worse. AutoETS reproduces its reference (0.250 vs
-  0.244, the weekly set-up chosen on validation); the seasonal naive has no
-  year-back data (the file starts on 2010-12-01) and falls back to the naive for
-  every offering; the moving average's window chosen on validation is 28 days,
-  i.e. the naive.
+- **Issue 3's target missed, issue 10's met.** Issue 3 asks for WAPE <= 0.187
+  (0.9 x the quoted naive 0.208). With the protocol's wording the naive scores
+  0.2126 here (tests/ml/test_demand_online_retail.py explains the 0.005 gap:
+  which 500 items tie at the cut); Pushwise scores 0.1959, 0.92 x the naive
+  (issue 10 asks for <= 0.95 x and a bias within +-5%: -2.5% here), with 83%
+  of the offerings inside their 80% interval. Before the "trend" market level
+  (issue 10) it scored 0.2173, 2% worse than the naive, with a bias of -13%.
+  AutoETS reproduces its reference (0.250 vs 0.244, the weekly set-up chosen
+  on validation); the seasonal naive has no year-back data (the file starts on
+  2010-12-01) and falls back to the naive for every offering; the moving
+  average's window chosen on validation is 28 days, i.e. the naive.
+- What changed: validation (the four newest origins before the cut-off) may
+  now choose a "trend" market level: all offerings' weekly buyers keep the
+  growth of the last 13 weeks over the 13 before, the trend the forecast of
+  the total uses (section "Demand per level"). At this cut-off it took it, and
+  the market's rise into December that the flat level missed is mostly
+  carried (a market level of 1.14). On the eight earlier windows it took it
+  once (2011-10-14: 0.2307 against 0.2254 with the flat level), so their mean
+  is 0.2503 against 0.2496 before; by category it did better there
+  (section "Demand per level"). Like the "recent" level before it, this is
+  one choice on four origins: when validation keeps the flat level the test
+  figure is 0.217, when it takes the trend 0.196.
 - Where the error is: scaling each method's forecasts so that their total equals
   the true total (an oracle for the market's level; column "WAPE at the true
-  total") leaves the naive at about 0.19 and the model at about 0.18: the model
-  shares the uptake out among offerings better than the last 28 days do, but it
-  expects the 500 biggest offerings to lose share to newer ones, as they did
-  through the year, and in the run-up to December they did not (its bias is
-  below the naive's). Most of the naive's own error is the market rising about
-  13% into December, which one year of history cannot teach: no earlier December
-  is in the data, and at the other origins a rise of the market did not announce
-  further rises. Poisson noise alone (a forecast equal to each offering's true
-  rate) would score about 0.11.
+  total") leaves the naive at about 0.19 and the model at about 0.195: with the
+  trend level the model's total is about right, and what is left is how it
+  shares the uptake out among offerings (the flat-level model did that better,
+  0.183, but missed the level). The market rose about 13% into December; no
+  earlier December is in the data, so only the year's own growth can announce
+  it. Poisson noise alone (a forecast equal to each offering's true rate)
+  would score about 0.11.
 - The model (ml/demand/gbm.py): global histogram gradient boosting over all
   offerings' weekly origins; the target is the buyers in the horizon over the
   naive forecast (+1) and over the origin's market ratio, so that it learns
   which offerings gain or lose against the market. The loss (Poisson or squared
   error; scikit-learn has no Tweedie loss for histogram boosting), the
-  iterations, the market level and whether to blend the model 50/50 with the
-  naive are chosen on the four newest origins whose horizon ended by the cut-
-  off; the errors there give the interval (coverage in the table, nominal 0.80).
+  iterations, the market level (flat, last year or the trend) and whether to
+  blend the model 50/50 with the naive are chosen on the four newest origins
+  whose horizon ended by the cut-off; the errors there give the interval
+  (coverage in the table, nominal 0.80).
 - Tried during development, kept or rejected on the earlier windows and the
   validation origins, never on the test window (figures measured then, not re-
   run by this script): predicting the 28-day buyers directly (kept; weekly rows

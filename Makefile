@@ -51,6 +51,7 @@ bench:
 	$(BENCH)/bin/python tests/benchmarks/bench_import.py
 	$(BENCH)/bin/python tests/benchmarks/bench_quality.py
 	$(BENCH)/bin/python tests/benchmarks/bench_demand.py
+	$(BENCH)/bin/python tests/benchmarks/bench_demand_levels.py
 	$(BENCH)/bin/python tests/benchmarks/bench_backtest.py
 	$(BENCH)/bin/python tests/benchmarks/bench_holdback.py
 	$(BENCH)/bin/python tests/benchmarks/bench_scale.py --threads 2

@@ -130,6 +130,10 @@ class GroupTotalsForecaster(BaseEstimator):  # type: ignore[misc]
         start = int(lines.day.min()) if len(lines.day) else 0
         return -7 * np.arange(max(0, -start // 7))[::-1].astype(np.int64)
 
+    def _weeks_ahead(self) -> int:
+        """Weeks in the horizon, the last one perhaps partial."""
+        return -(-self.horizon_days // 7)
+
     def _steps(self) -> int:
         """Whole weeks ahead that earlier origins are scored on (at least one)."""
         return max(1, self.horizon_days // 7)
@@ -140,7 +144,7 @@ class GroupTotalsForecaster(BaseEstimator):  # type: ignore[misc]
         if back >= self.weeks_.shape[1]:
             return None
         history = self.weeks_[:, : self.weeks_.shape[1] - back]
-        steps = -(-self.horizon_days // 7)
+        steps = self._weeks_ahead()
         if method == LAST_YEAR:
             now = history.shape[1]
             if now - SEASON_WEEKS - LEVEL_WEEKS < 0:
@@ -197,7 +201,7 @@ class GroupTotalsForecaster(BaseEstimator):  # type: ignore[misc]
         self.horizon_interval_ = self._interval(*horizon_errors)
         weekly = self._forecast(best, 0)
         if weekly is None:  # too little history even for the shortest mean
-            weekly = np.zeros((len(self.groups_), -(-self.horizon_days // 7)))
+            weekly = np.zeros((len(self.groups_), self._weeks_ahead()))
         self.weekly_forecast_ = weekly  # whole weeks; predict_weekly cuts the last
         self.horizon_forecast_ = ratio * (weekly * self._week_shares()).sum(axis=1)
 
@@ -224,7 +228,7 @@ class GroupTotalsForecaster(BaseEstimator):  # type: ignore[misc]
         for origin in origins:
             back = int(-origin // 7)
             forecast = self._forecast(method, back)
-            if forecast is None or int(origin) not in at:
+            if forecast is None:
                 continue
             weekly = (forecast * self._week_shares()).sum(axis=1)
             predicted.append(self._ratio(at[int(origin)], back) * weekly)
@@ -236,7 +240,7 @@ class GroupTotalsForecaster(BaseEstimator):  # type: ignore[misc]
     def _ratio(self, horizon_buyers: FloatArray, back: int) -> FloatArray:
         """Buyers of the horizon before an origin over the weekly buyers of
         the same days (whole weeks, scaled to the horizon's length)."""
-        steps = -(-self.horizon_days // 7)
+        steps = self._weeks_ahead()
         end = self.weeks_.shape[1] - back
         weekly = self.weeks_[:, max(0, end - steps) : end].sum(axis=1)
         weekly = weekly * self.horizon_days / (7 * steps)
@@ -245,7 +249,7 @@ class GroupTotalsForecaster(BaseEstimator):  # type: ignore[misc]
 
     def _week_shares(self) -> FloatArray:
         """Each week's share of a whole week (a partial last week: its weekdays')."""
-        steps = -(-self.horizon_days // 7)
+        steps = self._weeks_ahead()
         shares = np.ones(steps)
         rest = self.horizon_days - 7 * (steps - 1)
         shares[-1] = self.weekday_share_[:rest].sum()

@@ -61,6 +61,7 @@ from ml.demand.level import (
     level_at,
     market_ratio,
     trend_levels,
+    trend_paths,
 )
 from ml.demand.series import WEEK_START, check_days, check_purchases
 from ml.demand.windows import DayLines
@@ -161,6 +162,8 @@ class GradientBoostingDemandForecaster(BaseEstimator):  # type: ignore[misc]
         self.choice_: Choice | None = None
         self.model_: Booster | None = None
         self.market_level_ = np.nan
+        # Each week's share of the horizon's weekly mean (a trend tilts it).
+        self.weekly_shape_ = np.ones(-(-self.horizon_days // 7))
         self.interval_ = EmpiricalInterval.from_errors([], [], level=self.level)
         self.weekly_interval_ = self.interval_
         self.forecast_ = pd.DataFrame(
@@ -238,6 +241,10 @@ class GradientBoostingDemandForecaster(BaseEstimator):  # type: ignore[misc]
             trends,
         )
         self.choice_ = choice
+        if choice.level == TREND:
+            path = trend_paths(lines, np.zeros(1, np.int64), self.horizon_days)[0]
+            days = np.minimum(7, self.horizon_days - 7 * np.arange(len(path)))
+            self.weekly_shape_ = path * days.sum() / (path * days).sum()
         current = table.loc[usable & (table[ORIGIN] == 0)].reset_index(drop=True)
         self.forecast_ = self._current(current, lines.offerings)
 
@@ -344,21 +351,21 @@ class GradientBoostingDemandForecaster(BaseEstimator):  # type: ignore[misc]
 
         Weeks start at as_of, as_of + 7 days, ...; the last one is cut at the
         horizon's end. The model's weekly buyers share its horizon forecast
-        by how often the offering's buyers came back week after week lately.
+        by how often the offering's buyers came back week after week lately,
+        tilted by the market's trend where validation chose the trend level.
         Columns: offering_id, week_start, then those of :meth:`predict`.
         """
         horizon = self._check_horizon(horizon_days)
         out = self.fallback_model_.predict_weekly(offerings, horizon)
         model = self.forecast_.reindex(out[C.OFFERING])
-        days = np.minimum(
-            7, horizon - (out[WEEK_START] - self.as_of_).dt.days.to_numpy()
-        )
-        buyers = model[WEEKLY_BUYERS].to_numpy() * days / 7
+        offset = (out[WEEK_START] - self.as_of_).dt.days.to_numpy()
+        part = np.minimum(7, horizon - offset) / 7 * self.weekly_shape_[offset // 7]
+        buyers = model[WEEKLY_BUYERS].to_numpy() * part
         lower, upper = self.weekly_interval_.bounds(np.nan_to_num(buyers))
         weekly = pd.DataFrame(
             {
                 PREDICTED_BUYERS: buyers,
-                PREDICTED_UNITS: model[WEEKLY_UNITS].to_numpy() * days / 7,
+                PREDICTED_UNITS: model[WEEKLY_UNITS].to_numpy() * part,
                 LOWER: lower,
                 UPPER: upper,
             },

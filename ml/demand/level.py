@@ -32,13 +32,13 @@ def market_ratio(rows: pd.DataFrame) -> pd.Series:
     return ratio
 
 
-def trend_levels(
+def trend_paths(
     lines: DayLines, origins: npt.NDArray[np.int64], horizon_days: int
-) -> pd.Series:
-    """The market ratio a trend expects at each origin (index): the weekly
-    buyers of all offerings over the horizon's weeks against the last four,
-    if the growth of the last 13 weeks over the 13 before held
-    (ml/demand/totals.py's trend); NaN without 26 weeks of data before it."""
+) -> dict[int, npt.NDArray[np.float64]]:
+    """Each week of the horizon after each origin against the last four weeks,
+    for the weekly buyers of all offerings, if the growth of the last 13
+    weeks over the 13 before held (ml/demand/totals.py's trend); origins
+    without 26 weeks of data before them are left out."""
     span = 7 * np.arange(2 * TREND_WEEKS)[::-1]
     ends = np.unique(origins[:, None] - span[None, :])
     weekly = lines.distinct_buyers(ends, 7).sum(axis=0)
@@ -48,9 +48,21 @@ def trend_levels(
     for origin in origins:
         columns = np.searchsorted(ends, origin - span)
         factors = trend_factors(weekly[None, columns], steps)
-        seen = origin - 7 * 2 * TREND_WEEKS >= start
-        out[int(origin)] = np.nan if factors is None or not seen else factors.mean()
-    return pd.Series(out, dtype="float64")
+        if factors is not None and origin - 7 * 2 * TREND_WEEKS >= start:
+            out[int(origin)] = factors[0]
+    return out
+
+
+def trend_levels(
+    lines: DayLines, origins: npt.NDArray[np.int64], horizon_days: int
+) -> pd.Series:
+    """The market ratio the trend expects at each origin (index): the mean of
+    its path over the horizon (trend_paths); NaN where it has none."""
+    paths = trend_paths(lines, origins, horizon_days)
+    means = {
+        int(o): paths[int(o)].mean() if int(o) in paths else np.nan for o in origins
+    }
+    return pd.Series(means, dtype="float64")
 
 
 def level_at(

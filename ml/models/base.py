@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol, Self, runtime_checkable
 
 import numpy as np
@@ -16,6 +16,7 @@ from sklearn.utils.validation import check_is_fitted
 from ml.columns import Columns
 from ml.errors import InputDataError
 from ml.features.groups import distinct
+from ml.features.topk import Cells, row_blocks, top_cells
 
 C = Columns
 Ids = npt.NDArray[np.object_]
@@ -152,40 +153,43 @@ def basket_codes(history: pd.DataFrame, matrix: PurchaseMatrix, key: str) -> Ind
 
 
 def top_k_cosine(rows: sp.csr_matrix, k: int, *, shrink: float = 0.0) -> sp.csr_matrix:
-    """Keep, for each row, its k most similar other rows (positive similarity only).
+    """Keep, for each row, its k most similar other rows (positive similarity
+    only; ties: the lower row number).
 
-    Similarity is the cosine with shrinkage: dot / (norm * norm + shrink).
+    Similarity is the cosine with shrinkage: dot / (norm * norm + shrink). Only
+    the pairs of rows that share a column are ever computed (sparse products,
+    _BLOCK_CELLS of them at a time), never every pair of rows.
     """
     n = rows.shape[0]
     rows = sp.csr_matrix(rows, dtype=np.float64)
     norms = np.sqrt(np.asarray(rows.multiply(rows).sum(axis=1)).ravel())
     transposed = rows.T.tocsr()
     k = min(k, max(n - 1, 0))
-    block = max(1, _BLOCK_CELLS // max(n, 1))
-    out_rows, out_cols, out_vals = [], [], []
-    for start in range(0, n, block):
-        stop = min(start + block, n)
-        dots = (rows[start:stop] @ transposed).toarray()
-        denominator = np.outer(norms[start:stop], norms) + shrink
-        sims = np.divide(dots, denominator, out=np.zeros_like(dots), where=dots > 0)
-        sims[np.arange(stop - start), np.arange(start, stop)] = 0.0
-        if k == 0:
-            continue
-        if k < n:
-            best = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-        else:
-            best = np.tile(np.arange(n), (stop - start, 1))
-        values = np.take_along_axis(sims, best, axis=1)
-        local, position = np.nonzero(values > 0)
-        out_rows.append(local + start)
-        out_cols.append(best[local, position])
-        out_vals.append(values[local, position])
-    if not out_rows:
+    # A row's products are at most its cells times their columns' lengths.
+    column_sizes = np.diff(transposed.indptr)
+    reach = np.bincount(
+        np.repeat(np.arange(n), np.diff(rows.indptr)),
+        weights=column_sizes[rows.indices],
+        minlength=n,
+    )
+    parts: list[Cells] = []
+    for block in row_blocks(reach.astype(np.int64), _BLOCK_CELLS):
+        dots = sp.csr_matrix(rows[block.start : block.stop] @ transposed)
+        local = np.repeat(np.arange(dots.shape[0]), np.diff(dots.indptr))
+        mine = local + block.start
+        dots.data = dots.data / (norms[mine] * norms[dots.indices] + shrink)
+        dots.data[dots.indices == mine] = 0.0  # a row is not its own neighbour
+        found = top_cells(dots, k)
+        parts.append(replace(found, row=found.row + block.start))
+    if not parts:
         return sp.csr_matrix((n, n))
     return sp.csr_matrix(
         (
-            np.concatenate(out_vals),
-            (np.concatenate(out_rows), np.concatenate(out_cols)),
+            np.concatenate([part.value for part in parts]),
+            (
+                np.concatenate([part.row for part in parts]),
+                np.concatenate([part.col for part in parts]),
+            ),
         ),
         shape=(n, n),
     )

@@ -49,14 +49,23 @@ def evaluated_customers(split: Split) -> dict[str, list[str]]:
     return {mode: sorted(relevant_items(split, mode)) for mode in ("all", "new")}
 
 
+@dataclass(frozen=True, slots=True)
+class ListScores:
+    """A model's list metrics (one dict per mode: all, repeat, new) and each
+    evaluated customer's recall in mode all (index customer_id)."""
+
+    rows: list[dict[str, object]]
+    recall: pd.Series
+
+
 def list_rows(
     model: Recommender | PreferenceModel,
     split: Split,
     *,
     k: int,
     customers: dict[str, list[str]],
-) -> list[dict[str, object]]:
-    """Mean list metrics in modes all, repeat and new (one dict per mode).
+) -> ListScores:
+    """List metrics in modes all, repeat and new, and recall per customer.
 
     customers: evaluated_customers(split). Modes all and repeat read the same
     list, max(k, 50) deep, so that a customer's earlier offerings ranked below
@@ -65,13 +74,16 @@ def list_rows(
     """
     rows = []
     deep = model.recommend(customers["all"], max(k, _DEPTH))
+    recall = pd.Series(dtype="float64")
     for mode in ("all", "repeat"):
-        metrics, _ = evaluate_lists(deep, split, k=k, mode=mode)
+        metrics, per_customer = evaluate_lists(deep, split, k=k, mode=mode)
         rows.append(asdict(metrics))
+        if mode == "all":
+            recall = per_customer.set_index(C.CUSTOMER)["recall"]
     fresh = model.recommend(customers["new"], k, new_only=True)
     metrics, _ = evaluate_lists(fresh, split, k=k, mode="new")
     rows.append(asdict(metrics))
-    return rows
+    return ListScores(rows=rows, recall=recall)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ import pandas as pd
 
 from ml.columns import Columns
 from ml.errors import ProjectError
+from ml.evaluation.metrics import bootstrap_interval
 
 C = Columns
 
@@ -75,13 +76,14 @@ DEMAND_METRIC_COLUMNS = (
     "coverage",
     "offerings",
 )
+CUSTOMER_RECALL_COLUMNS = ("fold", "method", C.CUSTOMER, "recall")
 SUMMARY_COLUMNS = ("method", "mode", "k", "folds", "customers", *METRICS)
 
 # One dtype per column name, whatever table it is in, so that a report read
 # back from its CSV files equals the one that wrote them.
 _DATES = ("as_of", "horizon_end", "week_start")
 _WHOLE = ("fold", "customers", "offerings", "k", "decile", "pairs", "folds")
-_TEXT = ("method", "mode", "level", C.OFFERING)
+_TEXT = ("method", "mode", "level", C.OFFERING, C.CUSTOMER)
 
 
 def typed(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
@@ -132,6 +134,9 @@ class BacktestReport:
     demand_metrics: fold, as_of, method, level, wape, mae, bias, coverage
         (share of actuals inside the interval), offerings: buyers per
         offering, category or of the total over the whole horizon.
+    customer_recall: fold, method, customer_id, recall: each evaluated
+        customer's recall@k in mode "all", for Pushwise and the list
+        baselines (what recall_gain pairs).
     """
 
     folds: pd.DataFrame
@@ -142,6 +147,7 @@ class BacktestReport:
     uptake: pd.DataFrame
     demand_weekly: pd.DataFrame
     demand_metrics: pd.DataFrame
+    customer_recall: pd.DataFrame
 
     def summary(self) -> pd.DataFrame:
         """List metrics averaged over the folds, per method and mode.
@@ -188,9 +194,12 @@ class BacktestReport:
             best = str(ladder.idxmax())
             text += (
                 f"; the best simple rule (“{plain_name(best)}”) caught "
-                f"{_share(ladder[best])}"
+                f"{_share(ladder[best])}."
             )
-        text += "."
+            gain = self._gain_sentence(best)
+            text += f" {gain}" if gain else ""
+        else:
+            text += "."
         if PLAN in mode_all.index and pd.notna(recall[PLAN]):
             text += (
                 f" With the push rules on, the plan caught "
@@ -272,6 +281,39 @@ class BacktestReport:
             tables[name] = typed(frame, columns)
         return cls(**tables)
 
+    def recall_gain(self, rule: str) -> tuple[float, float, float, int]:
+        """Pushwise's recall@k (mode all) minus the rule's, paired per customer
+        and fold: (difference, low, high of its 95% bootstrap interval,
+        customer-folds compared); NaNs when there is nothing to pair."""
+        table = self.customer_recall
+        mine = table.loc[table["method"].isin([PUSHWISE, rule])]
+        paired = mine.pivot_table(
+            index=["fold", C.CUSTOMER], columns="method", values="recall"
+        )
+        if PUSHWISE not in paired or rule not in paired:
+            return math.nan, math.nan, math.nan, 0
+        difference = (paired[PUSHWISE] - paired[rule]).dropna()
+        low, high = bootstrap_interval(difference)
+        return float(difference.mean()), low, high, len(difference)
+
+    def _gain_sentence(self, rule: str) -> str:
+        """Pushwise against the best simple rule, in points, and whether the
+        difference is more than chance on this many customers."""
+        gain, low, high, pairs = self.recall_gain(rule)
+        if not pairs:
+            return ""
+        points = f"{abs(gain) * 100:.1f} percentage points"
+        interval = f"95% sure: between {low * 100:+.1f} and {high * 100:+.1f}"
+        if low > 0:
+            return f"That is {points} more ({interval})."
+        if high < 0:
+            return f"That is {points} fewer ({interval})."
+        return (
+            f"The difference, {gain * 100:+.1f} percentage points, is within "
+            f"what chance gives on {pairs:,} customers ({interval}): about the "
+            "same."
+        )
+
     def _horizon_days(self) -> int:
         if self.folds.empty:
             return 0
@@ -288,6 +330,7 @@ _TABLE_COLUMNS = (
     UPTAKE_COLUMNS,
     DEMAND_WEEKLY_COLUMNS,
     DEMAND_METRIC_COLUMNS,
+    CUSTOMER_RECALL_COLUMNS,
 )
 
 

@@ -11,6 +11,7 @@ from sklearn.base import clone
 
 from ml.backtest.demand import demand_rows, total_rows
 from ml.backtest.lists import (
+    ListScores,
     PreferenceModel,
     evaluated_customers,
     list_rows,
@@ -25,6 +26,7 @@ from ml.backtest.pairs import (
 from ml.backtest.report import (
     BASELINE_GAINS_COLUMNS,
     CALIBRATION_COLUMNS,
+    CUSTOMER_RECALL_COLUMNS,
     DEMAND_METRIC_COLUMNS,
     DEMAND_WEEKLY_COLUMNS,
     FOLD_COLUMNS,
@@ -256,8 +258,9 @@ def _fold_tables(
     model = _fit_ranker(settings.template, past, fold)
     tick(fold.label("scoring Pushwise's push lists"))
     evaluated = evaluated_customers(split)
-    rows = list_rows(model, split, k=settings.k, customers=evaluated)
-    yield "list_metrics", _listed(rows, PUSHWISE)
+    scores = list_rows(model, split, k=settings.k, customers=evaluated)
+    yield "list_metrics", _listed(scores.rows, PUSHWISE)
+    yield "customer_recall", _recall(scores, PUSHWISE)
     tick(fold.label("comparing probabilities with uptake"))
     customers = sorted(past.purchases[C.CUSTOMER].dropna().unique())
     scored = model.scored(customers)
@@ -280,8 +283,9 @@ def _fold_tables(
     for name, baseline in settings.ladder.items():
         tick(fold.label(f"the {name} baseline"))
         fitted = clone(baseline).fit(split.train, split.as_of)
-        rows = list_rows(fitted, split, k=settings.k, customers=evaluated)
-        yield "list_metrics", _listed(rows, name)
+        scores = list_rows(fitted, split, k=settings.k, customers=evaluated)
+        yield "list_metrics", _listed(scores.rows, name)
+        yield "customer_recall", _recall(scores, name)
         gains = gains_table(baseline_scores(fitted, scored), taken)
         yield "baseline_gains", gains.assign(method=name)
     for level, level_split in by_level.items():
@@ -320,6 +324,7 @@ _TABLES = {
     "uptake": UPTAKE_COLUMNS,
     "demand_weekly": DEMAND_WEEKLY_COLUMNS,
     "demand_metrics": DEMAND_METRIC_COLUMNS,
+    "customer_recall": CUSTOMER_RECALL_COLUMNS,
 }
 
 
@@ -351,6 +356,11 @@ def _fold_row(split: Split) -> pd.DataFrame:
 
 def _listed(rows: list[dict[str, object]], method: str) -> pd.DataFrame:
     return pd.DataFrame(rows).assign(method=method)
+
+
+def _recall(scores: ListScores, method: str) -> pd.DataFrame:
+    """Each evaluated customer's recall (mode all) under one method."""
+    return scores.recall.rename("recall").reset_index().assign(method=method)
 
 
 def _plan_uptake(top: pd.DataFrame, split: Split) -> pd.DataFrame:

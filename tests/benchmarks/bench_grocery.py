@@ -78,12 +78,16 @@ def measure(data_level: OfferingLevel, project: Project) -> list[dict[str, objec
     for name, model in ladder.items():
         start = time.perf_counter()
         model.fit(split.train, split.as_of)
-        metrics = list_rows(model, split, k=K, customers=evaluated)
+        metrics = list_rows(model, split, k=K, customers=evaluated).rows
         add(name, metrics, time.perf_counter() - start)
     start = time.perf_counter()
     ranker = TwoStageRanker().fit(past, split.as_of)
     fitted = time.perf_counter() - start
-    add("Pushwise model", list_rows(ranker, split, k=K, customers=evaluated), fitted)
+    add(
+        "Pushwise model",
+        list_rows(ranker, split, k=K, customers=evaluated).rows,
+        fitted,
+    )
     customers = sorted(past.purchases[C.CUSTOMER].dropna().unique())
     start = time.perf_counter()
     plan = plan_list_rows(

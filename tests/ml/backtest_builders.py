@@ -8,6 +8,7 @@ import pandas as pd
 from ml.backtest.report import (
     BASELINE_GAINS_COLUMNS,
     CALIBRATION_COLUMNS,
+    CUSTOMER_RECALL_COLUMNS,
     DEMAND_METRIC_COLUMNS,
     DEMAND_WEEKLY_COLUMNS,
     FOLD_COLUMNS,
@@ -69,6 +70,22 @@ def _lists() -> pd.DataFrame:
                 metrics = [value] * 5 + [0.5]
                 rows.append((fold, as_of, method, mode, 10, 50, *metrics))
     return pd.DataFrame(rows, columns=list(LIST_COLUMNS))
+
+
+def customer_recall(pushwise_gain: float) -> pd.DataFrame:
+    """50 customers per fold: popularity's recall 0.1 + 0.1 x fold, Pushwise's
+    that plus pushwise_gain, 0.1 higher or lower for every other customer."""
+    rows = []
+    for fold in (1, 2):
+        for n in range(50):
+            base = 0.1 + 0.1 * fold
+            spread = 0.1 if n % 2 else -0.1
+            rows.append((fold, "popularity", f"c{n}", base))
+            rows.append((fold, "Pushwise", f"c{n}", base + pushwise_gain + spread))
+    return typed(
+        pd.DataFrame(rows, columns=list(CUSTOMER_RECALL_COLUMNS)),
+        CUSTOMER_RECALL_COLUMNS,
+    )
 
 
 def _gains(method: str | None, power: float) -> pd.DataFrame:
@@ -137,4 +154,5 @@ def small_report() -> BacktestReport:
         uptake=typed(uptake, UPTAKE_COLUMNS),
         demand_weekly=typed(_weekly(), DEMAND_WEEKLY_COLUMNS),
         demand_metrics=typed(metrics, DEMAND_METRIC_COLUMNS),
+        customer_recall=customer_recall(0.2),
     )

@@ -234,6 +234,7 @@ def test_write_then_read_gives_the_same_report(report, tmp_path) -> None:
             "uptake.csv",
             "demand_weekly.csv",
             "demand_metrics.csv",
+            "customer_recall.csv",
             "summary.csv",
         ]
     )

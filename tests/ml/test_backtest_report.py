@@ -9,7 +9,7 @@ import pytest
 
 from ml.backtest import BacktestReport
 from ml.errors import ProjectError
-from tests.ml.backtest_builders import small_report
+from tests.ml.backtest_builders import customer_recall, small_report
 
 
 @pytest.fixture(scope="module")
@@ -38,12 +38,39 @@ def test_headline_says_how_much_each_list_caught_in_plain_words(report) -> None:
         "Of the customers who bought something in the 28 days after each of 2 "
         "earlier dates, the top-10 push list caught about 1 in 2 (45%) of what "
         "they bought; the best simple rule (“Push the best sellers”) caught about "
-        "1 in 4 (25%)."
+        "1 in 4 (25%). That is 20.0 percentage points more (95% sure: between "
+        "+18.0 and +22.0)."
         " Its forecast of buyers per offering was off by 30% of the actual total "
         "(best simple rule: 40%). Its forecast of all offerings together was off "
         "by 10%, and the actual total fell inside its range in 1 of 2 periods "
         "(the range is meant to hold it about 8 times in 10)."
     )
+
+
+@pytest.mark.parametrize(
+    ("gain", "said"),
+    [
+        (
+            0.0,
+            "The difference, +0.0 percentage points, is within what chance "
+            "gives on 100 customers (95% sure: between -2.0 and +2.0): about the same.",
+        ),
+        (
+            -0.05,
+            "That is 5.0 percentage points fewer (95% sure: between -7.0 and -3.0).",
+        ),
+    ],
+)
+def test_headline_says_whether_the_gain_is_more_than_chance(
+    report, gain: float, said: str
+) -> None:
+    """The gain over the best simple rule is paired per customer and fold, and
+    only called more or fewer when its 95% interval leaves out zero."""
+    even = dataclasses.replace(report, customer_recall=customer_recall(gain))
+    assert said in even.headline()
+    low_gain, low, high, pairs = even.recall_gain("popularity")
+    assert pairs == 100
+    assert low <= low_gain <= high
 
 
 def test_an_empty_report_has_a_headline_too(report) -> None:

@@ -81,8 +81,10 @@ def test_backtest_of_the_sample_project_writes_every_table(tmp_path, capsys) -> 
     assert code == 0
     printed = capsys.readouterr().out
     assert printed.startswith("Of the customers who bought something in the 28 days")
-    assert "TIFU-KNN" in printed and "Wrote 9 tables to" in printed
+    assert "TIFU-KNN" in printed and "Wrote 10 tables to" in printed
     assert "With the push rules on, the plan caught" in printed
+    # The gain over the best simple rule, paired per customer, in plain words.
+    assert "percentage points" in printed and "95% sure: between" in printed
     assert "Pushwise plan" in printed
 
     report = BacktestReport.read(out)

@@ -56,6 +56,7 @@ bench:
 	$(BENCH)/bin/python tests/benchmarks/bench_holdback.py
 	$(BENCH)/bin/python tests/benchmarks/bench_scale.py --threads 2
 	$(BENCH)/bin/python tests/benchmarks/bench_grocery.py
+	QT_QPA_PLATFORM=offscreen $(BENCH)/bin/python tests/benchmarks/bench_gui_scale.py
 	QT_QPA_PLATFORM=offscreen $(BENCH)/bin/python tests/benchmarks/bench_startup.py
 
 # The desktop app: dist/Pushwise/ (pushwise-gui and pushwise over one set of

@@ -1,0 +1,190 @@
+"""The window on a grocery-sized project (run by hand).
+
+Opens the 1x grocery-shaped project of bench_scale.py (grocery.py: about
+1.5 M lines, 2,500 households, 70,000 products; imported once with the CLI
+in a separate process) in a real window (offscreen platform, fresh user
+folders), then does what a user does on the Model page: starts a training
+and cancels it, trains and checks on past weeks (Train), and waits for the
+push plan. For each step: its wall time, the GUI thread's longest stall
+(app.selftest.StallMeter: a 10 ms timer's largest gap) and the process's
+peak resident memory so far; and how soon Cancel stopped the training.
+Writes tests/benchmarks/RESULTS.md (section "The window on a grocery-sized
+project").
+
+    .venv/bin/python tests/benchmarks/bench_gui_scale.py [--scale 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from bench_scale import CACHE, PUSHWISE, ROOT, history_file
+from results_file import replace_section
+
+SECTION = "## The window on a grocery-sized project (bench_gui_scale.py)"
+
+
+def project_for(scale: float) -> tuple[Path, int]:
+    """The imported project of this scale (made once by `pushwise import`)."""
+    source, lines = history_file(scale)
+    folder = CACHE / f"gui-{scale:g}x"
+    project = folder / "grocery.pushwise"
+    if not project.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        command = [*PUSHWISE, "import", str(source), "--project", str(project)]
+        subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
+    return project, lines
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory so far (MB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure(project: Path) -> tuple[list[dict[str, object]], float]:
+    """Drive the window; a row per step and Cancel's delay (seconds)."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.pages.model import ModelPage
+    from app.pages.plan import PushPlanPage
+    from app.selftest import StallMeter, fresh_user_folders, settle, wait
+    from app.warmup import start_warm_up
+    from app.window import MainWindow
+
+    application = QApplication.instance() or QApplication(sys.argv)
+    rows: list[dict[str, object]] = []
+    cancel_seconds = float("nan")
+    with fresh_user_folders() as settings:
+        window = MainWindow(settings=settings)
+        window.resize(1280, 860)
+        window.show()
+        loading = start_warm_up()
+        meter = StallMeter(busy=lambda: window.state.busy)
+
+        def model_page() -> ModelPage:
+            window.build_pages()
+            page = window.pages["model"]
+            assert isinstance(page, ModelPage)
+            return page
+
+        def step(name: str, action: Callable[[], None]) -> None:
+            meter.reset()
+            started = time.monotonic()
+            action()
+            rows.append(
+                {
+                    "step": name,
+                    "seconds": time.monotonic() - started,
+                    "stall_ms": meter.largest_busy_gap_ms,
+                    "peak_mb": peak_mb(),
+                }
+            )
+            print(rows[-1], flush=True)
+
+        def open_project() -> None:
+            if loading is not None:
+                wait(lambda: not loading.is_alive())
+            if not window.open_project(project):
+                raise RuntimeError(f"{project} did not open")
+            wait(lambda: getattr(window.pages["data"], "content", None) is not None)
+            wait(lambda: not window.state.busy)
+
+        def start_training() -> ModelPage:
+            window.show_page("model")
+            settle(0.2)
+            page = model_page()
+            page.train_button.click()
+            if page.job is None:
+                raise RuntimeError("training did not start")
+            return page
+
+        def cancel() -> None:
+            nonlocal cancel_seconds
+            page = start_training()
+            job = page.job
+            assert job is not None
+            wait(lambda: job.fraction > 0.05)
+            page.progress.cancel_button.click()
+            asked = time.monotonic()
+            wait(lambda: job.done)
+            cancel_seconds = time.monotonic() - asked
+
+        def train() -> None:
+            job = start_training().job
+            assert job is not None
+            wait(lambda: job.done, timeout_s=3_600)
+            if window.state.model is None or window.state.backtest is None:
+                raise RuntimeError("training ended without a checked model")
+
+        def plan() -> None:
+            window.build_pages()
+            plan_page = window.pages["plan"]
+            assert isinstance(plan_page, PushPlanPage)
+            window.show_page("plan")
+            wait(lambda: window.state.plan is not None and not window.state.busy)
+            wait(lambda: plan_page.all_model.rowCount() > 0)
+
+        meter.start()
+        try:
+            step("open the project", open_project)
+            step("start a training, Cancel", cancel)
+            step("Train (fit, then check on 3 earlier dates)", train)
+            step("push plan (score every customer, rules)", plan)
+        finally:
+            meter.stop()
+            window.state.shutdown()
+            window.close()
+    application.processEvents()
+    return rows, cancel_seconds
+
+
+def render(
+    rows: list[dict[str, object]], cancel_seconds: float, lines: int, scale: float
+) -> str:
+    """The RESULTS.md section."""
+    out = [
+        SECTION,
+        "",
+        f"The {scale:g}x grocery-shaped project ({lines:,} order lines), opened "
+        "in a real window (offscreen), fresh user folders; measured "
+        f"{date.today():%Y-%m-%d} on {platform.machine()}, {os.cpu_count()} "
+        "cores, one process. Longest stall = the GUI thread's largest gap "
+        "between 10 ms ticks while a job ran; peak memory = the whole "
+        "process so far.",
+        "",
+        "| step | seconds | longest stall (ms) | peak memory (MB) |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for row in rows:
+        out.append(
+            f"| {row['step']} | {float(row['seconds']):.0f} | "  # type: ignore[arg-type]
+            f"{float(row['stall_ms']):.0f} | {float(row['peak_mb']):,.0f} |"  # type: ignore[arg-type]
+        )
+    out += ["", f"Cancel stopped the training {cancel_seconds:.1f} s after the click."]
+    return "\n".join(out) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    args = parser.parse_args()
+    project, lines = project_for(args.scale)
+    rows, cancel_seconds = measure(project)
+    replace_section(SECTION, render(rows, cancel_seconds, lines, args.scale))
+
+
+if __name__ == "__main__":
+    main()

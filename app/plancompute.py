@@ -102,7 +102,7 @@ def prepare_inputs(
     customers = sorted(before[C.CUSTOMER].dropna().unique())
     report(0.3, f"Scoring the offerings for {len(customers):,} customers")
     scored = ranker.scored(customers)
-    pairs = scored[[C.CUSTOMER, C.OFFERING, "probability"]]
+    pairs = scored[[C.CUSTOMER, C.OFFERING, "probability", "score"]]
     cold = cold_start_pairs(
         data.purchases,
         as_of,
@@ -112,7 +112,9 @@ def prepare_inputs(
         top=30,
     )
     if len(cold):
-        pairs = pd.concat([pairs, cold[pairs.columns]], ignore_index=True)
+        pairs = pd.concat(
+            [pairs, cold.reindex(columns=pairs.columns)], ignore_index=True
+        )
         pairs = pairs.drop_duplicates([C.CUSTOMER, C.OFFERING], ignore_index=True)
     check_cancel(stop_requested)
     report(0.7, "Reading each customer's history")

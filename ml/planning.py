@@ -94,7 +94,7 @@ def plan_for_customers(
     customers = sorted(before[C.CUSTOMER].dropna().unique())
     report(0.7, f"Scoring the offerings for {len(customers):,} customers")
     scored = ranker.scored(customers, new_only=new_only)
-    pairs = scored[[C.CUSTOMER, C.OFFERING, "probability"]]
+    pairs = scored[[C.CUSTOMER, C.OFFERING, "probability", "score"]]
     # Customers with no purchase yet and offerings with no sale yet, which
     # the ranker cannot score.
     cold = cold_start_pairs(
@@ -106,7 +106,9 @@ def plan_for_customers(
         top=top,
     )
     if len(cold):
-        pairs = pd.concat([pairs, cold[pairs.columns]], ignore_index=True)
+        pairs = pd.concat(
+            [pairs, cold.reindex(columns=pairs.columns)], ignore_index=True
+        )
         pairs = pairs.drop_duplicates([C.CUSTOMER, C.OFFERING])
     check_cancel(stop_requested)
     report(0.9, "Applying the push rules")

@@ -118,7 +118,7 @@ def plan_list_rows(
 
     def plan(pairs: pd.DataFrame, depth: int) -> pd.DataFrame:
         made = build_plan(
-            pairs[[C.CUSTOMER, C.OFFERING, "probability"]],
+            pairs[[C.CUSTOMER, C.OFFERING, "probability", "score"]],
             past,
             split.as_of,
             rules=replace(rules, max_per_customer=depth),

@@ -51,6 +51,9 @@ ROW_COLUMNS = [
     "reason",
 ]
 SUPPRESSED_COLUMNS = [C.CUSTOMER, C.OFFERING, "rule", "detail"]
+# The ranker's own score: it orders pairs of equal probability (calibration
+# gives many pairs the same one), as the ranker's lists do.
+_MODEL_SCORE = "model_score"
 _LABELS = {
     OPTED_OUT: "the customer opted out of contact",
     INACTIVE: "the offering is inactive",
@@ -135,7 +138,8 @@ class PushPlan:
 
 
 def _check_scored(scored: pd.DataFrame) -> pd.DataFrame:
-    """The scored pairs, validated: known ids, probabilities in [0, 1], no repeats."""
+    """The scored pairs, validated: known ids, probabilities in [0, 1], no
+    repeats; the model's own score (NaN where not given) as _MODEL_SCORE."""
     missing = [c for c in (*KEYS, "probability") if c not in scored.columns]
     if missing:
         raise ValueError(
@@ -152,6 +156,8 @@ def _check_scored(scored: pd.DataFrame) -> pd.DataFrame:
     table["probability"] = probability
     if table.duplicated(KEYS).any():
         raise ValueError("scored has the same customer_id and offering_id twice.")
+    given = scored["score"] if "score" in scored.columns else np.nan
+    table[_MODEL_SCORE] = pd.Series(given, index=scored.index).to_numpy(dtype="float64")
     return table
 
 
@@ -234,17 +240,18 @@ def build_plan(
     """Turn scored (customer, offering) pairs into a ranked, explained push plan.
 
     scored has customer_id, offering_id and probability (the ranker's
-    predict_proba). features may pass pair_features of the same pairs and
-    as_of; categories (offering_id -> category) feeds category ratings; names
-    (offering_id -> name) lets the reasons name offerings. intervals may pass
-    what ml.plan.holdback.learn_intervals(data, as_of) returned, to save
-    learning them again (only the due rule needs them); returns may pass what
+    predict_proba), and may have score (the ranker's ranking score, as
+    scored() gives it), which orders pairs of equal probability. features
+    may pass pair_features of the same pairs and as_of; categories
+    (offering_id -> category) feeds category ratings; names (offering_id ->
+    name) lets the reasons name offerings. intervals may pass what
+    ml.plan.holdback.learn_intervals(data, as_of) returned, to save learning
+    them again (only the due rule needs them); returns may pass what
     ml.plan.returns.learn_returns(data, as_of) returned (only needed when
-    rules.block_returns is None). Pairs whose
-    co-purchase features are missing (pair_features without
-    with_cooccurrence) get them once the rules have run, for the pairs kept
-    only; cooccurrence_matrix may pass what ml.features.cooccurrence(data,
-    as_of) returned (the ranker's) for that.
+    rules.block_returns is None). Pairs whose co-purchase features are
+    missing (pair_features without with_cooccurrence) get them once the rules
+    have run, for the pairs kept only; cooccurrence_matrix may pass what
+    ml.features.cooccurrence(data, as_of) returned (the ranker's) for that.
 
     Fixed order (ml.plan.rules.RULES; each removed candidate is recorded once,
     under the first rule that removed it): opted_out, inactive_offering,
@@ -252,7 +259,8 @@ def build_plan(
     (not due again yet: ml.plan.holdback), negative_feedback; then the score
     is nudged for poor or falling ratings and liked categories; then
     min_probability (on the probability); then candidates are ranked per
-    customer by score (ties: probability, then offering_id) and
+    customer by score (ties: probability, the ranker's score, then
+    offering_id) and
     per_customer_cap drops those ranked below max_per_customer.
     """
     rules = PlanRules() if rules is None else rules
@@ -312,8 +320,8 @@ def build_plan(
         + f" is below the minimum {rules.min_probability:g}",
     )
     table = table.sort_values(
-        [C.CUSTOMER, "score", "probability", C.OFFERING],
-        ascending=[True, False, False, True],
+        [C.CUSTOMER, "score", "probability", _MODEL_SCORE, C.OFFERING],
+        ascending=[True, False, False, False, True],
         kind="stable",
     )
     table["rank"] = table.groupby(C.CUSTOMER).cumcount().astype(np.int64) + 1

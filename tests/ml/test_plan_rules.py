@@ -87,3 +87,22 @@ def test_no_candidates_give_an_empty_plan_with_zero_counts() -> None:
     assert plan.rows.empty and plan.suppressed.empty
     assert set(plan.removed_by_rule.values()) == {0}
     assert plan.gains_curve("A").empty
+
+
+def test_equal_probabilities_follow_the_models_own_order() -> None:
+    """Calibration gives many pairs the same probability: the plan then keeps
+    the ranker's order (its score), not the alphabet; pairs without a model
+    score (cold start) come after those with one."""
+    data = interactions([("c9", "Z", "2023-01-01")])
+    scored = pd.DataFrame(
+        {
+            "customer_id": ["c1", "c1", "c1"],
+            "offering_id": ["A", "B", "C"],
+            "probability": [0.2, 0.2, 0.2],
+            "score": [0.2001, 0.2003, None],
+        }
+    )
+    plan = build_plan(scored, data, AS_OF)
+    assert list(plan.rows.offering_id) == ["B", "A", "C"]
+    alphabetical = build_plan(scored.drop(columns="score"), data, AS_OF)
+    assert list(alphabetical.rows.offering_id) == ["A", "B", "C"]

@@ -310,8 +310,8 @@ class BacktestReport:
             return f"That is {points} fewer ({interval})."
         return (
             f"The difference, {gain * 100:+.1f} percentage points, is within "
-            f"what chance gives on {pairs:,} customers ({interval}): about the "
-            "same."
+            f"what chance gives on {pairs:,} customers' lists ({interval}): "
+            "about the same."
         )
 
     def _horizon_days(self) -> int:

@@ -53,7 +53,8 @@ def test_headline_says_how_much_each_list_caught_in_plain_words(report) -> None:
         (
             0.0,
             "The difference, +0.0 percentage points, is within what chance "
-            "gives on 100 customers (95% sure: between -2.0 and +2.0): about the same.",
+            "gives on 100 customers' lists (95% sure: between -2.0 and +2.0): "
+            "about the same.",
         ),
         (
             -0.05,

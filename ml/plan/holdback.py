@@ -80,7 +80,9 @@ class RepurchaseIntervals:
 def learn_intervals(data: Interactions, as_of: AsOf) -> RepurchaseIntervals:
     """Learn repurchase intervals from the purchases strictly before as_of."""
     past = Past.from_frame(data.purchases, C.ORDERED_AT, as_of)
-    pair_key, offerings, gap_key, gap = _gaps(past)
+    bought = PairDays.of(past)
+    offerings = bought.offerings
+    gap_key, gap = _gaps(bought)
     keys, own = group_median(gap_key, gap)
     n_offerings = max(len(offerings), 1)
     offering_keys, typical = group_median(keys % n_offerings, own)
@@ -98,7 +100,7 @@ def learn_intervals(data: Interactions, as_of: AsOf) -> RepurchaseIntervals:
     else:
         first = past.at.min(initial=past.as_of)
         default = float(math.ceil((past.as_of - first) / MICROS_PER_DAY))
-    pairs, repeat = len(distinct(pair_key)), len(keys)
+    pairs, repeat = len(distinct(bought.numbers // bought.span)), len(keys)
     return RepurchaseIntervals(
         by_offering=by_offering,
         pairs=pairs,
@@ -111,25 +113,41 @@ def learn_intervals(data: Interactions, as_of: AsOf) -> RepurchaseIntervals:
     )
 
 
-def _gaps(past: Past) -> tuple[Ints, pd.Index, Ints, Floats]:
-    """Each purchase's pair key, the offerings the keys number, and the gaps
-    in days between the distinct days of each pair (with the pair's key)."""
-    customer, _ = past.factorize(C.CUSTOMER)
-    offering, offerings = past.factorize(C.OFFERING)
-    known = (customer >= 0) & (offering >= 0)
-    day = past.days()[known]
-    pair = customer[known] * max(len(offerings), 1) + offering[known]
-    if not len(pair):
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, offerings, empty, np.zeros(0)
-    first = int(day.min())
-    span = int(day.max()) - first + 1
-    # One number per (pair, day), ascending: pair * span + day.
-    days = distinct(pair * span + (day - first))
-    pair_of, day_of = days // span, days % span
+@dataclass(frozen=True, slots=True)
+class PairDays:
+    """The distinct days each customer bought each offering before as_of, as
+    one ascending number per (pair, day): pair * span + day, where pair =
+    customer * len(offerings) + offering (positions in customers and
+    offerings) and day counts from the first purchase day (first, in days
+    since the epoch); span exceeds every day up to the as-of day."""
+
+    numbers: Ints
+    span: int
+    first: int
+    customers: pd.Index
+    offerings: pd.Index
+
+    @classmethod
+    def of(cls, past: Past) -> PairDays:
+        """The pair days of the purchases in past (buyer and offering known)."""
+        customer, customers = past.factorize(C.CUSTOMER)
+        offering, offerings = past.factorize(C.OFFERING)
+        known = (customer >= 0) & (offering >= 0)
+        days = past.days()
+        first = int(days.min(initial=0))
+        span = max(int(past.as_of // MICROS_PER_DAY) - first, 0) + 2
+        pair = customer[known] * max(len(offerings), 1) + offering[known]
+        numbers = distinct(pair * span + (days[known] - first))
+        return cls(numbers, span, first, customers, offerings)
+
+
+def _gaps(bought: PairDays) -> tuple[Ints, Floats]:
+    """The gaps in days between the distinct days of each pair, with the
+    pair's key."""
+    pair_of, day_of = bought.numbers // bought.span, bought.numbers % bought.span
     same = pair_of[1:] == pair_of[:-1]
     gaps = np.diff(day_of)[same].astype(np.float64)
-    return pair, offerings, pair_of[1:][same], gaps
+    return pair_of[1:][same], gaps
 
 
 def _sentence(pairs: int, repeat: int, low: float, high: float, default: float) -> str:

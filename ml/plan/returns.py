@@ -27,6 +27,7 @@ from ml.dataset import Interactions
 from ml.features.config import RETURNED_AT
 from ml.features.groups import distinct
 from ml.features.timeline import MICROS_PER_DAY, AsOf, Past, as_timestamp
+from ml.plan.holdback import PairDays
 from ml.plan.rules import PlanRules
 
 C = Columns
@@ -63,27 +64,20 @@ def learn_returns(data: Interactions, as_of: AsOf) -> ReturnEvidence:
     """Learn from the purchases and returns before as_of whether a return
     should block the offering for the customer."""
     when = as_timestamp(as_of)
-    bought = Past.from_frame(data.purchases, C.ORDERED_AT, when)
+    past = Past.from_frame(data.purchases, C.ORDERED_AT, when)
     back = Past.from_frame(data.returns, RETURNED_AT, when)
-    customer, customers = bought.factorize(C.CUSTOMER)
-    offering, offerings = bought.factorize(C.OFFERING)
-    width = max(len(offerings), 1)
-    first = int(bought.days().min(initial=0))
-    today = int(bought.as_of // MICROS_PER_DAY) - first
-    span = max(today, 0) + 2
-    # One number per (customer, offering, day), ascending: pair * span + day.
-    pair = customer * width + offering
-    known = (customer >= 0) & (offering >= 0)
-    pair_days = distinct(pair[known] * span + (bought.days()[known] - first))
+    bought = PairDays.of(past)
+    span, first = bought.span, bought.first
     # The days after `latest` up to the day before as_of are REBUY_DAYS long.
-    latest = today - REBUY_DAYS - 1
-    after_purchase, _ = _rebought(pair_days, pair_days, span, latest)
-    returner = back.codes(C.CUSTOMER, customers)
-    item = back.codes(C.OFFERING, offerings)
+    latest = int(past.as_of // MICROS_PER_DAY) - first - REBUY_DAYS - 1
+    after_purchase, _ = _rebought(bought.numbers, bought.numbers, span, latest)
+    returner = back.codes(C.CUSTOMER, bought.customers)
+    item = back.codes(C.OFFERING, bought.offerings)
     mine = (returner >= 0) & (item >= 0)
+    width = max(len(bought.offerings), 1)
     return_day = np.clip(back.days()[mine] - first, 0, span - 1)
     return_days = distinct((returner[mine] * width + item[mine]) * span + return_day)
-    after_return, returns = _rebought(pair_days, return_days, span, latest)
+    after_return, returns = _rebought(bought.numbers, return_days, span, latest)
     # Without evidence either way (too few returns), a return blocks.
     kept_buying = after_return >= _DISLIKE_RATIO * after_purchase
     blocks = returns < _MIN_RETURNS or not kept_buying

@@ -283,6 +283,11 @@ class ModelPage(QWidget):
             self.state.set_model(outcome.model)
             if outcome.backtest is not None:
                 self.state.set_backtest(outcome.backtest)
+            if outcome.check_stopped:
+                self.status_label.setText(
+                    "Stopped during the check on past weeks. The model is trained "
+                    "and saved: click Check on past weeks to check it."
+                )
         elif outcome:
             self.status_label.setText(f"{outcome} Train a new model.")
         self._show()

@@ -1,4 +1,4 @@
-"""The Model page's work, run in jobs: train + backtest + save, load the newest
+"""The Model page's work, run in jobs: train + save + backtest, load the newest
 saved model, backtest a model again. Qt-free; heavy modules imported inside."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from ml.errors import PushwiseError
+from ml.errors import Cancelled, PushwiseError
 from ml.progress import ReportFn, StopFn, check_cancel, scaled
 from ml.store.project import Project
 
@@ -42,13 +42,16 @@ class ModelResult:
     backtest: BacktestReport | None = None
     backtest_problem: str = ""
     loaded: bool = False
+    check_stopped: bool = False  # saved, but Cancel came during the check
 
 
 def train(
     project: Project, settings: TrainSettings, report: ReportFn, stop: StopFn
 ) -> ModelResult:
-    """Train, backtest at earlier dates, then save the model: a cancel at any
-    step leaves the project as it was."""
+    """Train and save the model, then backtest it at earlier dates.
+
+    A cancel while training leaves the project as it was; a cancel during the
+    (much longer) check keeps the saved model and returns it unchecked."""
     import pandas as pd
 
     from ml.dataset import load_interactions
@@ -74,17 +77,20 @@ def train(
         horizon_days=settings.horizon_days,
         fingerprint=data_fingerprint(project),
         ranker=ranker,
-        report=scaled(report, 0.02, 0.35),
+        report=scaled(report, 0.02, 0.30),
         stop_requested=stop,
     )
-    drivers = drivers_chart(model)
-    backtest, problem = _backtest(
-        project, data, exclusions, model, settings, scaled(report, 0.35, 0.97), stop
-    )
     check_cancel(stop)
-    report(0.97, "Saving the model in the project")
+    report(0.30, "Saving the model in the project")
     save_model(project, model.meta, model)
-    report(1.0, "Model trained and saved")
+    drivers = drivers_chart(model)
+    try:
+        backtest, problem = _backtest(
+            project, data, exclusions, model, settings, scaled(report, 0.32, 1.0), stop
+        )
+    except Cancelled:
+        return ModelResult(model, drivers, check_stopped=True)
+    report(1.0, "Model trained, saved and checked")
     return ModelResult(model, drivers, backtest, problem)
 
 

@@ -10,6 +10,8 @@ from PySide6.QtCore import Qt
 from threadpoolctl import threadpool_limits
 
 from app.pages.model import ModelPage, include_bought
+from app.pages.modeljobs import TrainSettings
+from app.pages.modeljobs import train as train_job
 from app.state import AppState
 from ml.importing.importer import import_file
 from ml.store.models import list_models
@@ -115,6 +117,25 @@ def test_cancel_leaves_no_saved_model(qtbot, page) -> None:
     assert "Stopped" in page.status_label.text()
     assert state.model is None
     assert list_models(state.project) == []
+
+
+def test_cancel_during_the_check_keeps_the_saved_model(weekly_project) -> None:
+    """The check on past weeks takes most of a Train on a big history: a
+    Cancel there must not throw the trained model away."""
+    fractions: list[float] = []
+
+    def report(fraction: float, message: str) -> None:
+        fractions.append(fraction)
+
+    def stop() -> bool:  # Cancel as soon as the check has started
+        return bool(fractions) and fractions[-1] > 0.32
+
+    settings = TrainSettings(horizon_days=7, training_windows=3, ranker_options=TINY)
+    with Project.open(weekly_project) as project:
+        result = train_job(project, settings, report, stop)
+        assert result.check_stopped and result.backtest is None
+        saved = [meta.model_id for meta in list_models(project)]
+    assert saved == [result.model.meta.model_id]
 
 
 def test_reopening_shows_the_saved_model(qtbot, page) -> None:

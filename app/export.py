@@ -11,27 +11,13 @@ import pandas as pd
 from app.querytable import QueryTableModel
 from app.tables import DataFrameTableModel, TableModelBase
 from ml.progress import ReportFn, StopFn
+from ml.safecells import safe_heading, safe_sql, write_safe_csv
 from ml.sqltext import quote_ident, quote_literal
-
-# A spreadsheet runs a cell starting with one of these as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(values: pd.Series) -> pd.Series:
-    """Text cells a spreadsheet would run as formulas, with a leading apostrophe."""
-    text = values.astype("string")
-    risky = text.str.startswith(FORMULA_START).fillna(False)
-    return text.where(~risky, "'" + text).astype(object)
 
 
 def write_frame_csv(frame: pd.DataFrame, path: Path) -> Path:
-    """Write a frame as CSV with headings, neutralising formula-like text."""
-    frame = frame.copy()
-    for column in frame.columns:
-        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
-            frame[column] = neutralise(frame[column])
-    frame.to_csv(path, index=False)
-    return path
+    """Write a frame as CSV with headings, safe to open in a spreadsheet."""
+    return write_safe_csv(frame, path)
 
 
 def shown_frame(model: DataFrameTableModel) -> pd.DataFrame:
@@ -47,13 +33,9 @@ def query_export_fn(
     sql, params = model.shown_rows_query()
     selected = []
     for name in model.visible_columns():
-        column = quote_ident(name)
-        label = quote_ident(model.label(name))
-        selected.append(
-            f"CASE WHEN regexp_matches(CAST({column} AS VARCHAR), "
-            f"'^[=+\\-@\\t\\r]') THEN '''' || CAST({column} AS VARCHAR) "
-            f"ELSE CAST({column} AS VARCHAR) END AS {label}"
-        )
+        # The same rule as every other export (ml.safecells), in DuckDB.
+        label = quote_ident(safe_heading(model.label(name)))
+        selected.append(f"{safe_sql(quote_ident(name))} AS {label}")
     query = sql.replace("SELECT rowid", "SELECT " + ", ".join(selected), 1)
     cursor = con.cursor()
 

@@ -6,27 +6,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from app.export import neutralise
 from ml.progress import ReportFn, StopFn, check_cancel
+from ml.safecells import safe_frame
 
 ROWS_PER_CHECK = 5_000  # rows written between two looks at Cancel
-
-
-def _safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with every text cell a spreadsheet would run neutralised."""
-    frame = frame.copy()
-    for column in frame.columns:
-        values = frame[column]
-        if values.dtype == object or pd.api.types.is_string_dtype(values):
-            frame[column] = neutralise(values)
-    return frame
 
 
 def write_push_list(
     frame: pd.DataFrame, path: Path, report: ReportFn, stop_requested: StopFn
 ) -> Path:
     """Write the frame to path: XLSX when it ends in .xlsx, else CSV."""
-    safe = _safe(frame)
+    safe = safe_frame(frame)  # cells and headings (the user's id column names)
     report(0.0, f"Writing {path.name}")
     if path.suffix.lower() == ".xlsx":
         _write_xlsx(safe, path, report, stop_requested)
@@ -46,8 +36,9 @@ def _write_xlsx(
     sheet.append([str(column) for column in frame.columns])
     total = max(1, len(frame))
     for number, row in enumerate(frame.itertuples(index=False, name=None), 1):
-        # Strings stay text (openpyxl would take "=..." as a formula: they
-        # were neutralised above); missing values are empty cells.
+        # Strings stay text: safe_frame left none starting with "=" (which
+        # openpyxl writes as a formula) and none with a control character
+        # (which openpyxl refuses); missing values are empty cells.
         sheet.append([None if pd.isna(value) else value for value in row])
         if number % ROWS_PER_CHECK == 0:
             check_cancel(stop_requested)

@@ -24,6 +24,7 @@ from ml.demand.series import WEEK_START, check_days
 from ml.errors import InputDataError
 from ml.planning import default_as_of, without_offerings
 from ml.progress import ReportFn, StopFn, check_cancel, never, no_report
+from ml.safecells import write_safe_csv
 
 C = Columns
 PERIOD_START = "period_start"
@@ -118,9 +119,7 @@ def to_forecast_csv(frame: pd.DataFrame, path: str | Path) -> Path:
         out[name] = pd.to_datetime(out[name]).dt.strftime("%Y-%m-%d")
     for name in (PREDICTED_BUYERS, PREDICTED_UNITS, LOWER, UPPER):
         out[name] = out[name].astype("float64").round(3)
-    target = Path(path)
-    out.to_csv(target, index=False)
-    return target
+    return write_safe_csv(out, path)
 
 
 def uptake_gap(forecast: pd.DataFrame, scored: pd.DataFrame) -> pd.DataFrame:

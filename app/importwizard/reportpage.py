@@ -30,6 +30,7 @@ from app.importwizard.run import ImportOutcome
 from app.tables import DataFrameTableModel
 from ml.columns import Kind
 from ml.importing.report import REASON_TEXT, ImportReport
+from ml.safecells import write_safe_csv
 
 SHOWN_COLUMNS = ("line", "column", "value", "reason", "message")
 REJECT_LABELS = {
@@ -110,15 +111,10 @@ class ReportPage(QWizardPage):
 
     def export_rejects(self, path: Path) -> Path:
         """Write every rejected row to a CSV file that spreadsheets open safely."""
-        from ml.plan.export import neutralise  # pulls in the planning modules
-
         if self.outcome is None:
             raise RuntimeError("no import to export")
-        frame = self.outcome.rejects.copy()
-        for column in ("value", "message"):
-            frame[column] = neutralise(frame[column])
         # With a byte-order mark Excel reads accented letters correctly.
-        frame.to_csv(path, index=False, encoding="utf-8-sig")
+        write_safe_csv(self.outcome.rejects, path, encoding="utf-8-sig")
         self.rejects_exported.emit(path)
         return path
 

@@ -13,6 +13,7 @@ import pandas as pd
 from ml.columns import Columns
 from ml.errors import ProjectError
 from ml.evaluation.metrics import bootstrap_interval
+from ml.safecells import write_safe_csv
 
 C = Columns
 
@@ -255,7 +256,7 @@ class BacktestReport:
         tables["summary"] = self.summary()
         for name, frame in tables.items():
             path = target / f"{name}.csv"
-            frame.to_csv(path, index=False, date_format="%Y-%m-%d")
+            write_safe_csv(frame, path, date_format="%Y-%m-%d")
             written.append(path)
         return written
 

@@ -10,6 +10,8 @@ from ml.columns import Kind
 from ml.importing.importer import import_file
 from ml.importing.report import ImportReport
 from ml.mapping.mapping import ColumnMapping
+from ml.reading.sources import not_a_file_reason
+from ml.safecells import write_safe_csv
 from ml.store.project import Project
 
 
@@ -49,8 +51,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     """Import every file; print each report; write rejects beside the project."""
     for file in args.files:
-        if not file.is_file():
-            raise UsageError(f"{file}: no such file.")
+        problem = not_a_file_reason(file)
+        if problem is not None:
+            raise UsageError(f"{file}: {problem}")
     mapping = None
     if args.mapping is not None:
         if not args.mapping.is_file():
@@ -95,5 +98,4 @@ def _write_rejects(project: Project, report: ImportReport) -> Path:
     target = project.path.with_name(f"{stem}-import{report.import_id}-rejects.csv")
     frame = project.rejects(report.import_id)
     frame.insert(0, "file", report.file)
-    frame.to_csv(target, index=False)
-    return target
+    return write_safe_csv(frame, target)

@@ -44,10 +44,29 @@ def not_a_project(
 def damaged(path: Path, detail: str) -> ProjectError:
     """The error for a project file that cannot be read back."""
     return ProjectError(
-        f"the project file is damaged and cannot be read ({_first_line(detail)}).",
+        f"the project file is damaged and cannot be read ({_plain_damage(detail)}).",
         file=str(path),
         hint=DAMAGED_HINT,
     )
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether a DuckDB error says the file's bytes are wrong or missing."""
+    return isinstance(exc, duckdb.Error) and any(
+        part in str(exc).lower() for part in _DAMAGED
+    )
+
+
+def _plain_damage(detail: str) -> str:
+    """DuckDB's words for the common kinds of damage, in plain words."""
+    lowered = detail.lower()
+    where = re.search(r"location (\d+)", detail)
+    at = f" at byte {int(where.group(1)):,}" if where else ""
+    if "could not read enough bytes" in lowered:
+        return f"the file ends too early{at}; it may have been cut off while copying"
+    if "checksum" in lowered:
+        return f"part of the file was changed or worn{at}: its checksum does not match"
+    return _first_line(detail)
 
 
 def newer(path: Path, detail: str) -> ProjectError:
@@ -134,7 +153,7 @@ def reading(path: Path) -> Iterator[None]:
     except duckdb.Error as exc:
         # DuckDB checks block checksums lazily, so damage inside a table only
         # shows when that table is read, long after the file was opened.
-        if any(part in str(exc).lower() for part in _DAMAGED):
+        if is_damage(exc):
             raise damaged(path, str(exc)) from exc
         raise
 

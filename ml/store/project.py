@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from ml.errors import ProjectError
-from ml.store import connection, importlog, migrations, schema, settings
+from ml.store import connection, importlog, integrity, migrations, schema, settings
 from ml.store import meta as metatable
 from ml.store.importlog import ImportRecord
 from ml.store.info import ProjectInfo, collect_info
@@ -114,6 +114,8 @@ class Project:
                 with connection.reading(path):
                     metatable.check_tables(con, path)
                     meta = metatable.read_meta(con) or {}
+                # Damage anywhere is reported now, not by a later export.
+                integrity.verify(con, path)
             except BaseException:
                 con.close()
                 raise

@@ -10,6 +10,7 @@ from ml.columns import Kind
 from ml.importing.importer import import_file
 from ml.importing.report import ImportReport
 from ml.mapping.mapping import ColumnMapping
+from ml.reading.sources import not_a_file_reason
 from ml.safecells import write_safe_csv
 from ml.store.project import Project
 
@@ -50,8 +51,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     """Import every file; print each report; write rejects beside the project."""
     for file in args.files:
-        if not file.is_file():
-            raise UsageError(f"{file}: no such file.")
+        problem = not_a_file_reason(file)
+        if problem is not None:
+            raise UsageError(f"{file}: {problem}")
     mapping = None
     if args.mapping is not None:
         if not args.mapping.is_file():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,21 +22,14 @@ from ml.mapping.infer import (
 from ml.mapping.mapping import ColumnMapping
 from ml.parsing.dates import locale_day_first
 from ml.progress import ReportFn, StopFn, check_cancel, never, no_report, scaled
+from ml.reading.fingerprint import FileState, check_unchanged, file_state
 from ml.reading.model import RawTable
 from ml.reading.readers import read_table
+from ml.reading.sources import check_regular_file
 from ml.store.project import ImportRecord, Project
 
 MAPPING_SAMPLE_ROWS = 2_000
 EXAMPLES_PER_REASON = 3
-
-
-def file_hash(path: Path) -> str:
-    """SHA-256 of the file's bytes: the same export imported twice is recognised."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def import_file(
@@ -63,7 +55,12 @@ def import_file(
     """
     path = Path(path)
     report(0.0, f"Checking {path.name}")
-    content_hash = file_hash(path)
+    check_regular_file(path)
+    # The hash names the content; the file must still hold it after reading, so
+    # that a file still being written is never stored in part (or its complete
+    # version later refused as "already imported").
+    before: FileState = file_state(path)
+    content_hash = before.sha256
     check_cancel(stop_requested)
     raw = read_table(
         path,
@@ -73,6 +70,7 @@ def import_file(
         report=scaled(report, 0.02, 0.45),
         stop_requested=stop_requested,
     )
+    check_unchanged(path, before, raw.read_sha256)
     check_cancel(stop_requested)
     report(0.46, "Matching the columns")
     mapping = resolve_mapping(project, raw, kind=kind, mapping=mapping)
@@ -109,7 +107,7 @@ def import_file(
                 file_name=raw.info.file,
                 file_path=str(path.resolve()),
                 content_hash=content_hash,
-                size_bytes=path.stat().st_size,
+                size_bytes=before.size,
                 kind=str(kind),
                 imported_at=datetime.now().replace(microsecond=0),
                 mapping_json=mapping.to_json(),

@@ -5,7 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ml.columns import Columns, Kind
+from ml.importing.limits import (
+    DATE_TEXT,
+    MONEY_TEXT,
+    QUANTITY_TEXT,
+    date_outside_sql,
+    money_outside_sql,
+    quantity_outside_sql,
+)
 from ml.importing.staging import raw_name
+from ml.importing.targets import LINE_AMOUNT, LINE_UNIT_PRICE
 from ml.mapping.mapping import ColumnMapping
 from ml.parsing.flags import lost_status_sql
 from ml.sqltext import quote_literal
@@ -41,6 +50,35 @@ def _unreadable(code: str, column: str, what: str, hint: str) -> RowCheck:
 
 _DATE_HINT = "Check the date format in the column mapping."
 _NUMBER_HINT = "Check that the column mapping points at a numeric column."
+_LIMIT_HINT = "Check the column mapping or fix the line."
+
+
+def _implausible(code: str, column: str, condition: str, what: str) -> RowCheck:
+    """A value that parses but lies outside the limits in ml/importing/limits.py."""
+    problem = f"'%s' is not a plausible {what}."
+    return RowCheck(code, condition, column, problem, _LIMIT_HINT)
+
+
+def _implausible_money(code: str, column: str, what: str) -> RowCheck:
+    limit = f"{what} (more than {MONEY_TEXT} in absolute value)"
+    return _implausible(code, column, money_outside_sql(column), limit)
+
+
+def _implausible_date(column: str) -> RowCheck:
+    what = f"date (dates run from {DATE_TEXT})"
+    return _implausible("implausible_date", column, date_outside_sql(column), what)
+
+
+# Quantity, amount and price each within limits can still give a line total
+# (quantity x price) or a unit price (amount / quantity) beyond the money limit.
+_IMPLAUSIBLE_LINE = RowCheck(
+    "implausible_line",
+    f"{money_outside_sql(LINE_AMOUNT)} OR {money_outside_sql(LINE_UNIT_PRICE)}",
+    C.QUANTITY,
+    f"quantity '%s' with this line's price or amount gives a line amount or "
+    f"unit price of more than {MONEY_TEXT}: not a plausible order line.",
+    _LIMIT_HINT,
+)
 
 CHECKS: dict[Kind, tuple[RowCheck, ...]] = {
     Kind.ORDERS: (
@@ -49,6 +87,7 @@ CHECKS: dict[Kind, tuple[RowCheck, ...]] = {
         ),
         _missing(C.ORDERED_AT, "order date", "Fill in the date in the export."),
         _unreadable("bad_date", C.ORDERED_AT, "a date", _DATE_HINT),
+        _implausible_date(C.ORDERED_AT),
         _unreadable("bad_quantity", C.QUANTITY, "a number", _NUMBER_HINT),
         _missing(C.QUANTITY, "quantity", "Fill in the quantity in the export."),
         RowCheck(
@@ -58,8 +97,17 @@ CHECKS: dict[Kind, tuple[RowCheck, ...]] = {
             "quantity '%s' is zero: neither a purchase nor a return.",
             "Remove the line or correct its quantity.",
         ),
+        _implausible(
+            "implausible_quantity",
+            C.QUANTITY,
+            quantity_outside_sql(C.QUANTITY),
+            f"quantity (more than {QUANTITY_TEXT} on one line)",
+        ),
         _unreadable("bad_amount", C.AMOUNT, "an amount of money", _NUMBER_HINT),
+        _implausible_money("implausible_amount", C.AMOUNT, "amount"),
         _unreadable("bad_price", C.UNIT_PRICE, "a price", _NUMBER_HINT),
+        _implausible_money("implausible_price", C.UNIT_PRICE, "unit price"),
+        _IMPLAUSIBLE_LINE,
         RowCheck(
             "not_purchased",
             lost_status_sql(C.STATUS),
@@ -80,6 +128,7 @@ CHECKS: dict[Kind, tuple[RowCheck, ...]] = {
     Kind.FEEDBACK: (
         _missing(C.SUBMITTED_AT, "date", "Fill in when the feedback was given."),
         _unreadable("bad_date", C.SUBMITTED_AT, "a date", _DATE_HINT),
+        _implausible_date(C.SUBMITTED_AT),
         RowCheck(
             "missing_reference",
             f"{C.CUSTOMER} IS NULL AND {C.ORDER} IS NULL AND {C.OFFERING} IS NULL",
@@ -105,8 +154,11 @@ CHECKS: dict[Kind, tuple[RowCheck, ...]] = {
     Kind.OFFERINGS: (
         _missing(C.OFFERING, "offering id", "Fill in the offering's id."),
         _unreadable("bad_price", C.PRICE, "a price", _NUMBER_HINT),
+        _implausible_money("implausible_price", C.PRICE, "price"),
         _unreadable("bad_margin", C.MARGIN, "a margin", _NUMBER_HINT),
+        _implausible_money("implausible_margin", C.MARGIN, "margin"),
         _unreadable("bad_date", C.LAUNCHED_AT, "a date", _DATE_HINT),
+        _implausible_date(C.LAUNCHED_AT),
         _unreadable("bad_flag", C.ACTIVE, "yes or no", "Use yes/no or 1/0."),
     ),
     Kind.CUSTOMERS: (

@@ -61,8 +61,10 @@ def return_reason_sql(cancellation_prefix: str | None, has_status: bool) -> str:
     return f"CASE {' '.join(whens)} END"
 
 
-_AMOUNT = f"coalesce({C.AMOUNT}, {C.QUANTITY} * {C.UNIT_PRICE})"
-_UNIT_PRICE = f"coalesce({C.UNIT_PRICE}, {C.AMOUNT} / nullif({C.QUANTITY}, 0))"
+# A line's stored amount and unit price: each derived from the other when the
+# file gives only one (rules.py holds the derived values to the money limit).
+LINE_AMOUNT = f"coalesce({C.AMOUNT}, {C.QUANTITY} * {C.UNIT_PRICE})"
+LINE_UNIT_PRICE = f"coalesce({C.UNIT_PRICE}, {C.AMOUNT} / nullif({C.QUANTITY}, 0))"
 _ORDER_DETAIL = (
     f"{C.OFFERING_NAME}, {C.CATEGORY}, {{date}}, {{quantity}}, {{unit_price}}, "
     f"{{amount}}, {C.CHANNEL}, {C.COUNTRY}, {C.STATUS}"
@@ -72,7 +74,10 @@ _ORDER_DETAIL = (
 def insert_purchases_sql(source: str) -> str:
     """Insert the purchase lines of `source` into orders."""
     detail = _ORDER_DETAIL.format(
-        date=C.ORDERED_AT, quantity=C.QUANTITY, unit_price=_UNIT_PRICE, amount=_AMOUNT
+        date=C.ORDERED_AT,
+        quantity=C.QUANTITY,
+        unit_price=LINE_UNIT_PRICE,
+        amount=LINE_AMOUNT,
     )
     return f"""
         INSERT INTO orders BY POSITION
@@ -87,8 +92,8 @@ def insert_returns_sql(source: str) -> str:
     detail = _ORDER_DETAIL.format(
         date=f"r.{C.ORDERED_AT}",
         quantity=f"abs(r.{C.QUANTITY})",
-        unit_price=f"abs({_UNIT_PRICE})",
-        amount=f"abs({_AMOUNT})",
+        unit_price=f"abs({LINE_UNIT_PRICE})",
+        amount=f"abs({LINE_AMOUNT})",
     )
     return f"""
         INSERT INTO returns BY POSITION

@@ -44,6 +44,9 @@ class RawTable:
     info: ReadInfo
     table: pa.Table
     bad_lines: tuple[BadLine, ...]
+    # SHA-256 of the file's bytes as the reader took them from the disk, when it
+    # read the file itself from front to back (CSV, .gz); else None.
+    read_sha256: str | None = None
 
     @property
     def headers(self) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -9,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ml.errors import InputDataError
+from ml.reading.fingerprint import ReadDigest
+from ml.reading.limits import ExpansionGuard, check_archive, verify_archive
 from ml.reading.stream import TextStream
 
 TEXT_SUFFIXES = frozenset({".csv", ".tsv", ".tab", ".txt", ".psv", ".dat", ""})
@@ -36,18 +39,14 @@ class Source:
     text: TextStream  # raw text bytes for "csv" (loaded on demand), else empty
     complete: bool  # False when only the first bytes were loaded (preview)
     notes: tuple[str, ...]
+    digest: ReadDigest | None = None  # hash of the file's bytes as read (text)
 
 
 def open_source(path: str | Path, *, limit: int | None = None) -> Source:
     """Resolve `path` to a format; load (at most `limit` bytes of) its text."""
     path = Path(path)
     file = path.name
-    if not path.is_file():
-        raise InputDataError(
-            "the file does not exist or is not a file.",
-            file=file,
-            hint="Check the path and choose the file again.",
-        )
+    check_regular_file(path)
     with path.open("rb") as handle:
         magic = handle.read(8)
     suffix = path.suffix.lower()
@@ -60,22 +59,55 @@ def open_source(path: str | Path, *, limit: int | None = None) -> Source:
         notes.append(
             f"{file} is really {_describe(kind)} despite its name; read it as one"
         )
+    if kind == "xlsx":
+        verify_archive(str(path), file)
     if kind in ("xlsx", "xls", "parquet"):
         return Source(path, file, kind, TextStream.of(b""), True, tuple(notes))
+    digest = ReadDigest()
     if kind == "gz":
-        chunks = _gunzip(path.read_bytes(), file)
+        chunks = _gunzip(path, file, digest)
     elif kind == "zip":
         chunks, note = _unzip(path, file)
-        notes.append(note)
+        notes.append(note)  # zipfile reads the archive: digest stays unfinished
     else:
-        chunks = _file_chunks(path, file)
+        chunks = _file_chunks(path, file, digest)
     text = TextStream(chunks, file)
     if limit is None:
-        return Source(path, file, "csv", text, True, tuple(notes))
+        return Source(path, file, "csv", text, True, tuple(notes), digest)
     data = text.prefix(limit + 1)
     complete = len(data) <= limit
     data = data if complete else data[:limit]
     return Source(path, file, "csv", TextStream.of(data), complete, tuple(notes))
+
+
+def not_a_file_reason(path: Path) -> str | None:
+    """Why `path` cannot be imported as a file (missing, a folder, a device), or
+    None for a regular file. Never opens it: reading /dev/zero would not end."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "the file does not exist."
+    except OSError as exc:
+        return f"the file cannot be opened ({exc.strerror or exc})."
+    if stat.S_ISDIR(mode):
+        return "this is a folder, not a file; choose a file inside it."
+    if not stat.S_ISREG(mode):
+        return (
+            "this is not a regular file but a device, pipe or socket, so it "
+            "cannot be imported; save the data to a file and import that."
+        )
+    return None
+
+
+def check_regular_file(path: Path) -> None:
+    """Refuse a path that is missing, a folder or a device, saying which."""
+    reason = not_a_file_reason(path)
+    if reason is not None:
+        raise InputDataError(
+            reason,
+            file=path.name or str(path),
+            hint="Check the path and choose the file again.",
+        )
 
 
 def _kind_from_magic(path: Path, magic: bytes) -> str | None:
@@ -148,12 +180,14 @@ def _describe(kind: str) -> str:
     }[kind]
 
 
-def _file_chunks(path: Path, file: str) -> Iterator[bytes]:
+def _file_chunks(path: Path, file: str, digest: ReadDigest) -> Iterator[bytes]:
     """A plain file in chunks, so that parsing can start before it is all read."""
     try:
         with path.open("rb") as handle:
             while chunk := handle.read(_FILE_CHUNK):
+                digest.update(chunk)
                 yield chunk
+            digest.finish()
     except OSError as exc:
         raise InputDataError(
             f"the file cannot be read ({exc.strerror or exc}).",
@@ -162,23 +196,45 @@ def _file_chunks(path: Path, file: str) -> Iterator[bytes]:
         ) from exc
 
 
-def _gunzip(raw: bytes, file: str) -> Iterator[bytes]:
-    """Inflate gzip data piece by piece (zlib is about twice gzip.decompress)."""
-    view = memoryview(raw)
-    pos = 0
+def _gunzip(path: Path, file: str, digest: ReadDigest) -> Iterator[bytes]:
+    """Inflate a gzip file piece by piece (zlib is about twice gzip.decompress),
+    at most _CHUNK bytes at a time, refusing a bomb as soon as it shows."""
+    guard = ExpansionGuard(file, "the gzip-compressed data")
+    # wbits 31: gzip framing; a new inflater for each member of a multi-member file.
+    inflater = zlib.decompressobj(31)
+    data = b""
     try:
-        while pos < len(raw):
-            # wbits 31: gzip framing; loop for files made of several gzip members.
-            inflater = zlib.decompressobj(31)
-            while not inflater.eof and pos < len(raw):
-                piece = view[pos : pos + _PIECE]
-                pos += len(piece)
-                chunk = inflater.decompress(piece)
+        with path.open("rb") as handle:
+            while True:
+                if not data:
+                    data = handle.read(_PIECE)
+                    if not data:
+                        break
+                    digest.update(data)
+                if inflater.eof:
+                    inflater = zlib.decompressobj(31)
+                chunk = inflater.decompress(data, _CHUNK)
+                rest = (
+                    inflater.unused_data if inflater.eof else inflater.unconsumed_tail
+                )
+                guard.add(compressed=len(data) - len(rest), expanded=len(chunk))
+                data = rest
                 if chunk:
                     yield chunk
+            digest.finish()
+        if not inflater.eof:
+            chunk = inflater.flush()  # output held back by the size limit
+            if chunk:
+                guard.add(expanded=len(chunk))
+                yield chunk
             if not inflater.eof:
                 raise zlib.error("the compressed data ends early")
-            pos -= len(inflater.unused_data)
+    except OSError as exc:
+        raise InputDataError(
+            f"the file cannot be read ({exc.strerror or exc}).",
+            file=file,
+            hint="Check that the file is not open elsewhere and that you may read it.",
+        ) from exc
     except zlib.error as exc:
         raise InputDataError(
             f"the gzip-compressed data is damaged ({exc}).",
@@ -211,14 +267,21 @@ def _unzip(path: Path, file: str) -> tuple[Iterator[bytes], str]:
             hint="Pushwise reads a ZIP with exactly one CSV; unpack it and "
             "choose the file to import.",
         )
-    name = tables[0].filename
-    return _member_chunks(path, name, file), f"Read {name} from inside {file}"
+    member = tables[0]
+    check_archive(file, [member])  # what the archive declares, before inflating
+    note = f"Read {member.filename} from inside {file}"
+    return _member_chunks(path, member, file), note
 
 
-def _member_chunks(path: Path, name: str, file: str) -> Iterator[bytes]:
+def _member_chunks(path: Path, member: zipfile.ZipInfo, file: str) -> Iterator[bytes]:
+    name = member.filename
+    what = f"'{name}' inside the archive"
+    guard = ExpansionGuard(file, what, member.compress_size)
     try:
         with zipfile.ZipFile(path) as archive, archive.open(name) as handle:
+            # zipfile stops at the declared size; counting guards the cap anyway.
             while chunk := handle.read(_CHUNK):
+                guard.add(expanded=len(chunk))
                 yield chunk
     except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError) as exc:
         raise InputDataError(

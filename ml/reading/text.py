@@ -149,7 +149,8 @@ def _result(
         tuple(note for note in notes if note),
         tuple(skipped),
     )
-    return RawTable(info, table, body.bad_lines)
+    digest = source.digest.sha256 if source.digest is not None else None
+    return RawTable(info, table, body.bad_lines, digest)
 
 
 def _read_while_loading(

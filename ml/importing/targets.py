@@ -88,7 +88,13 @@ def insert_purchases_sql(source: str) -> str:
 
 def insert_returns_sql(source: str) -> str:
     """Insert the return lines of `source`, each linked to the latest earlier
-    purchase of the same offering by the same customer."""
+    purchase of the same offering by the same customer.
+
+    Of several purchase lines at the same moment (one invoice listing a product
+    twice) the last one, by import and line, is the link: an ASOF join picks
+    any of equal timestamps, so they are reduced to one first, or two imports
+    of the same file would link some returns differently.
+    """
     detail = _ORDER_DETAIL.format(
         date=f"r.{C.ORDERED_AT}",
         quantity=f"abs(r.{C.QUANTITY})",
@@ -104,7 +110,10 @@ def insert_returns_sql(source: str) -> str:
         ASOF LEFT JOIN (SELECT import_id, line, customer_id, offering_id, ordered_at
                         FROM orders WHERE customer_id IN (
                             SELECT {C.CUSTOMER} FROM {source}
-                            WHERE return_reason IS NOT NULL)) p
+                            WHERE return_reason IS NOT NULL)
+                        QUALIFY row_number() OVER (
+                            PARTITION BY customer_id, offering_id, ordered_at
+                            ORDER BY import_id DESC, line DESC) = 1) p
           ON r.{C.CUSTOMER} = p.customer_id AND r.{C.OFFERING} = p.offering_id
          AND r.{C.ORDERED_AT} >= p.ordered_at
         ORDER BY r.line"""

@@ -3,14 +3,14 @@ report a marketing user can open: import, train, backtest, plan, forecast."""
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from ml.backtest import run_backtest
+from ml.backtest.report import BacktestReport
 from ml.columns import Columns
 from ml.dataset import load_interactions
-from ml.errors import ProjectError
+from ml.demofolder import check_demo_folder, prepare_demo_folder
 from ml.forecasting import forecast_uptake, to_forecast_csv, uptake_gap
 from ml.importing.importer import import_file
 from ml.pipeline import plan_project
@@ -23,6 +23,17 @@ from ml.store.project import Project
 C = Columns
 PROJECT_NAME = "sample.pushwise"
 DEMO_FOLDS = 3
+BACKTEST_FOLDER = "backtest"
+# Every file the demo writes, relative to its folder: the only files a later
+# demo replaces there (see ml.demofolder).
+DEMO_OUTPUTS = (
+    PROJECT_NAME,
+    PROJECT_NAME + ".wal",
+    "plan.csv",
+    "forecast.csv",
+    "report.html",
+    *(f"{BACKTEST_FOLDER}/{name}" for name in BacktestReport.file_names()),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +54,12 @@ def run_demo(
     stop_requested: StopFn = never,
 ) -> DemoResult:
     """Import the sample into `folder`/sample.pushwise (made anew), train,
-    backtest, plan and forecast, and write report.html with the CSVs there."""
-    _prepare(folder)
+    backtest, plan and forecast, and write report.html with the CSVs there.
+
+    `folder` must be new, empty or an earlier demo's output (DemoFolderError
+    otherwise, before anything is changed): no file of the user's is replaced.
+    """
+    prepare_demo_folder(folder, DEMO_OUTPUTS, PROJECT_NAME)
     project_path = folder / PROJECT_NAME
     with Project.open(project_path, create=True) as project:
         import_file(
@@ -85,7 +100,7 @@ def run_demo(
     files = [
         to_plan_csv(plan, folder / "plan.csv"),
         to_forecast_csv(forecast, folder / "forecast.csv"),
-        *backtest.write(folder / "backtest"),
+        *backtest.write(folder / BACKTEST_FOLDER),
     ]
     page = write_report(
         ReportInputs(
@@ -108,16 +123,7 @@ def run_demo(
     )
 
 
-def _prepare(folder: Path) -> None:
-    """Make `folder` ready: created if missing; a sample project an earlier
-    demo left there is replaced; anything else in it is left alone."""
-    if folder.exists() and not folder.is_dir():
-        raise ProjectError(
-            "is a file, not a folder for the demo.",
-            file=str(folder),
-            hint="Choose a folder name with --out.",
-        )
-    folder.mkdir(parents=True, exist_ok=True)
-    for name in (PROJECT_NAME, PROJECT_NAME + ".wal"):
-        (folder / name).unlink(missing_ok=True)
-    shutil.rmtree(folder / "backtest", ignore_errors=True)
+def check_folder(folder: Path) -> None:
+    """Raise DemoFolderError when the demo may not write into folder (a file,
+    or a folder holding files an earlier demo did not write)."""
+    check_demo_folder(folder, DEMO_OUTPUTS, PROJECT_NAME)

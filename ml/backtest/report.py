@@ -260,6 +260,11 @@ class BacktestReport:
             written.append(path)
         return written
 
+    @staticmethod
+    def file_names() -> list[str]:
+        """The names of the files write() makes in its folder."""
+        return [f"{name}.csv" for name in [*_table_names(), "summary"]]
+
     @classmethod
     def read(cls, folder: Path | str) -> Self:
         """Read a report that write() saved (summary.csv is recomputed)."""

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ml.cli.common import EXIT_OK, positive_int, progress
-from ml.demo import DEMO_FOLDS, run_demo
+from ml.cli.common import EXIT_OK, UsageError, positive_int, progress
+from ml.demo import DEMO_FOLDS, check_folder, run_demo
+from ml.demofolder import DemoFolderError
 
 DEFAULT_FOLDER = Path("pushwise-demo")
 
@@ -25,7 +26,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         type=Path,
         default=DEFAULT_FOLDER,
         metavar="DIR",
-        help=f"folder for the report and files (default: ./{DEFAULT_FOLDER})",
+        help="folder for the report and files: new, empty or an earlier demo's "
+        f"(default: ./{DEFAULT_FOLDER})",
     )
     demo.add_argument(
         "--folds",
@@ -38,7 +40,12 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the demo and say where its report is."""
+    """Run the demo and say where its report is; a folder holding the user's
+    files is a bad --out (exit 2), refused before anything is changed."""
+    try:
+        check_folder(args.out)
+    except DemoFolderError as error:
+        raise UsageError(error.message) from None
     result = run_demo(args.out, folds=args.folds, report=progress())
     print(result.headline)
     print(f"Report: {result.report.resolve()}")

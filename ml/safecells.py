@@ -31,6 +31,7 @@ from collections.abc import Hashable, Iterable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 APOSTROPHE = "'"
@@ -69,6 +70,11 @@ def _starts(flavour: Any) -> str:
 _CONTROL_RE = re.compile(_python_class(_CONTROL_RANGES))
 _RISKY_RE = re.compile(_python_class(_SPACE_RANGES) + "*" + _starts(_python_class))
 _NUMBER_RE = re.compile(_python_class(_SPACE_RANGES) + "*" + _NUMBER + " *")
+# A cell that may need the rule: a control character anywhere, or a formula
+# start after leading whitespace (RE2, for Arrow's vectorised search).
+_NEEDS_WORK_RE2 = (
+    f"{_re2_class(_CONTROL_RANGES)}|^{_re2_class(_SPACE_RANGES)}*{_starts(_re2_class)}"
+)
 
 
 def safe_text(text: str) -> str:
@@ -90,14 +96,21 @@ def safe_series(values: pd.Series) -> pd.Series:
         values = values.astype(object)
     if not (values.dtype == object or pd.api.types.is_string_dtype(values.dtype)):
         return values
-    is_text = values.map(lambda value: isinstance(value, str)).astype(bool)
+    kind = pd.api.types.infer_dtype(values, skipna=True)
+    if kind == "string":
+        is_text = values.notna()
+    else:  # mixed: only the str cells are text
+        is_text = values.map(lambda value: isinstance(value, str)).astype(bool)
     if not is_text.any():
         return values
+    # Most cells need nothing: find the few that do in Arrow (RE2, in C++),
+    # and apply the rule to those alone.
+    text = values[is_text].astype("string[pyarrow]")
+    needs = text.str.contains(_NEEDS_WORK_RE2, regex=True).to_numpy(dtype=bool)
     out = values.astype(object)  # a copy: the caller's frame stays as it was
-    text = out[is_text].astype(str)
-    cleaned = text.str.replace(_CONTROL_RE, " ", regex=True)
-    risky = cleaned.str.match(_RISKY_RE) & ~cleaned.str.fullmatch(_NUMBER_RE)
-    out[is_text] = cleaned.where(~risky, APOSTROPHE + cleaned)
+    if needs.any():
+        positions = np.flatnonzero(is_text.to_numpy())[needs]  # index may repeat
+        out.iloc[positions] = [safe_text(str(value)) for value in text[needs]]
     return out
 
 

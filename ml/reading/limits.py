@@ -11,13 +11,19 @@ FREE_BYTES plus one piece, whatever it claims.
 
 from __future__ import annotations
 
+import os
+import struct
 import zipfile
 import zlib
+from typing import BinaryIO
 
 from ml.errors import InputDataError
 
 FREE_BYTES = 64 << 20
 MAX_RATIO = 100
+_PIECE = 1 << 20
+_LOCAL_HEADER = struct.Struct("<4s5H3I2H")  # a ZIP member's local file header
+_DAMAGED_HINT = "Open it in Excel, save it again as .xlsx, and import that file."
 _HINT = (
     "If the file is genuine, unpack it yourself and import the unpacked CSV "
     "(or, for a workbook, save the sheet as CSV in Excel)."
@@ -40,13 +46,19 @@ def size_text(size: int) -> str:
     return f"{size} bytes"
 
 
-def bomb_error(file: str, what: str, expanded: int, compressed: int) -> InputDataError:
-    """The refusal of data that expands far more than real exports do."""
+def bomb_error(
+    file: str, what: str, expanded: int, compressed: int, *, declared: bool = False
+) -> InputDataError:
+    """The refusal of data that expands far more than real exports do
+    (`declared`: as the archive says, before inflating anything)."""
+    if declared:
+        size = f"says it expands to {size_text(expanded)}"
+    else:
+        size = f"expands to more than {size_text(allowed(compressed))}"
     return InputDataError(
-        f"{what} expands to more than {size_text(expanded)} from "
-        f"{size_text(compressed)}, over {MAX_RATIO} times its compressed size, "
-        "which real exports never do. It looks like a decompression bomb, so "
-        "nothing was imported.",
+        f"{what} {size} from {size_text(compressed)}, over {MAX_RATIO} times its "
+        "compressed size, which real exports never do. It looks like a "
+        "decompression bomb, so nothing was imported.",
         file=file,
         hint=_HINT,
     )
@@ -78,36 +90,73 @@ def check_archive(file: str, members: list[zipfile.ZipInfo]) -> None:
         total_out += info.file_size
         if info.file_size > allowed(info.compress_size):
             what = f"'{info.filename}' inside the archive"
-            raise bomb_error(file, what, info.file_size, info.compress_size)
+            raise bomb_error(
+                file, what, info.file_size, info.compress_size, declared=True
+            )
     if total_out > allowed(total_in):
-        raise bomb_error(file, "the archive", total_out, total_in)
+        raise bomb_error(file, "the archive", total_out, total_in, declared=True)
 
 
-def verify_archive(path: str, file: str, *, chunk: int = 1 << 20) -> None:
+def verify_archive(path: str, file: str) -> None:
     """Inflate every member of a ZIP container (an .xlsx) without keeping it,
-    refusing a bomb and damaged data, so that a library that unpacks it all
-    in memory afterwards meets only sizes that were checked."""
+    counting the bytes the compressed data really makes (headers can lie), so
+    that a library that unpacks it in memory afterwards meets only checked
+    sizes; refuses a bomb and damaged data."""
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
-            check_archive(file, members)
-            compressed = sum(info.compress_size for info in members)
-            guard = ExpansionGuard(file, "the archive", compressed)
+        check_archive(file, members)
+        compressed = sum(info.compress_size for info in members)
+        guard = ExpansionGuard(file, "the archive", compressed)
+        with open(path, "rb") as handle:
             for info in members:
-                # zipfile stops at the declared size and checks the CRC, so a
-                # member that hides more than it declares fails here.
-                with archive.open(info) as handle:
-                    while data := handle.read(chunk):
-                        guard.add(expanded=len(data))
-    except (
-        zipfile.BadZipFile,
-        zlib.error,
-        OSError,
-        EOFError,
-        NotImplementedError,
-    ) as exc:
+                made = _inflate_member(handle, info, guard)
+                if made is not None and made != info.file_size:
+                    raise InputDataError(
+                        f"'{info.filename}' inside the archive holds "
+                        f"{'more' if made > info.file_size else 'less'} data than "
+                        "the archive says, so the file is damaged or built to "
+                        "exhaust memory; nothing was imported.",
+                        file=file,
+                        hint=_DAMAGED_HINT,
+                    )
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, struct.error) as exc:
         raise InputDataError(
             f"the file is a damaged ZIP container ({exc}).",
             file=file,
-            hint="Open it in Excel, save it again as .xlsx, and import that file.",
+            hint=_DAMAGED_HINT,
         ) from exc
+
+
+def _inflate_member(
+    handle: BinaryIO, info: zipfile.ZipInfo, guard: ExpansionGuard
+) -> int | None:
+    """Bytes the member's data makes, counted (not kept) and guarded while
+    inflating; stops one chunk past its declared size. None for a compression
+    other than stored or deflate (the workbook reader refuses those anyway)."""
+    handle.seek(info.header_offset)
+    header = _LOCAL_HEADER.unpack(handle.read(_LOCAL_HEADER.size))
+    if header[0] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"no header for '{info.filename}'")
+    handle.seek(header[-2] + header[-1], os.SEEK_CUR)  # name and extra field
+    if info.compress_type == zipfile.ZIP_STORED:
+        return info.compress_size
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        return None
+    inflater = zlib.decompressobj(-15)  # raw deflate, as inside a ZIP
+    left, data, made = info.compress_size, b"", 0
+    while not inflater.eof:
+        if not data and left:
+            data = handle.read(min(left, _PIECE))
+            left -= len(data)
+            if not data:
+                break  # the file ends early: the size check reports it
+        out = inflater.decompress(data, _PIECE)
+        data = inflater.unconsumed_tail
+        if not out and not data and not left:
+            break
+        made += len(out)
+        guard.add(expanded=len(out))
+        if made > info.file_size:
+            break
+    return made

@@ -10,6 +10,7 @@ import pyarrow as pa
 from ml.mapping.headers import header_score
 from ml.mapping.normalize import LINE_COLUMN, data_headers
 from ml.mapping.values import LOOSE, ColumnProfile, profile_column, value_score
+from ml.mapping.width import check_width
 
 Sample = Mapping[str, Sequence[str | None]]
 
@@ -98,7 +99,9 @@ _last: list[Evidence] = []
 
 def evidence_of(headers: Sequence[str], sample: Sample) -> Evidence:
     """Return the evidence of a file, reusing the last one (infer_kind, then
-    infer_mapping on the same sample profile the columns once)."""
+    infer_mapping on the same sample profile the columns once). Refuses a file
+    too wide to be an export (ml.mapping.width)."""
+    check_width(headers)
     if _last and _last[0].sample is sample and _last[0].raw_headers == tuple(headers):
         return _last[0]
     ev = Evidence(headers, sample)

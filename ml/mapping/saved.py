@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from ml.columns import Kind
 from ml.mapping.mapping import ColumnMapping, ColumnMatch
 from ml.mapping.normalize import data_headers, squashed
+from ml.mapping.width import check_width
 
 
 def apply_saved(
@@ -14,8 +15,10 @@ def apply_saved(
 ) -> ColumnMapping | None:
     """Return a remembered mapping if every header it uses is in the file, else None.
 
-    Raises InputDataError if the remembered mapping itself is damaged.
+    Raises InputDataError if the remembered mapping itself is damaged, or the
+    file is too wide to be an export.
     """
+    check_width(headers)
     saved = ColumnMapping.from_json(mapping_json, file="saved column mapping")
     if saved.kind != Kind(kind):
         return None

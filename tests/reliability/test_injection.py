@@ -11,11 +11,14 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ml.backtest.report import CUSTOMER_RECALL_COLUMNS, typed
 from ml.cli import main as cli
 from ml.forecasting import FORECAST_CSV_COLUMNS, to_forecast_csv
 from ml.plan import build_plan, to_plan_csv
+from ml.safecells import safe_sql, safe_text
 from ml.store.project import Project
 from tests.ml.backtest_builders import small_report
 from tests.ml.builders import AS_OF, interactions, weekly_world
@@ -102,6 +105,29 @@ def _assert_numbers_kept(table: list[list[str]]) -> None:
     assert floats == list(np.arange(len(PAYLOADS)) - 5.5)
     ints = [int(row[heading.index("'-rank")]) for row in table[1:]]
     assert ints == list(np.arange(len(PAYLOADS)) - 3)
+
+
+# -- the rule itself ------------------------------------------------------------------
+
+RISKY_TEXT = st.text(
+    alphabet=st.sampled_from(
+        [
+            *"=+-@'. 0123456789eE\t\r\n\x01\x0b\x1f\x85a,\"",
+            *"\u00a0\u2028\u3000\uff1d\ufeff",
+        ]
+    ),
+    max_size=12,
+)
+_SQL = duckdb.connect()
+
+
+@given(RISKY_TEXT)
+def test_the_rule_leaves_nothing_to_run_and_sql_agrees(text: str) -> None:
+    safe = safe_text(text)
+    assert not _unsafe(safe)
+    assert safe_text(safe) == safe  # applying it twice changes nothing
+    row = _SQL.execute(f"SELECT {safe_sql('$1')}", [text]).fetchone()
+    assert row is not None and row[0] == safe  # the Data page's COPY export
 
 
 # -- the engine's writers -------------------------------------------------------------

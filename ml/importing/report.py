@@ -32,6 +32,8 @@ REASON_TEXT: dict[str, str] = {
     "negative_amount": "negative amount with positive quantity (adjustment)",
     "empty_feedback": "no rating and no comment",
     "wrong_field_count": "wrong number of fields on the line",
+    "unclosed_quote": "a quote that is never closed on the line",
+    "nul_byte": "a NUL byte (binary data) on the line",
 }
 
 

@@ -1,7 +1,7 @@
 """Decide a text file's encoding deterministically and hand on UTF-8 bytes.
 
 Rules, in order: a byte-order mark decides (UTF-8, UTF-16 LE/BE); UTF-16 without a
-mark is recognised by its zero bytes; NUL or many control bytes mean "not text";
+mark is recognised by its zero bytes; many NUL or control bytes mean "not text";
 pure ASCII and valid UTF-8 are UTF-8; otherwise, when valid UTF-8 multibyte
 sequences occur anywhere, the file mixes encodings and is refused; otherwise it is
 Windows-1252 when every high byte is defined there, else Latin-1. No statistics, so
@@ -211,22 +211,25 @@ def _decode_utf16(raw: bytes, codec: str, file: str, complete: bool) -> Decoded:
 
 
 def _reject_binary(data: bytes, file: str) -> None:
-    """NUL bytes, or many control bytes near the start, mean this is not text."""
+    """Many NUL or control bytes mean this is not text. A few (a NUL byte in one
+    value) are not refused here: the line holding one is left out alone."""
+    sample = data[:_SAMPLE]
+    controls = len(sample.translate(None, _NOT_CONTROL))
+    nuls = data.count(b"\x00")
+    if controls <= max(8, len(sample) // 100) and nuls <= max(8, len(data) >> 10):
+        return
     nul = data.find(b"\x00")
     if nul >= 0:
         raise InputDataError(
-            "the file is not a text table: it holds binary data (a NUL byte), "
+            "the file is not a text table: it holds binary data (NUL bytes), "
             "like a program, image or database file.",
             file=file,
             row=line_of(data, nul),
             hint=_NOT_TEXT_HINT,
         )
-    sample = data[:_SAMPLE]
-    controls = len(sample.translate(None, _NOT_CONTROL))
-    if controls > max(8, len(sample) // 100):
-        raise InputDataError(
-            "the file is not a text table: it is full of control bytes, like a "
-            "program, image or database file.",
-            file=file,
-            hint=_NOT_TEXT_HINT,
-        )
+    raise InputDataError(
+        "the file is not a text table: it is full of control bytes, like a "
+        "program, image or database file.",
+        file=file,
+        hint=_NOT_TEXT_HINT,
+    )

@@ -94,11 +94,13 @@ def blank_note(lines: Sequence[int], unit: str = "line") -> str | None:
     return f"Skipped {plural(len(lines), 'empty ' + unit)} ({span(lines, unit)})"
 
 
-def bad_note(lines: Sequence[int]) -> str | None:
-    """Note on data lines left out because their field count is wrong."""
+def bad_note(
+    lines: Sequence[int], why: str = "with the wrong number of fields"
+) -> str | None:
+    """Note on data lines left out (by default: their field count is wrong)."""
     if not lines:
         return None
     return (
-        f"Left out {plural(len(lines), 'line')} with the wrong number of fields "
-        f"({span(lines)}); see the import report"
+        f"Left out {plural(len(lines), 'line')} {why} ({span(lines)}); "
+        "see the import report"
     )

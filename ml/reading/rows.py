@@ -121,6 +121,21 @@ def unclosed_quote(text: str, delimiter: str) -> int | None:
     return None
 
 
+class UnclosedQuote(InputDataError):
+    """A quote that never closes: `quote_line` (also `row`) is its line,
+    `record` the first line of the record it opens a value in."""
+
+    def __init__(self, reason: str, *, file: str, row: int, record: int) -> None:
+        super().__init__(
+            reason,
+            file=file,
+            row=row,
+            hint="Add the missing closing quote, or export the file again.",
+        )
+        self.record = record
+        self.quote_line = row
+
+
 def check_closed(text: str, line: int, last_line: int, spec: BodySpec) -> None:
     """Refuse a file whose last record swallowed the rest through an unclosed quote.
 
@@ -132,13 +147,13 @@ def check_closed(text: str, line: int, last_line: int, spec: BodySpec) -> None:
         return
     head = text[:pos]
     row = line + head.count("\n") + head.count("\r") - head.count("\r\n")
-    raise InputDataError(
+    raise UnclosedQuote(
         'a value on this row starts with a quote (") that is never closed, so '
         f"everything after it (to line {last_line}, the end of the data) would "
         "be read as one value.",
         file=spec.file,
         row=row,
-        hint="Add the missing closing quote, or export the file again.",
+        record=line,
     )
 
 

@@ -9,12 +9,18 @@ import pyarrow as pa
 
 from ml.errors import InputDataError, PushwiseError
 from ml.progress import ReportFn, StopFn, check_cancel, never, no_report
+from ml.reading.broken import (
+    NUL_BYTE,
+    UNCLOSED_QUOTE,
+    parse_past_open_quotes,
+    reject_nul_rows,
+)
 from ml.reading.delimited import arrow_table, number_rows, parse_body
 from ml.reading.encoding import ENCODING_NAMES, Decoded, decode_as, decode_text
 from ml.reading.exact import parse_exact
 from ml.reading.model import RawTable, ReadInfo
 from ml.reading.notes import bad_note, blank_note, footer_note, header_note
-from ml.reading.rows import BOM, Body, BodySpec
+from ml.reading.rows import BOM, Body, BodySpec, UnclosedQuote
 from ml.reading.sniff import DELIMITERS, Footer, Layout, find_footer, find_layout
 from ml.reading.sources import Source
 from ml.reading.table import NO_ROWS_HINT, column_number, make_table, no_rows
@@ -71,18 +77,37 @@ def read_text(
     check_cancel(stop_requested)
     report(0.5, f"Reading the rows of {file}")
     if rows is None:
-        body = parse_body(
-            data,
-            body_start,
-            body_end,
-            spec,
-            lone_cr=lone_cr,
-            stop_requested=stop_requested,
-        )
+
+        def parse(start: int, end: int, part: BodySpec) -> Body:
+            return parse_body(
+                data, start, end, part, lone_cr=lone_cr, stop_requested=stop_requested
+            )
+
     else:
-        text = data[body_start:body_end].decode("utf-8")
-        body = parse_exact(text, spec, never, limit=rows, complete=source.complete)
+
+        def parse(start: int, end: int, part: BodySpec) -> Body:
+            text = data[start:end].decode("utf-8")
+            return parse_exact(text, part, never, limit=rows, complete=source.complete)
+
+    body = parse_past_open_quotes(parse, data, body_start, body_end, spec)
+    if data.find(b"\0", body_start, body_end) >= 0:
+        body = reject_nul_rows(body, spec, layout.header.fields)
+    if rows is not None:
+        body = _first_rows(body, rows)
     return _result(source, decoded.encoding, decoded.note, layout, footer, body)
+
+
+def _first_rows(body: Body, rows: int) -> Body:
+    """The first `rows` rows of a preview (parts read past an open quote add up)."""
+    if len(body.lines) <= rows:
+        return body
+    last = body.lines[rows - 1].as_py()
+    return Body(
+        [column.slice(0, rows) for column in body.columns],
+        body.lines.slice(0, rows),
+        tuple(bad for bad in body.bad_lines if bad.line <= last),
+        tuple(line for line in body.blank_lines if line <= last),
+    )
 
 
 def _decode(source: Source, encoding: str | None) -> Decoded:
@@ -136,7 +161,7 @@ def _result(
         *name_notes,
         blank_note(blank),
         *(footer_note(line, text) for line, text in footer.lines),
-        bad_note([bad.line for bad in body.bad_lines]),
+        *_bad_notes(body),
     ]
     skipped = sorted({*above, *blank, *(line for line, _ in footer.lines)})
     info = ReadInfo(
@@ -151,6 +176,20 @@ def _result(
     )
     digest = source.digest.sha256 if source.digest is not None else None
     return RawTable(info, table, body.bad_lines, digest)
+
+
+def _bad_notes(body: Body) -> list[str | None]:
+    """One note per reason lines were left out for."""
+    reasons = {
+        UNCLOSED_QUOTE: "with a quote that is never closed",
+        NUL_BYTE: "holding a NUL byte (binary data)",
+    }
+    notes = [
+        bad_note([bad.line for bad in body.bad_lines if bad.reason_code == code], why)
+        for code, why in reasons.items()
+    ]
+    other = [bad.line for bad in body.bad_lines if bad.reason_code not in reasons]
+    return [bad_note(other), *notes]
 
 
 def _read_while_loading(
@@ -196,7 +235,10 @@ def _read_while_loading(
         return None  # bytes pyarrow did not see as cells: the whole path decides
     if footer.lines:
         return None
-    body = number_rows(table, tail, base, start, end, _spec(file, layout, footer))
+    try:
+        body = number_rows(table, tail, base, start, end, _spec(file, layout, footer))
+    except UnclosedQuote:
+        return None  # the whole path reads on past it
     if body is None:
         return None
     return _result(source, decoded.encoding, None, layout, footer, body)

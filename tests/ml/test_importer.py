@@ -139,7 +139,8 @@ def test_failed_import_leaves_project_as_it_was(project, tmp_path) -> None:
     import_file(project, SAMPLE)
     before = _counts(project)
     bad = _write(tmp_path / "bad.csv", "Customer,Product,Date\n1,A,2024-01-01\n")
-    bad.write_bytes(bad.read_bytes() + b"2,B,2024-01-02\n3,\xff\xfe\x00C,2024-01-03\n")
+    # Two encodings in one file (UTF-8 'ö', then Windows-1252 'é'): refused.
+    bad.write_bytes(bad.read_bytes() + b"2,K\xc3\xb6ln,2024-01-02\n3,\xe9,2024-01-03\n")
     with pytest.raises(InputDataError):
         import_file(project, bad)
     assert _counts(project) == before

@@ -54,16 +54,6 @@ ERRORS = {
         "this row looks like the column names but has 3 fields, while the data "
         "rows below it have 4.",
     ),
-    "unclosed_quote.csv": (
-        5,
-        'a value on this row starts with a quote (") that is never closed, so '
-        "everything after it (to line 7, the end of the data) would be read as one "
-        "value.",
-    ),
-    "unclosed_quote_last_field.csv": (
-        4,
-        "(to line 5, the end of the data)",
-    ),
     "mixed_encodings.csv": (
         5,
         "the file is not valid UTF-8 text: byte 0xE9 ('é' in Windows-1252) cannot "
@@ -97,6 +87,32 @@ def test_bad_file_is_refused_with_file_row_and_reason(name: str) -> None:
     assert error.row == row
     assert reason in error.reason
     assert error.hint  # every refusal says what to do
+
+
+@pytest.mark.parametrize(
+    ("name", "bad_line", "rows"),
+    [
+        (
+            "unclosed_quote.csv",
+            5,
+            [("C1", 2), ("C2", 3), ("C3", 4), ("C5", 6), ("C6", 7)],
+        ),
+        ("unclosed_quote_last_field.csv", 4, [("C1", 2), ("C2", 3), ("C4", 5)]),
+    ],
+)
+def test_unclosed_quote_leaves_out_its_line_and_the_rest_is_read(
+    name: str, bad_line: int, rows: list[tuple[str, int]]
+) -> None:
+    raw = read_table(BAD / name)
+    assert [(r["customer_id"], r[LINE_COLUMN]) for r in _rows(raw)] == rows
+    assert [(bad.line, bad.reason_code) for bad in raw.bad_lines] == [
+        (bad_line, "unclosed_quote")
+    ]
+    assert raw.bad_lines[0].message == (
+        f'{name}, row {bad_line}: a value on this line starts with a quote (") '
+        "that is never closed; the line was left out and reading went on with the "
+        "next line. Add the missing closing quote, or export the file again."
+    )
 
 
 def test_ragged_rows_become_bad_lines_and_the_rest_is_read() -> None:

@@ -10,6 +10,14 @@ import duckdb
 
 from ml.store.importlog import ImportRecord
 
+# The revenue as an exact decimal sum, so that rounding to cents is half-up on
+# the written amounts and does not depend on the order of the rows. Amounts
+# that no decimal holds (infinity, 1e308: imported by versions before the
+# plausibility limits) make it unknown instead of failing every summary.
+REVENUE_SQL = """CASE WHEN bool_or(NOT isfinite(amount) OR abs(amount) >= 1e20)
+                      THEN NULL
+                      ELSE round(sum(TRY_CAST(amount AS DECIMAL(38, 6))), 2) END"""
+
 
 @dataclass(frozen=True, slots=True)
 class ProjectInfo:
@@ -22,7 +30,8 @@ class ProjectInfo:
     offerings: int  # distinct offering_id in orders
     first_order: datetime | None  # None when there are no orders
     last_order: datetime | None
-    revenue: float | None  # sum of orders.amount; None when no line has an amount
+    revenue: float | None  # sum of orders.amount; None: no amounts, or one no
+    # decimal holds (imported by a version before the plausibility limits)
     anonymous_rows: int  # order lines without a customer
     returns_rows: int
     feedback_rows: int
@@ -120,15 +129,13 @@ def collect_info(
 ) -> ProjectInfo:
     """Count what the project's tables hold (one scan of orders)."""
     orders = con.execute(
-        """
+        f"""
         SELECT count(*),
                count(DISTINCT customer_id),
                count(DISTINCT offering_id),
                min(ordered_at),
                max(ordered_at),
-               -- Exact decimal sum, so that rounding to cents is half-up on the
-               -- written amounts and does not depend on the order of the rows.
-               round(sum(CAST(amount AS DECIMAL(38, 6))), 2),
+               {REVENUE_SQL},
                count(*) FILTER (WHERE customer_id IS NULL)
         FROM orders"""
     ).fetchone()

@@ -12,6 +12,8 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
+from ml.store.info import REVENUE_SQL
+
 __all__ = [
     "TABLE_VIEWS",
     "DataOverview",
@@ -48,13 +50,13 @@ class DataOverview:
 def collect_overview(con: duckdb.DuckDBPyConnection) -> DataOverview:
     """Count what the Data page's cards show (one scan of each table)."""
     orders = con.execute(
-        """
+        f"""
         SELECT count(DISTINCT customer_id),
                count(DISTINCT offering_id),
                count(DISTINCT order_id),
                count(*) FILTER (WHERE order_id IS NULL),
                count(*),
-               round(sum(CAST(amount AS DECIMAL(38, 6))), 2),
+               {REVENUE_SQL},
                min(ordered_at),
                max(ordered_at)
         FROM orders"""

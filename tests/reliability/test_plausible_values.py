@@ -153,3 +153,19 @@ def test_implausible_feedback_and_offering_values_are_rejected(
     report = import_file(project, offerings, kind=Kind.OFFERINGS)
     assert report.rows_imported == 1
     assert report.reasons == {"implausible_price": 1, "implausible_margin": 1}
+
+
+@pytest.mark.parametrize("amount", ["1e308", "'inf'", "'nan'"])
+def test_a_project_poisoned_by_an_older_version_still_shows_its_summaries(
+    project: Project, tmp_path: Path, amount: str
+) -> None:
+    """Lines imported before the limits existed: the revenue becomes unknown,
+    everything else is still shown."""
+    import_file(project, _write(tmp_path, ["1,c1,p1,2024-01-05,2,5,10"]))
+    project.con.execute(f"UPDATE orders SET amount = {amount}::DOUBLE")
+    info = project.info()
+    assert info.revenue is None
+    assert "Revenue unknown" in info.to_text()
+    overview = collect_overview(project.con)
+    assert (overview.revenue, overview.order_lines) == (None, 1)
+    assert len(weekly_activity(project.con)) == 1

@@ -34,6 +34,16 @@ REASON_TEXT: dict[str, str] = {
     "wrong_field_count": "wrong number of fields on the line",
     "unclosed_quote": "a quote that is never closed on the line",
     "nul_byte": "a NUL byte (binary data) on the line",
+    "implausible_quantity": "quantity beyond plausible limits (over 10 million "
+    "units or under a millionth)",
+    "implausible_amount": "amount beyond plausible limits (over "
+    "1,000,000,000,000, or not a finite number)",
+    "implausible_price": "price beyond plausible limits (over "
+    "1,000,000,000,000, or not a finite number)",
+    "implausible_margin": "margin beyond plausible limits",
+    "implausible_line": "quantity times price (or amount over quantity) beyond "
+    "plausible limits",
+    "implausible_date": "date before 1900 or more than a year ahead",
 }
 
 

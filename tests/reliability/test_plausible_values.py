@@ -49,7 +49,8 @@ def test_issue_case_1e308_is_rejected_and_info_still_works(
     )
     target = str(tmp_path / "p.pushwise")
     assert main(["import", "--project", target, str(path)]) == 0
-    capsys.readouterr()
+    summary = capsys.readouterr().out
+    assert "implausible_quantity: quantity beyond plausible limits" in summary
     assert main(["info", "--project", target]) == 0
     out = capsys.readouterr().out
     assert "3 order lines" in out

@@ -57,6 +57,20 @@ def test_steady_offerings_are_forecast_near_their_rate(steady_world, fitted) -> 
     assert ratio.between(1.8, 2.2).all()
 
 
+def test_a_big_catalogue_learns_from_a_sample_of_its_rows(steady_world, fitted):
+    data, rates = steady_world
+    budget = fitted.training_rows_ // 2
+    sampled = GradientBoostingDemandForecaster(max_training_rows=budget).fit(
+        data, AS_OF
+    )
+    assert sampled.training_rows_ == budget
+    forecast = sampled.predict(list(rates)).set_index("offering_id")
+    expected = pd.Series({k: expected_buyers(r, DAYS, 28) for k, r in rates.items()})
+    big = expected >= 40
+    error = (forecast.predicted_buyers / expected - 1).abs()[big]
+    assert error.median() < 0.08
+
+
 @pytest.mark.slow
 def test_a_seasonal_offering_picks_up_its_season() -> None:
     # Three years: twelve offerings sell 3 a week, but 30 a week during four

@@ -80,6 +80,11 @@ def open_source(path: str | Path, *, limit: int | None = None) -> Source:
     return Source(path, file, "csv", TextStream.of(data), complete, tuple(notes))
 
 
+def reopen(source: Source) -> Source:
+    """The same file opened again from its start, for a second reading."""
+    return open_source(source.path)
+
+
 def not_a_file_reason(path: Path) -> str | None:
     """Why `path` cannot be imported as a file (missing, a folder, a device), or
     None for a regular file. Never opens it: reading /dev/zero would not end."""

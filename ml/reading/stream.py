@@ -1,20 +1,26 @@
-"""Text bytes that arrive in chunks (decompressed on demand) and are all kept.
+"""Text bytes that arrive in chunks (decompressed on demand), kept or forgotten.
 
 A compressed CSV is parsed while it is still being decompressed: a loader thread
 inflates chunks (zlib releases the GIL) while pyarrow parses the ones already
 there, reading them through `TextStream.reader`; the kept chunks then serve the
 checks that need the whole text. On the 48 MB Online Retail file that overlap
-saves about a third of the read time.
+saves about a third of the read time. Read through `stream_through`, a chunk is
+forgotten once parsed and the loader stays a few chunks ahead, so the text is
+never held whole (only its last part, for the footer checks).
 """
 
 from __future__ import annotations
 
 import io
 import threading
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ml.errors import InputDataError, PushwiseError
+
+_AHEAD = 8  # chunks a loader may hold beyond a forgetting reader
+_RECENT = 1 << 18  # last bytes kept for tail() when chunks are forgotten
 
 
 @dataclass(slots=True)
@@ -55,10 +61,15 @@ class TextStream:
     def __init__(self, chunks: Iterator[bytes], file: str = "") -> None:
         self._file = file  # for error messages
         self._chunks = chunks  # used by one thread at a time: see _source_lock
-        self._kept: list[bytes] = []
+        self._kept: list[bytes | None] = []  # None: forgotten (stream_through)
         self._size = 0
         self._done = False
         self._failure: PushwiseError | None = None
+        self._forget = False  # chunks are forgotten once read
+        self._released = 0  # chunks before this index are forgotten
+        self._closed = False  # the reader gave up: a waiting loader stops
+        self._recent: deque[bytes] = deque()  # last chunks, at least _RECENT bytes
+        self._recent_size = 0
         self._changed = threading.Condition()  # guards the fields above
         self._source_lock = threading.Lock()  # one caller at a time runs _chunks
         self._loader: threading.Thread | None = None
@@ -77,6 +88,18 @@ class TextStream:
         """Counts over all bytes once they are all loaded (else None)."""
         with self._changed:
             return self._counts if self._done and self._failure is None else None
+
+    @property
+    def failure(self) -> PushwiseError | None:
+        """Why loading failed (a damaged or oversized file), if it did."""
+        with self._changed:
+            return self._failure
+
+    @property
+    def forgot(self) -> bool:
+        """True once some bytes were forgotten: only tail() and counts remain."""
+        with self._changed:
+            return self._released > 0
 
     @property
     def pending(self) -> bool:
@@ -101,7 +124,7 @@ class TextStream:
         with self._changed:
             parts: list[bytes] = []
             got = 0
-            for chunk in self._kept:
+            for chunk in self._present():
                 if got >= size:
                     break
                 parts.append(chunk)
@@ -113,18 +136,26 @@ class TextStream:
         while self._pull():
             pass
         with self._changed:
-            if len(self._kept) != 1:
-                self._kept = [b"".join(self._kept)]
-            return self._kept[0]
+            kept = self._present()
+            if len(kept) != 1:
+                kept = [b"".join(kept)]
+                self._kept = list(kept)
+            return kept[0]
 
     def tail(self, size: int) -> tuple[bytes, int]:
-        """At least the last `size` bytes (whole chunks) and their start offset."""
+        """At least the last `size` bytes (whole chunks) and their start offset;
+        once forgetting, the last _RECENT bytes at most."""
+        if self._forget:
+            self.close()  # the reader is done: the rest is forgotten on arrival
         while self._pull():
             pass
         with self._changed:
+            if self._forget:
+                data = b"".join(self._recent)
+                return data, self._size - len(data)
             parts: list[bytes] = []
             got = 0
-            for chunk in reversed(self._kept):
+            for chunk in reversed(self._present()):
                 if got >= size:
                     break
                 parts.append(chunk)
@@ -135,14 +166,48 @@ class TextStream:
         """A file object reading from byte `offset` to the end, loading as needed."""
         return _Reader(self, offset)
 
+    def stream_through(self, offset: int) -> io.RawIOBase:
+        """Like reader(), but each chunk is forgotten once read and a background
+        loader stays at most _AHEAD chunks ahead: memory stays at a few chunks
+        whatever the file's size. Afterwards only tail() and counts work."""
+        with self._changed:
+            self._forget = True
+        return _Reader(self, offset, forget=True)
+
+    def release(self, index: int) -> None:
+        """Forget the chunks before number `index` (a forgetting reader's)."""
+        with self._changed:
+            while self._released < min(index, len(self._kept)):
+                self._kept[self._released] = None
+                self._released += 1
+            self._changed.notify_all()
+
+    def close(self) -> None:
+        """The reader is done or gave up: a loader forgets the rest as it comes."""
+        with self._changed:
+            self._closed = True
+            if self._forget:
+                self._kept = [None] * len(self._kept)
+                self._released = len(self._kept)
+            self._changed.notify_all()
+
     def chunk(self, index: int) -> bytes | None:
         """Chunk number `index` (waiting for it to load); None past the end."""
         while True:
             with self._changed:
                 if index < len(self._kept):
-                    return self._kept[index]
+                    chunk = self._kept[index]
+                    if chunk is None:
+                        raise RuntimeError(f"chunk {index} was already forgotten")
+                    return chunk
             if not self._pull():
                 return None
+
+    def _present(self) -> list[bytes]:
+        """All chunks (caller holds _changed); an error once some are forgotten."""
+        if self._released:
+            raise RuntimeError("the text was read through and forgotten")
+        return [chunk for chunk in self._kept if chunk is not None]
 
     def _pull(self) -> bool:
         """One more chunk than now is there (loaded or awaited); False at the end.
@@ -170,8 +235,27 @@ class TextStream:
 
     def _load_rest(self) -> None:
         with self._source_lock:
-            while self._load_one():
-                pass
+            while True:
+                self._wait_for_room()
+                if not self._load_one():
+                    break
+
+    def _wait_for_room(self) -> None:
+        """Hold a loader while it is _AHEAD chunks beyond a forgetting reader."""
+        with self._changed:
+            while (
+                self._forget
+                and not self._closed
+                and len(self._kept) - self._released > _AHEAD
+            ):
+                self._changed.wait()
+
+    def _remember(self, chunk: bytes) -> None:
+        """Keep the last chunks, at least _RECENT bytes (caller holds _changed)."""
+        self._recent.append(chunk)
+        self._recent_size += len(chunk)
+        while self._recent_size - len(self._recent[0]) >= _RECENT:
+            self._recent_size -= len(self._recent.popleft())
 
     def _load_one(self) -> bool:
         """Run the chunk source once (caller holds _source_lock)."""
@@ -192,20 +276,29 @@ class TextStream:
                 self._done, self._failure = True, failure
             else:
                 self._counts.add(chunk, self._size)
-                self._kept.append(chunk)
                 self._size += len(chunk)
+                self._remember(chunk)
+                if self._forget and self._closed:  # nobody will read it
+                    self._kept.append(None)
+                    self._released = len(self._kept)
+                else:
+                    self._kept.append(chunk)
             self._changed.notify_all()
         return chunk is not None
 
 
 class _Reader(io.RawIOBase):
-    """Sequential reads over a TextStream's chunks, from an offset."""
+    """Sequential reads over a TextStream's chunks, from an offset; `forget`:
+    releasing each chunk once read past."""
 
-    def __init__(self, stream: TextStream, offset: int) -> None:
+    def __init__(
+        self, stream: TextStream, offset: int, *, forget: bool = False
+    ) -> None:
         super().__init__()
         self._stream = stream
         self._index = 0  # chunk being read
         self._pos = offset  # offset within that chunk (may exceed it at first)
+        self._forget = forget
 
     def readable(self) -> bool:
         return True
@@ -222,6 +315,8 @@ class _Reader(io.RawIOBase):
             if self._pos >= len(chunk):
                 self._pos -= len(chunk)
                 self._index += 1
+                if self._forget:
+                    self._stream.release(self._index)
                 continue
             end = len(chunk) if wanted < 0 else self._pos + wanted - got
             piece = chunk[self._pos : end]

@@ -22,7 +22,7 @@ from ml.reading.model import RawTable, ReadInfo
 from ml.reading.notes import bad_note, blank_note, footer_note, header_note
 from ml.reading.rows import BOM, Body, BodySpec, UnclosedQuote
 from ml.reading.sniff import DELIMITERS, Footer, Layout, find_footer, find_layout
-from ml.reading.sources import Source
+from ml.reading.sources import Source, reopen
 from ml.reading.table import NO_ROWS_HINT, column_number, make_table, no_rows
 
 _HEAD = 1 << 16  # first sample for delimiter and header; grows for long records
@@ -57,6 +57,8 @@ def read_text(
         streamed = _read_while_loading(source, delimiter, stop_requested)
         if streamed is not None:
             return streamed
+        if source.text.forgot:
+            source = reopen(source)  # the whole-text path reads it again
     check_cancel(stop_requested)
     report(0.3, f"Checking the text of {file}")
     decoded = _decode(source, encoding)
@@ -216,16 +218,21 @@ def _read_while_loading(
     if raw.startswith(BOM, start):
         return None  # the first value starts with U+FEFF, which pyarrow would drop
     spec = BodySpec(file, layout.delimiter, layout.width, layout.header.line, 0, 0)
+    reader = stream.stream_through(start)  # the text is never held whole
     stream.load_in_background()
     try:
-        read = arrow_table(
-            stream.reader(start), spec, block_size=_STREAM_BLOCK, threads=False
-        )
+        read = arrow_table(reader, spec, block_size=_STREAM_BLOCK, threads=False)
+        if read is None:
+            return None  # a ragged row: the whole-text path numbers every line
         tail, base = stream.tail(_TAIL + 1)
     except (pa.ArrowException, PushwiseError, OSError):
-        return None  # invalid UTF-8, a very long record or a damaged file
+        if stream.failure is not None:
+            raise stream.failure from None  # a damaged file or a bomb: final
+        return None  # invalid UTF-8 or a very long record
+    finally:
+        stream.close()
     counts = stream.counts
-    if read is None or counts is None or counts.first_nul >= 0 or counts.lone_crs:
+    if counts is None or counts.first_nul >= 0 or counts.lone_crs:
         return None
     table = read[0]
     check_cancel(stop_requested)

@@ -159,10 +159,13 @@ def _run_import(tmp_path: Path, target: Path) -> tuple[int, str, int, float]:
     seconds, into a project that already holds one import."""
     project = make_project(tmp_path, make_orders_csv(tmp_path, lines=200))
     peak = tmp_path / "peak.txt"
+    # VmHWM: this process's own peak; ru_maxrss would count the forked parent.
     prelude = (
-        "import atexit, resource\n"
-        f"atexit.register(lambda: open({str(peak)!r}, 'w').write("
-        "str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)))"
+        "import atexit, re\n"
+        "def _peak():\n"
+        "    status = open('/proc/self/status').read()\n"
+        "    return re.search(r'VmHWM:\\s+(\\d+) kB', status).group(1)\n"
+        f"atexit.register(lambda: open({str(peak)!r}, 'w').write(_peak()))"
     )
     started = time.perf_counter()
     done = run_cli(["import", str(target), "--project", str(project)], prelude=prelude)
@@ -234,3 +237,31 @@ def test_guard_allows_small_files_and_real_ratios() -> None:
     guard.add(compressed=100 * MIB, expanded=1500 * MIB)  # 15x, a real export
     with pytest.raises(InputDataError, match="over 100 times its compressed size"):
         guard.add(compressed=0, expanded=10_000 * MIB)
+
+
+def test_reader_never_holds_the_whole_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A clean file is parsed while it streams: the text held at any moment
+    stays at a few chunks, whatever the file's size (was: all of it)."""
+    from ml.reading import read_table, sources, stream
+
+    chunk = 256 << 10
+    monkeypatch.setattr(sources, "_FILE_CHUNK", chunk)
+    held: list[int] = []
+    real_load = stream.TextStream._load_one
+
+    def load_and_measure(self: stream.TextStream) -> bool:
+        loaded = real_load(self)
+        held.append(sum(len(part) for part in self._kept if part is not None))
+        return loaded
+
+    monkeypatch.setattr(stream.TextStream, "_load_one", load_and_measure)
+    path = tmp_path / "orders.csv"
+    with path.open("wb") as handle:
+        handle.write(HEADER)
+        for number in range(250_000):  # about 20 MB, 80 chunks
+            handle.write(LINE.replace(b"536365", str(number).encode()))
+    raw = read_table(path)
+    assert raw.table.num_rows == 250_000
+    assert max(held) <= 10 * chunk < path.stat().st_size // 5

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ml.errors import InputDataError
+from ml.reading.limits import allowed, bomb_error
 
 _HINT = "Write the file again, or export the data as CSV."
 _NULL = pa.scalar(None, pa.string())
@@ -19,6 +21,7 @@ def read_parquet(path: str, file: str, *, max_rows: int | None = None) -> pa.Tab
     try:
         parquet = pq.ParquetFile(path)
         if max_rows is None:
+            _check_expansion(parquet, path, file)
             table = parquet.read()
         else:
             batches = parquet.iter_batches(batch_size=max(max_rows, 1))
@@ -37,6 +40,24 @@ def read_parquet(path: str, file: str, *, max_rows: int | None = None) -> pa.Tab
         for i in range(table.num_columns)
     ]
     return pa.Table.from_arrays(columns, names=[str(n) for n in table.column_names])
+
+
+def _check_expansion(parquet: pq.ParquetFile, path: str, file: str) -> None:
+    """Refuse a file whose columns would expand far beyond its size: every
+    cell takes at least a 4-byte offset in the text table, and every column
+    chunk its uncompressed size (compressed pages and runs of one value can
+    otherwise hide gigabytes in a few kilobytes)."""
+    meta = parquet.metadata
+    cells = meta.num_rows * meta.num_columns * 4
+    pages = sum(
+        meta.row_group(g).column(c).total_uncompressed_size
+        for g in range(meta.num_row_groups)
+        for c in range(meta.num_columns)
+    )
+    size = os.path.getsize(path)
+    expanded = max(cells, pages)
+    if expanded > allowed(size):
+        raise bomb_error(file, "the Parquet data", expanded, size, declared=True)
 
 
 def as_text(column: pa.ChunkedArray, name: str, file: str) -> pa.ChunkedArray:

@@ -265,3 +265,20 @@ def test_reader_never_holds_the_whole_text(
     raw = read_table(path)
     assert raw.table.num_rows == 250_000
     assert max(held) <= 10 * chunk < path.stat().st_size // 5
+
+
+def test_parquet_bomb_is_refused_before_reading(tmp_path: Path) -> None:
+    """50 million copies of one value fit in a few hundred KB of Parquet."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from ml.reading import read_table
+
+    path = tmp_path / "orders.parquet"
+    batch = pa.table({"Quantity": pa.array([6] * 2_000_000, pa.int8())})
+    with pq.ParquetWriter(path, batch.schema) as writer:
+        for _ in range(25):
+            writer.write_table(batch)
+    assert path.stat().st_size < MIB
+    with pytest.raises(InputDataError, match=BOMB):
+        read_table(path)

@@ -115,7 +115,12 @@ def merge(parts: Sequence[Body]) -> Body:
         )
         for i in range(width)
     ]
-    lines = pa.concat_arrays([part.lines.cast(pa.int64()) for part in parts])
+    pieces: list[pa.Array] = []
+    for part in parts:  # a filtered body holds its lines as a chunked array
+        found = part.lines
+        chunks = found.chunks if isinstance(found, pa.ChunkedArray) else [found]
+        pieces.extend(chunk.cast(pa.int64()) for chunk in chunks)
+    lines = pa.concat_arrays(pieces) if pieces else pa.array([], pa.int64())
     bad = tuple(item for part in parts for item in part.bad_lines)
     blank = tuple(line for part in parts for line in part.blank_lines)
     return Body(columns, lines, bad, blank)

@@ -195,7 +195,23 @@ def parse_counted(
     read = _read_buffer(data, start, end, spec, numbered=True)
     if read is None:
         return None
-    table, ragged = read
+    return number_counted(*read, data, 0, (start, end), spec, lone_cr=lone_cr)
+
+
+def number_counted(
+    table: pa.Table,
+    ragged: list[Ragged],
+    text: bytes,
+    base: int,
+    span: tuple[int, int],
+    spec: BodySpec,
+    *,
+    lone_cr: bool,
+) -> Body | None:
+    """Lines of all records of a numbered read of the body bytes span[0]..span[1]
+    (`text` holds the file's bytes from offset `base` on; a tail is enough);
+    None if they do not add up to the body's physical lines."""
+    start, end = span
     count = table.num_rows + len(ragged)
     last_ragged = bool(ragged) and ragged[-1].number == count
     if last_ragged and ragged[-1].text.endswith(("\n", "\r")):
@@ -210,7 +226,7 @@ def parse_counted(
     if count + int(breaks.sum()) != spec.line_count:
         return None
     starts = _starts(breaks, spec.first_line)
-    if count and not _last_closed(data, 0, start, end, int(starts[-1]), spec):
+    if count and not _last_closed(text, base, start, end, int(starts[-1]), spec):
         return None
     bad = []
     blank: list[int] = []

@@ -15,7 +15,7 @@ from ml.reading.broken import (
     parse_past_open_quotes,
     reject_nul_rows,
 )
-from ml.reading.delimited import arrow_table, number_rows, parse_body
+from ml.reading.delimited import Ragged, arrow_table, number_counted, parse_body
 from ml.reading.encoding import ENCODING_NAMES, Decoded, decode_as, decode_text
 from ml.reading.exact import parse_exact
 from ml.reading.model import RawTable, ReadInfo
@@ -221,9 +221,9 @@ def _read_while_loading(
     reader = stream.stream_through(start)  # the text is never held whole
     stream.load_in_background()
     try:
-        read = arrow_table(reader, spec, block_size=_STREAM_BLOCK, threads=False)
-        if read is None:
-            return None  # a ragged row: the whole-text path numbers every line
+        read = arrow_table(
+            reader, spec, block_size=_STREAM_BLOCK, threads=False, numbered=True
+        )
         tail, base = stream.tail(_TAIL + 1)
     except (pa.ArrowException, PushwiseError, OSError):
         if stream.failure is not None:
@@ -232,9 +232,8 @@ def _read_while_loading(
     finally:
         stream.close()
     counts = stream.counts
-    if counts is None or counts.first_nul >= 0 or counts.lone_crs:
+    if read is None or counts is None or counts.first_nul >= 0 or counts.lone_crs:
         return None
-    table = read[0]
     check_cancel(stop_requested)
     try:
         footer, end = _footer(tail, base, start, counts.lines, layout)
@@ -242,13 +241,34 @@ def _read_while_loading(
         return None  # bytes pyarrow did not see as cells: the whole path decides
     if footer.lines:
         return None
+    # Trailing blank lines are one record each, after the body.
+    table, ragged = _without_last(*read, counts.lines + 1 - footer.first_line)
     try:
-        body = number_rows(table, tail, base, start, end, _spec(file, layout, footer))
+        body = number_counted(
+            table,
+            ragged,
+            tail,
+            base,
+            (start, end),
+            _spec(file, layout, footer),
+            lone_cr=False,
+        )
     except UnclosedQuote:
         return None  # the whole path reads on past it
     if body is None:
         return None
     return _result(source, decoded.encoding, None, layout, footer, body)
+
+
+def _without_last(
+    table: pa.Table, ragged: list[Ragged], drop: int
+) -> tuple[pa.Table, list[Ragged]]:
+    """A numbered read without its last `drop` records (rows or ragged ones)."""
+    if drop <= 0:
+        return table, ragged
+    keep = table.num_rows + len(ragged) - drop
+    kept = [record for record in ragged if record.number <= keep]
+    return table.slice(0, max(keep - len(kept), 0)), kept
 
 
 def _head(data: bytes, complete: bool, file: str) -> tuple[str, bool]:

@@ -141,3 +141,45 @@ def test_real_binary_files_are_still_refused(tmp_path: Path) -> None:
         read_table(disguised)
     with pytest.raises(InputDataError, match="not a format Pushwise can read"):
         read_table(tmp_path / "other.pushwise")
+
+
+@pytest.mark.parametrize("compressed", [False, True])
+def test_streamed_read_equals_the_careful_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, compressed: bool
+) -> None:
+    """Ragged, blank and trailing blank lines, a NUL byte and an open quote in a
+    file long enough to be parsed while it streams: the same rows, lines and
+    bad lines as the whole-text path."""
+    import gzip
+
+    from ml.reading import text
+
+    broken = {
+        70: _line(70) + ",extra",
+        90: "",
+        91: ",,,,,,",
+        120: _line(120)[:20],
+        150: "   ",
+    }
+    body = _orders(300, broken) + "\n\n"
+    variants = {
+        "plain": body,
+        "nul": body.replace("MUG NUMBER 200", "MUG\x00200"),
+        "quote": body.replace("MUG NUMBER 250", '"MUG NUMBER 250'),
+    }
+    for name, content in variants.items():
+        path = tmp_path / f"{name}.csv"
+        data = content.encode()
+        if compressed:
+            path = path.with_suffix(".csv.gz")
+            data = gzip.compress(data)
+        path.write_bytes(data)
+        streamed = read_table(path)
+        with monkeypatch.context() as patch:
+            patch.setattr(text, "_read_while_loading", lambda *args: None)
+            careful = read_table(path)
+        assert streamed.table.equals(careful.table), name
+        assert streamed.bad_lines == careful.bad_lines, name
+        assert streamed.info == careful.info, name
+        lines = streamed.table.num_rows + len(streamed.bad_lines)
+        assert lines + len(streamed.info.skipped_lines) == 302 - 1, name

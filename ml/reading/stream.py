@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from ml.errors import InputDataError, PushwiseError
 
-_AHEAD = 8  # chunks a loader may hold beyond a forgetting reader
+_AHEAD = 4  # chunks a loader may hold beyond a forgetting reader
 _RECENT = 1 << 18  # last bytes kept for tail() when chunks are forgotten
 
 

@@ -15,10 +15,12 @@ import time
 import zlib
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from ml.errors import InputDataError
-from ml.reading import limits
+from ml.reading import limits, read_table, sources, stream
 from ml.reading.limits import ExpansionGuard
 from tests.reliability.faults import import_ids, make_orders_csv, make_project, run_cli
 
@@ -223,8 +225,6 @@ def test_xlsx_bomb_is_refused_early(tmp_path: Path, lie: bool) -> None:
 
 
 def test_small_workbook_of_the_same_shape_reads(tmp_path: Path) -> None:
-    from ml.reading import read_table
-
     raw = read_table(write_xlsx(tmp_path / "small.xlsx", rows=100))
     assert raw.table.num_rows == 100
     assert raw.headers == ["InvoiceNo", "Quantity"]
@@ -244,8 +244,6 @@ def test_reader_never_holds_the_whole_text(
 ) -> None:
     """A clean file is parsed while it streams: the text held at any moment
     stays at a few chunks, whatever the file's size (was: all of it)."""
-    from ml.reading import read_table, sources, stream
-
     chunk = 256 << 10
     monkeypatch.setattr(sources, "_FILE_CHUNK", chunk)
     held: list[int] = []
@@ -269,11 +267,6 @@ def test_reader_never_holds_the_whole_text(
 
 def test_parquet_bomb_is_refused_before_reading(tmp_path: Path) -> None:
     """50 million copies of one value fit in a few hundred KB of Parquet."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    from ml.reading import read_table
-
     path = tmp_path / "orders.parquet"
     batch = pa.table({"Quantity": pa.array([6] * 2_000_000, pa.int8())})
     with pq.ParquetWriter(path, batch.schema) as writer:

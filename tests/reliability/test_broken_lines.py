@@ -5,6 +5,7 @@ still refused whole."""
 
 from __future__ import annotations
 
+import gzip
 import random
 import zlib
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 from ml.cli import main as cli
 from ml.errors import InputDataError
 from ml.importing.importer import import_file
-from ml.reading import read_preview, read_table
+from ml.reading import read_preview, read_table, text
 from ml.store.project import Project
 
 HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID"
@@ -31,8 +32,8 @@ def _orders(lines: int, broken: dict[int, str]) -> str:
     """A CSV of `lines` physical lines (header on line 1); `broken` replaces
     the given lines."""
     rows = [HEADER] + [_line(n) for n in range(2, lines + 1)]
-    for number, text in broken.items():
-        rows[number - 1] = text
+    for number, replacement in broken.items():
+        rows[number - 1] = replacement
     return "\n".join(rows) + "\n"
 
 
@@ -150,10 +151,6 @@ def test_streamed_read_equals_the_careful_read(
     """Ragged, blank and trailing blank lines, a NUL byte and an open quote in a
     file long enough to be parsed while it streams: the same rows, lines and
     bad lines as the whole-text path."""
-    import gzip
-
-    from ml.reading import text
-
     broken = {
         70: _line(70) + ",extra",
         90: "",

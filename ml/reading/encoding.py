@@ -44,6 +44,10 @@ ENCODING_NAMES = {
 _CODECS = {"utf-8": "utf-8-sig", "utf-16": "utf-16"}  # these drop a byte-order mark
 
 
+class NotText(InputDataError):
+    """The bytes are binary data (a program, image or database), not a table."""
+
+
 @dataclass(frozen=True, slots=True)
 class Decoded:
     """Text as UTF-8 bytes without a byte-order mark, and what it was read as."""
@@ -220,14 +224,14 @@ def _reject_binary(data: bytes, file: str) -> None:
         return
     nul = data.find(b"\x00")
     if nul >= 0:
-        raise InputDataError(
+        raise NotText(
             "the file is not a text table: it holds binary data (NUL bytes), "
             "like a program, image or database file.",
             file=file,
             row=line_of(data, nul),
             hint=_NOT_TEXT_HINT,
         )
-    raise InputDataError(
+    raise NotText(
         "the file is not a text table: it is full of control bytes, like a "
         "program, image or database file.",
         file=file,

@@ -16,7 +16,13 @@ from ml.reading.broken import (
     reject_nul_rows,
 )
 from ml.reading.delimited import Ragged, arrow_table, number_counted, parse_body
-from ml.reading.encoding import ENCODING_NAMES, Decoded, decode_as, decode_text
+from ml.reading.encoding import (
+    ENCODING_NAMES,
+    Decoded,
+    NotText,
+    decode_as,
+    decode_text,
+)
 from ml.reading.exact import parse_exact
 from ml.reading.model import RawTable, ReadInfo
 from ml.reading.notes import bad_note, blank_note, footer_note, header_note
@@ -211,6 +217,8 @@ def _read_while_loading(
         if not utf8 or head.count("\n") < _HEAD_LINES:
             return None
         layout = find_layout(head, file, complete=False, delimiter=delimiter)
+    except NotText:
+        raise  # final: never load a large binary file whole to say so
     except InputDataError:
         return None
     bom = len(codecs.BOM_UTF8) if decoded.encoding == "utf-8-sig" else 0

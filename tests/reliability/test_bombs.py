@@ -275,3 +275,27 @@ def test_parquet_bomb_is_refused_before_reading(tmp_path: Path) -> None:
     assert path.stat().st_size < MIB
     with pytest.raises(InputDataError, match=BOMB):
         read_table(path)
+
+
+def test_large_binary_file_is_refused_from_its_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 64 MB binary file named .csv (a video, a database) is refused from its
+    first bytes, without loading the rest into memory."""
+    held: list[int] = []
+    real_load = stream.TextStream._load_one
+
+    def load_and_measure(self: stream.TextStream) -> bool:
+        loaded = real_load(self)
+        held.append(sum(len(part) for part in self._kept if part is not None))
+        return loaded
+
+    monkeypatch.setattr(stream.TextStream, "_load_one", load_and_measure)
+    path = tmp_path / "orders.csv"
+    noise = bytes(range(256)) * (MIB // 256)
+    with path.open("wb") as handle:
+        for _ in range(64):
+            handle.write(noise)
+    with pytest.raises(InputDataError, match="the file is not a text table"):
+        read_table(path)
+    assert max(held) <= 8 * MIB

@@ -1,56 +1,64 @@
 """The `pushwise` command line: the same engine as the GUI, for scripts and CI.
 
 Each subcommand is a module with ``add_parser(commands)``, which registers its
-options and sets ``run``. Exit codes: 0 ok, 2 bad arguments, 3 bad input data
-(one-line reason on stderr).
+options and sets ``run``. Every failure ends in one plain line on stderr and an
+exit code (listed in ml.cli.common), never a traceback. This module imports
+nothing heavy, so that even a Ctrl-C while the engine loads is answered in
+plain words.
 """
 
 from __future__ import annotations
 
-import argparse
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import FrameType
+from typing import Any
 
-from ml import __version__
-from ml.cli import backtest, demo, forecast, imports, info, recommend, train
-from ml.cli.common import (
-    EXIT_BAD_ARGUMENTS,
-    EXIT_BAD_INPUT,
-    EXIT_CANCELLED,
-    UsageError,
-)
-from ml.errors import Cancelled, PushwiseError
-
-SUBCOMMANDS = (imports, train, recommend, forecast, backtest, demo, info)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand."""
-    parser = argparse.ArgumentParser(
-        prog="pushwise",
-        description="Pushwise: import order and feedback history, plan what to offer.",
-    )
-    parser.add_argument(
-        "--version", action="version", version=f"pushwise {__version__}"
-    )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in SUBCOMMANDS:
-        module.add_parser(commands)
-    return parser
+from ml.cli.outcome import Outcome, failure_message
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    args = build_parser().parse_args(argv)
+    outcome = Outcome(project=_project_argument(sys.argv[1:] if argv is None else argv))
     try:
+        from ml.cli.commands import build_parser
+
+        args = build_parser().parse_args(argv)
+        outcome.project = getattr(args, "project", None)
+        args.outcome = outcome
         code: int = args.run(args)
         return code
-    except UsageError as error:
-        print(f"pushwise: {error}", file=sys.stderr)
-        return EXIT_BAD_ARGUMENTS
-    except PushwiseError as error:
-        print(f"pushwise: {error.message}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except (Cancelled, KeyboardInterrupt):
-        print("pushwise: cancelled; the project was left as it was.", file=sys.stderr)
-        return EXIT_CANCELLED
+    except BaseException as error:
+        if isinstance(error, SystemExit):  # --help, --version, bad arguments
+            raise
+        # A second Ctrl-C must not cut the one line that says what was saved.
+        previous = _ignore_interrupts()
+        try:
+            line, code = failure_message(error, outcome)
+            print(f"pushwise: {line}", file=sys.stderr)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
+        return code
+
+
+def _project_argument(argv: Sequence[str]) -> Path | None:
+    """The --project of the arguments, known before the engine has loaded."""
+    for index, part in enumerate(argv):
+        if part == "--project" and index + 1 < len(argv):
+            return Path(argv[index + 1])
+        if part.startswith("--project="):
+            return Path(part.split("=", 1)[1])
+    return None
+
+
+def _ignore_interrupts() -> Callable[[int, FrameType | None], Any] | int | None:
+    """Ignore Ctrl-C; return the handler to put back (None: none to restore)."""
+    try:
+        return (
+            signal.signal(signal.SIGINT, signal.SIG_IGN) or signal.default_int_handler
+        )
+    except ValueError:  # not the main thread (e.g. called by a test's thread)
+        return None

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ml.cli import outcome
 from ml.columns import Columns, Kind
 from ml.dataset import OfferingLevel
 from ml.importing.importer import import_file
@@ -20,14 +21,18 @@ from ml.plan.rules import PlanRules
 from ml.plan.rulesfile import RulesFileError, read_rules
 from ml.store.project import Project
 
-EXIT_OK = 0
-EXIT_BAD_ARGUMENTS = 2
-EXIT_BAD_INPUT = 3
-EXIT_CANCELLED = 130
-
-
-class UsageError(Exception):
-    """Arguments that cannot be used; main prints the message and exits with 2."""
+# The exit codes (listed in EXIT_CODES_HELP and by `pushwise --help`) live in
+# ml.cli.outcome, which main() uses even before the engine has loaded.
+EXIT_BAD_ARGUMENTS = outcome.EXIT_BAD_ARGUMENTS
+EXIT_BAD_INPUT = outcome.EXIT_BAD_INPUT
+EXIT_CANCELLED = outcome.EXIT_CANCELLED
+EXIT_CANNOT_WRITE = outcome.EXIT_CANNOT_WRITE
+EXIT_CODES_HELP = outcome.EXIT_CODES_HELP
+EXIT_FAILED = outcome.EXIT_FAILED
+EXIT_OK = outcome.EXIT_OK
+EXIT_SAVED_WITH_WARNING = outcome.EXIT_SAVED_WITH_WARNING
+Outcome = outcome.Outcome
+UsageError = outcome.UsageError
 
 
 def iso_date(text: str) -> pd.Timestamp:

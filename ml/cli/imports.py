@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-from ml.cli.common import EXIT_OK, UsageError, progress
+from ml.cli.common import (
+    EXIT_OK,
+    EXIT_SAVED_WITH_WARNING,
+    Outcome,
+    UsageError,
+    progress,
+)
 from ml.columns import Kind
 from ml.importing.importer import import_file
 from ml.importing.report import ImportReport
@@ -62,33 +69,61 @@ def run(args: argparse.Namespace) -> int:
         mapping = ColumnMapping.from_json(text, file=args.mapping.name)
     created = not args.project.exists()
     kind = Kind(args.kind) if args.kind else None
-    imported_any = False
+    outcome: Outcome = args.outcome
+    code = EXIT_OK
     project = Project.open(args.project, create=True)
     try:
         for file in args.files:
-            report = import_file(
-                project,
-                file,
-                kind=kind,
-                mapping=mapping,
-                sheet=args.sheet,
-                keep_duplicates=args.keep_duplicates,
-                report=progress(),
-            )
-            imported_any = True
+            # The commit is the truth: if it happened, a later failure or
+            # Ctrl-C is reported as "stopped after the import was saved".
+            with outcome.saving(project, f"the import of {file.name}"):
+                report = import_file(
+                    project,
+                    file,
+                    kind=kind,
+                    mapping=mapping,
+                    sheet=args.sheet,
+                    keep_duplicates=args.keep_duplicates,
+                    report=progress(),
+                )
             print(report.to_text())
             if report.rows_rejected and report.import_id is not None:
-                print(f"  All rejected rows: {_write_rejects(project, report)}")
+                written = _rejects_or_warning(project, report)
+                if written is None:
+                    code = EXIT_SAVED_WITH_WARNING
+                else:
+                    print(f"  All rejected rows: {written}")
             if args.save_mapping is not None:
                 args.save_mapping.write_text(report.mapping.to_json(), encoding="utf-8")
     finally:
-        project.close()
-        # A project this command created but could not fill is not left behind.
-        if created and not imported_any:
-            args.project.unlink(missing_ok=True)
-            args.project.with_name(args.project.name + ".wal").unlink(missing_ok=True)
+        try:
+            project.close()
+        finally:
+            # A project this command created but did not fill is not left behind.
+            if created and project.commits == 0:
+                args.project.unlink(missing_ok=True)
+                args.project.with_name(args.project.name + ".wal").unlink(
+                    missing_ok=True
+                )
     print(f"Project: {args.project}")
-    return EXIT_OK
+    return code
+
+
+def _rejects_or_warning(project: Project, report: ImportReport) -> Path | None:
+    """Write the rejected rows; if that fails, say so on stderr (the import is
+    saved all the same) and return None."""
+    try:
+        return _write_rejects(project, report)
+    except OSError as error:
+        where = error.filename or f"the folder of {project.path.name}"
+        reason = error.strerror or str(error)
+        print(
+            f"pushwise: The {report.kind} from {report.file} were imported, but "
+            f"the list of rejected lines could not be written to {where}: "
+            f"{reason}.",
+            file=sys.stderr,
+        )
+        return None
 
 
 def _write_rejects(project: Project, report: ImportReport) -> Path:

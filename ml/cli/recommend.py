@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ml.cli.common import (
     EXIT_OK,
+    Outcome,
     add_rules_argument,
     add_source_arguments,
     offering_level,
@@ -65,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
     """Plan and write PLAN.csv with the project's saved model (or a new one);
     print which model, which hold-back and how many rows each rule removed."""
     given = rules_argument(args.rules)
+    outcome: Outcome = args.outcome
     with contextlib.ExitStack() as stack:
         project = open_source(args, stack)
         if given is not None:
@@ -75,22 +77,24 @@ def run(args: argparse.Namespace) -> int:
             rules = PlanRules()
         if args.top is not None:
             rules = replace(rules, max_per_customer=args.top)
-        result = plan_project(
-            project,
-            level=offering_level(project, args.offering_column),
-            as_of=args.as_of,
-            horizon_days=args.horizon,
-            top=rules.max_per_customer,
-            new_only=args.new_only,
-            # Files given with --orders live in a throw-away project: nothing
-            # saved to reuse, so the plan trains its own model.
-            save_model=args.project is not None,
-            rules=rules,
-            report=progress(),
-        )
+        with outcome.saving(project, "the new model"):
+            result = plan_project(
+                project,
+                level=offering_level(project, args.offering_column),
+                as_of=args.as_of,
+                horizon_days=args.horizon,
+                top=rules.max_per_customer,
+                new_only=args.new_only,
+                # Files given with --orders live in a throw-away project: nothing
+                # saved to reuse, so the plan trains its own model.
+                save_model=args.project is not None,
+                rules=rules,
+                report=progress(),
+            )
         if given is not None and args.project is not None:
             # Saved once the plan is made, so that a failed run changes nothing.
-            save_project_rules(project, given)
+            with outcome.saving(project, "the push rules"):
+                save_project_rules(project, given)
     plan, note = result.plan, result.note
     to_plan_csv(plan, args.out)
     if note:

@@ -7,7 +7,13 @@ import contextlib
 
 import pandas as pd
 
-from ml.cli.common import EXIT_OK, add_source_arguments, open_source, progress
+from ml.cli.common import (
+    EXIT_OK,
+    Outcome,
+    add_source_arguments,
+    open_source,
+    progress,
+)
 from ml.dataset import load_interactions
 from ml.store.models import KEEP
 from ml.training import TrainedModel, train_and_save
@@ -29,15 +35,17 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Train, save in one transaction, and print what was trained and how well."""
+    outcome: Outcome = args.outcome
     with contextlib.ExitStack() as stack:
         project = open_source(args, stack)
-        model = train_and_save(
-            project,
-            load_interactions(project),
-            as_of=args.as_of,
-            horizon_days=args.horizon,
-            report=progress(),
-        )
+        with outcome.saving(project, "the new model"):
+            model = train_and_save(
+                project,
+                load_interactions(project),
+                as_of=args.as_of,
+                horizon_days=args.horizon,
+                report=progress(),
+            )
     for line in summary(model):
         print(line)
     print(f"Saved in {args.project} as model {model.meta.model_id}.")

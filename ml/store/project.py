@@ -15,6 +15,7 @@ import duckdb
 import pandas as pd
 
 from ml.errors import ProjectError
+from ml.interrupts import interrupts_deferred
 from ml.store import connection, importlog, integrity, migrations, schema, settings
 from ml.store import meta as metatable
 from ml.store.importlog import ImportRecord
@@ -45,6 +46,7 @@ class Project:
         self._con: duckdb.DuckDBPyConnection | None = con
         self._meta = meta
         self._in_transaction = False
+        self._commits = 0
         # Releases the connection and the path if the project is dropped unclosed.
         self._finalizer = weakref.finalize(self, _release, _key(path), con)
 
@@ -151,6 +153,12 @@ class Project:
         return self._meta["project_id"]
 
     @property
+    def commits(self) -> int:
+        """How many transactions this object has committed: the truth a command
+        reports after a failure (compare it before and after a step)."""
+        return self._commits
+
+    @property
     def closed(self) -> bool:
         """Whether close() was called."""
         return self._con is None
@@ -218,16 +226,19 @@ class Project:
                 exc.add_note(f"Rolling back also failed: {rollback_error}")
             raise
         self._in_transaction = False
-        try:
-            con.commit()
-        except duckdb.Error as exc:
-            connection.quiet_rollback(con)
-            raise ProjectError(
-                f"the changes could not be saved ({exc}).",
-                file=str(self._path),
-                hint="Nothing was changed. Check free disk space and that the file "
-                "may be written, then try again.",
-            ) from exc
+        # Ctrl-C waits until the commit is counted, so that `commits` is true.
+        with interrupts_deferred():
+            try:
+                con.commit()
+            except duckdb.Error as exc:
+                connection.quiet_rollback(con)
+                raise ProjectError(
+                    f"the changes could not be saved ({exc}).",
+                    file=str(self._path),
+                    hint="Nothing was changed. Check free disk space and that the "
+                    "file may be written, then try again.",
+                ) from exc
+            self._commits += 1
 
     # -- import log ---------------------------------------------------------
 
@@ -284,7 +295,11 @@ class Project:
 
     def save_setting(self, key: str, value_json: str) -> None:
         """Save a project setting (JSON text), replacing the one saved before."""
-        settings.write_setting(self.con, key, value_json)
+        if self._in_transaction:
+            settings.write_setting(self.con, key, value_json)
+            return
+        with self.transaction() as con:
+            settings.write_setting(con, key, value_json)
 
     # -- overview -----------------------------------------------------------
 

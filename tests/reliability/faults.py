@@ -19,12 +19,16 @@ from tests.conftest import ROOT, SAMPLE
 ORDER_LINES = 4_000
 
 
-def make_orders_csv(folder: Path, lines: int = ORDER_LINES) -> Path:
-    """The first `lines` lines of the bundled sample, as a plain CSV."""
-    path = folder / "orders.csv"
+def make_orders_csv(
+    folder: Path, lines: int = ORDER_LINES, *, skip: int = 0, name: str = "orders.csv"
+) -> Path:
+    """`lines` lines of the bundled sample after its first `skip`, with its
+    header, as a plain CSV."""
+    path = folder / name
     with gzip.open(SAMPLE, "rt", encoding="utf-8", newline="") as source:
-        kept = [line for _, line in zip(range(lines + 1), source, strict=False)]
-    path.write_text("".join(kept), encoding="utf-8", newline="")
+        header = next(source)
+        kept = [line for _, line in zip(range(skip + lines), source, strict=False)]
+    path.write_text(header + "".join(kept[skip:]), encoding="utf-8", newline="")
     return path
 
 
@@ -54,6 +58,53 @@ def order_count(path: Path) -> int:
         return int(row[0])
     finally:
         con.close()
+
+
+PAUSE_PRELUDE = """
+import os, time, functools, importlib
+from pathlib import Path
+
+def _pause_at(name, seconds=60.0):
+    if os.environ.get("PAUSE_AT") != name:
+        return
+    Path(os.environ["PAUSE_MARKER"]).touch()
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        time.sleep(0.02)
+
+def _pausing(module, attr, name, before=True, seconds=60.0):
+    owner = importlib.import_module(module)
+    parts = attr.split(".")
+    for part in parts[:-1]:
+        owner = getattr(owner, part)
+    original = getattr(owner, parts[-1])
+
+    @functools.wraps(original)
+    def wrapper(*args, **kwargs):
+        if before:
+            _pause_at(name, seconds)
+        result = original(*args, **kwargs)
+        if not before:
+            _pause_at(name, seconds)
+        return result
+
+    setattr(owner, parts[-1], wrapper)
+"""
+
+
+def start_cli(
+    args: Sequence[str], *, prelude: str = "", env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
+    """Start `pushwise ARGS` in a child Python after `prelude`; see run_cli."""
+    run = f"import sys\nfrom ml.cli import main\nsys.exit(main({list(args)!r}))\n"
+    return subprocess.Popen(
+        [sys.executable, "-c", f"{prelude}\n{run}"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+    )
 
 
 def run_cli(

@@ -67,7 +67,8 @@ class TextStream:
         self._failure: PushwiseError | None = None
         self._forget = False  # chunks are forgotten once read
         self._released = 0  # chunks before this index are forgotten
-        self._closed = False  # the reader gave up: a waiting loader stops
+        self._draining = False  # the reader is done: load the rest, forgetting it
+        self._stopped = False  # the reader gave up: the loader stops
         self._recent: deque[bytes] = deque()  # last chunks, at least _RECENT bytes
         self._recent_size = 0
         self._changed = threading.Condition()  # guards the fields above
@@ -96,10 +97,11 @@ class TextStream:
             return self._failure
 
     @property
-    def forgot(self) -> bool:
-        """True once some bytes were forgotten: only tail() and counts remain."""
+    def spent(self) -> bool:
+        """True once read through stream_through: its bytes are gone, so a
+        second reading needs the file opened again."""
         with self._changed:
-            return self._released > 0
+            return self._forget
 
     @property
     def pending(self) -> bool:
@@ -146,7 +148,9 @@ class TextStream:
         """At least the last `size` bytes (whole chunks) and their start offset;
         once forgetting, the last _RECENT bytes at most."""
         if self._forget:
-            self.close()  # the reader is done: the rest is forgotten on arrival
+            with self._changed:  # the reader is done: forget the rest on arrival
+                self._draining = True
+                self._forget_all()
         while self._pull():
             pass
         with self._changed:
@@ -183,13 +187,17 @@ class TextStream:
             self._changed.notify_all()
 
     def close(self) -> None:
-        """The reader is done or gave up: a loader forgets the rest as it comes."""
+        """The reader is done or gave up: a loader stops, nothing is kept."""
         with self._changed:
-            self._closed = True
+            self._stopped = True
             if self._forget:
-                self._kept = [None] * len(self._kept)
-                self._released = len(self._kept)
-            self._changed.notify_all()
+                self._forget_all()
+
+    def _forget_all(self) -> None:
+        """Forget every chunk and wake the loader (caller holds _changed)."""
+        self._kept = [None] * len(self._kept)
+        self._released = len(self._kept)
+        self._changed.notify_all()
 
     def chunk(self, index: int) -> bytes | None:
         """Chunk number `index` (waiting for it to load); None past the end."""
@@ -216,6 +224,8 @@ class TextStream:
             have = len(self._kept)
             if self._loader is not None:
                 while len(self._kept) == have and not self._done:
+                    if self._stopped:
+                        raise RuntimeError("the text stream was closed")
                     self._changed.wait()
                 return self._after(have)
         with self._source_lock:
@@ -235,20 +245,20 @@ class TextStream:
 
     def _load_rest(self) -> None:
         with self._source_lock:
-            while True:
-                self._wait_for_room()
-                if not self._load_one():
-                    break
+            while self._wait_for_room() and self._load_one():
+                pass
 
-    def _wait_for_room(self) -> None:
-        """Hold a loader while it is _AHEAD chunks beyond a forgetting reader."""
+    def _wait_for_room(self) -> bool:
+        """Hold a loader while it is _AHEAD chunks beyond a forgetting reader;
+        False once the reader gave up."""
         with self._changed:
             while (
                 self._forget
-                and not self._closed
+                and not (self._draining or self._stopped)
                 and len(self._kept) - self._released > _AHEAD
             ):
                 self._changed.wait()
+            return not self._stopped
 
     def _remember(self, chunk: bytes) -> None:
         """Keep the last chunks, at least _RECENT bytes (caller holds _changed)."""
@@ -278,7 +288,7 @@ class TextStream:
                 self._counts.add(chunk, self._size)
                 self._size += len(chunk)
                 self._remember(chunk)
-                if self._forget and self._closed:  # nobody will read it
+                if self._forget and (self._draining or self._stopped):
                     self._kept.append(None)
                     self._released = len(self._kept)
                 else:

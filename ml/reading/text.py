@@ -63,7 +63,7 @@ def read_text(
         streamed = _read_while_loading(source, delimiter, stop_requested)
         if streamed is not None:
             return streamed
-        if source.text.forgot:
+        if source.text.spent:
             source = reopen(source)  # the whole-text path reads it again
     check_cancel(stop_requested)
     report(0.3, f"Checking the text of {file}")

@@ -10,6 +10,7 @@ import random
 import zlib
 from pathlib import Path
 
+import pyarrow.compute as pc
 import pytest
 
 from ml.cli import main as cli
@@ -180,3 +181,17 @@ def test_streamed_read_equals_the_careful_read(
         assert streamed.info == careful.info, name
         lines = streamed.table.num_rows + len(streamed.bad_lines)
         assert lines + len(streamed.info.skipped_lines) == 302 - 1, name
+
+
+def test_file_that_turns_out_not_utf8_midway_is_read_again(tmp_path: Path) -> None:
+    """Streaming stops at a Windows-1252 byte far past the first 64 KB; the
+    file is read again from the start as Windows-1252, all of it."""
+    path = tmp_path / "orders.csv"
+    content = _orders(3_000, {2_500: _line(2_500).replace("MUG", "CAF\xc9 MUG")})
+    path.write_bytes(content.encode("cp1252"))
+    raw = read_table(path)
+    assert raw.info.encoding == "cp1252"
+    assert raw.table.num_rows == 2_999
+    assert raw.bad_lines == ()
+    row = raw.table.filter(pc.equal(raw.table.column("__line__"), 2_500))
+    assert row.column("Description").to_pylist() == ["CAFÉ MUG NUMBER 2500"]

@@ -100,7 +100,8 @@ def failure_message(error: BaseException, outcome: Outcome) -> tuple[str, int]:
         return _stopped(outcome), EXIT_CANCELLED
     full = _disk_full(error)
     if full is not None:
-        where = f" while writing {full}" if full else ""
+        # The write-ahead log is part of the project, as far as users know.
+        where = f" while writing {full.removesuffix('.wal')}" if full else ""
         return (
             f"The disk is full (or a file-size limit was reached){where}; "
             f"{outcome.state()}. Free some space, then try again.",

@@ -1,0 +1,166 @@
+"""A full disk or a file-size limit (RLIMIT_FSIZE, which makes writes fail with
+EFBIG as a full disk does) while a command writes: one plain line, exit 4, and
+the project as the line says; a rejects list that cannot be written after the
+import was saved is a warning (exit 5), not a failure."""
+
+from __future__ import annotations
+
+import errno
+import resource
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ml.cli.outcome import (
+    EXIT_CANNOT_WRITE,
+    EXIT_SAVED_WITH_WARNING,
+    Outcome,
+    failure_message,
+)
+from ml.store.project import Project
+from tests.reliability.faults import (
+    import_ids,
+    make_orders_csv,
+    make_project,
+    one_plain_line,
+    run_cli,
+)
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("disk")
+    project = make_project(folder, make_orders_csv(folder))
+    more = make_orders_csv(folder, skip=4_000, name="more.csv")
+    return project, more
+
+
+@pytest.fixture
+def project(files: tuple[Path, Path], tmp_path: Path) -> Path:
+    path = tmp_path / "shop.pushwise"
+    shutil.copyfile(files[0], path)
+    return path
+
+
+def _limit(size: int) -> Callable[[], None]:
+    def apply() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, resource.RLIM_INFINITY))
+
+    return apply
+
+
+def test_disk_full_during_an_import_leaves_the_project_as_it_was(
+    files: tuple[Path, Path], project: Path
+) -> None:
+    # Smaller than the write-ahead log the import needs: the commit fails.
+    limit = 50_000
+    done = run_cli(
+        ["import", str(files[1]), "--project", str(project)], preexec_fn=_limit(limit)
+    )
+    line = one_plain_line(done.stderr)
+    assert done.returncode == EXIT_CANNOT_WRITE, done.stderr
+    assert line.startswith("pushwise: The disk is full")
+    assert "the project was left as it was" in line
+    assert import_ids(project) == [1]
+    with Project.open(project) as reopened:  # still sound, and the same
+        assert len(reopened.imports()) == 1
+
+
+def test_disk_full_while_creating_a_project_leaves_no_file(
+    files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    target = tmp_path / "new.pushwise"
+    done = run_cli(
+        ["import", str(files[1]), "--project", str(target)], preexec_fn=_limit(20_000)
+    )
+    line = one_plain_line(done.stderr)
+    assert done.returncode == EXIT_CANNOT_WRITE, done.stderr
+    assert line.startswith("pushwise: The disk is full")
+    assert not target.exists()
+
+
+def test_rejects_list_in_the_way_is_a_warning_after_the_import(
+    files: tuple[Path, Path], project: Path
+) -> None:
+    # A folder where the rejects CSV should go: it cannot be written.
+    (project.parent / "shop-import2-rejects.csv").mkdir()
+    done = run_cli(["import", str(files[1]), "--project", str(project)])
+    line = one_plain_line(done.stderr)
+    assert done.returncode == EXIT_SAVED_WITH_WARNING, done.stderr
+    assert line.startswith(
+        "pushwise: The orders from more.csv were imported, but the list of "
+        "rejected lines could not be written to "
+    )
+    assert import_ids(project) == [1, 2]
+
+
+def test_disk_full_while_writing_the_rejects_list_keeps_the_import(
+    files: tuple[Path, Path], project: Path
+) -> None:
+    # The limit comes only once the import is committed, as when the disk
+    # fills up just then.
+    prelude = """
+import resource
+import ml.cli.imports as _imports
+_write = _imports._write_rejects
+def _full_disk_write(*args, **kwargs):
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (100, hard))
+    try:
+        return _write(*args, **kwargs)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+_imports._write_rejects = _full_disk_write
+"""
+    done = run_cli(
+        ["import", str(files[1]), "--project", str(project)], prelude=prelude
+    )
+    line = one_plain_line(done.stderr)
+    assert done.returncode == EXIT_SAVED_WITH_WARNING, done.stderr
+    assert "were imported, but the list of rejected lines could not be" in line
+    assert "File too large" in line
+    assert import_ids(project) == [1, 2]
+
+
+@pytest.mark.slow
+def test_disk_full_while_saving_a_model_leaves_the_project_as_it_was(
+    project: Path,
+) -> None:
+    # Smaller than the write-ahead log of the model: saving it fails.
+    done = run_cli(
+        ["train", "--project", str(project), "--horizon", "3"],
+        preexec_fn=_limit(20_000),
+    )
+    line = one_plain_line(done.stderr)
+    assert done.returncode == EXIT_CANNOT_WRITE, done.stderr
+    assert line.startswith("pushwise: The disk is full")
+    assert "the project was left as it was" in line
+    con = duckdb.connect(str(project), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM models").fetchone() == (0,)
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        OSError(errno.ENOSPC, "No space left on device", "plan.csv"),
+        OSError(errno.EFBIG, "File too large", "plan.csv"),
+        duckdb.IOException(
+            'Could not write file "p.pushwise": No space left on device'
+        ),
+    ],
+    ids=["ENOSPC", "EFBIG", "duckdb"],
+)
+def test_a_full_disk_is_named_as_such(error: BaseException) -> None:
+    line, code = failure_message(error, Outcome(project=Path("p.pushwise")))
+    assert code == EXIT_CANNOT_WRITE
+    assert line.startswith("The disk is full")
+    assert "the project was left as it was" in line
+    saved = Outcome(project=Path("p.pushwise"), saved=["the new model"])
+    line, _ = failure_message(error, saved)
+    assert "the new model was saved in the project before that" in line

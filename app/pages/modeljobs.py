@@ -11,6 +11,9 @@ from ml.errors import Cancelled, PushwiseError
 from ml.progress import ReportFn, StopFn, check_cancel, scaled
 from ml.store.project import Project
 
+# Train's progress when the model is saved and the check on past weeks starts.
+CHECK_STARTS = 0.32
+
 if TYPE_CHECKING:
     from ml.backtest import BacktestReport
     from ml.dataset import Interactions
@@ -77,16 +80,22 @@ def train(
         horizon_days=settings.horizon_days,
         fingerprint=data_fingerprint(project),
         ranker=ranker,
-        report=scaled(report, 0.02, 0.30),
+        report=scaled(report, 0.02, CHECK_STARTS - 0.02),
         stop_requested=stop,
     )
     check_cancel(stop)
-    report(0.30, "Saving the model in the project")
+    report(CHECK_STARTS - 0.02, "Saving the model in the project")
     save_model(project, model.meta, model)
     drivers = drivers_chart(model)
     try:
         backtest, problem = _backtest(
-            project, data, exclusions, model, settings, scaled(report, 0.32, 1.0), stop
+            project,
+            data,
+            exclusions,
+            model,
+            settings,
+            scaled(report, CHECK_STARTS, 1.0),
+            stop,
         )
     except Cancelled:
         return ModelResult(model, drivers, check_stopped=True)

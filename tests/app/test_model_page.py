@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from threadpoolctl import threadpool_limits
 
 from app.pages.model import ModelPage, include_bought
-from app.pages.modeljobs import TrainSettings
+from app.pages.modeljobs import CHECK_STARTS, TrainSettings
 from app.pages.modeljobs import train as train_job
 from app.state import AppState
 from ml.importing.importer import import_file
@@ -128,7 +128,7 @@ def test_cancel_during_the_check_keeps_the_saved_model(weekly_project) -> None:
         fractions.append(fraction)
 
     def stop() -> bool:  # Cancel as soon as the check has started
-        return bool(fractions) and fractions[-1] > 0.32
+        return bool(fractions) and fractions[-1] > CHECK_STARTS
 
     settings = TrainSettings(horizon_days=7, training_windows=3, ranker_options=TINY)
     with Project.open(weekly_project) as project:

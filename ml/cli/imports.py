@@ -73,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
     code = EXIT_OK
     project = Project.open(args.project, create=True)
     try:
+        project.check_writable()  # before reading the files, not after
         for file in args.files:
             # The commit is the truth: if it happened, a later failure or
             # Ctrl-C is reported as "stopped after the import was saved".

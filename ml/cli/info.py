@@ -24,8 +24,14 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.project}: no such project.")
     with Project.open(args.project) as project:
         info = project.info()
+        read_only = project.read_only_reason
         if args.json:
-            print(json.dumps(info.to_dict(), indent=2))
+            print(json.dumps({**info.to_dict(), "read_only": read_only}, indent=2))
         else:
             print(info.to_text())
+            if read_only is not None:
+                print(
+                    f"Read-only: {read_only}. It can be viewed and exported, not "
+                    "changed; copy it somewhere you can write to for that."
+                )
     return EXIT_OK

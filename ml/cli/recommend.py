@@ -87,20 +87,30 @@ def run(args: argparse.Namespace) -> int:
                 new_only=args.new_only,
                 # Files given with --orders live in a throw-away project: nothing
                 # saved to reuse, so the plan trains its own model.
-                save_model=args.project is not None,
+                # A read-only project is planned from, not saved to.
+                save_model=args.project is not None and not project.read_only,
                 rules=rules,
                 report=progress(),
             )
-        if given is not None and args.project is not None:
+        rules_saved = (
+            given is not None and args.project is not None and not project.read_only
+        )
+        if rules_saved and given is not None:
             # Saved once the plan is made, so that a failed run changes nothing.
             with outcome.saving(project, "the push rules"):
                 save_project_rules(project, given)
+        read_only = project.read_only_reason
     plan, note = result.plan, result.note
     to_plan_csv(plan, args.out)
     if note:
         print(note)
-    if given is not None and args.project is not None:
+    if rules_saved:
         print(f"Push rules from {args.rules} saved in the project.")
+    if read_only is not None:
+        print(
+            f"The project is read-only ({read_only}): the plan was made without "
+            "saving the model or the push rules in it."
+        )
     removed = ", ".join(f"{rule} {n:,}" for rule, n in plan.removed_by_rule.items())
     customers = plan.rows[Columns.CUSTOMER].nunique()
     print(

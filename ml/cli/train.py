@@ -38,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
     outcome: Outcome = args.outcome
     with contextlib.ExitStack() as stack:
         project = open_source(args, stack)
+        project.check_writable()  # before the training, not after it
         with outcome.saving(project, "the new model"):
             model = train_and_save(
                 project,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,6 +33,10 @@ _NOT_DUCKDB = ("not a valid duckdb database file",)
 _NEWER_STORAGE = ("newer version of duckdb", "version number")
 _DAMAGED = ("corrupt database file", "could not read enough bytes", "checksum")
 _PERMISSION = ("permission denied",)
+# A read-write open refused for these reasons is retried read-only.
+_CANNOT_WRITE = ("read-only file system", "permission denied", "read only")
+
+COPY_HINT = "Copy it somewhere you can write to, then open the copy."
 
 
 def not_a_project(
@@ -116,6 +121,36 @@ def check_file(path: Path) -> None:
         )
     if head[_MAGIC_OFFSET:] != _MAGIC:
         raise not_a_project(path)
+
+
+def write_block(path: Path) -> str | None:
+    """Why the project cannot be changed where it is, or None if it can.
+
+    DuckDB writes the file and, beside it, its write-ahead log, so both the
+    file and its folder must be writable.
+    """
+    folder = path.parent
+    try:
+        on_read_only_disk = bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except OSError:
+        on_read_only_disk = False
+    if on_read_only_disk:
+        return "the disk or share it is on is read-only"
+    if not os.access(path, os.W_OK):
+        return "the file is read-only"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return "its folder is read-only"
+    return None
+
+
+def cannot_change(path: Path, reason: str) -> ProjectError:
+    """The error for a change asked of a project opened read-only."""
+    return ProjectError(f"{path} cannot be changed: {reason}.", hint=COPY_HINT)
+
+
+def refused_writing(exc: duckdb.Error) -> bool:
+    """Whether DuckDB could not open a file for writing (read-only, no access)."""
+    return any(part in str(exc).lower() for part in _CANNOT_WRITE)
 
 
 def connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:

@@ -39,12 +39,17 @@ class Project:
     """
 
     def __init__(
-        self, path: Path, con: duckdb.DuckDBPyConnection, meta: dict[str, str]
+        self,
+        path: Path,
+        con: duckdb.DuckDBPyConnection,
+        meta: dict[str, str],
+        read_only_reason: str | None = None,
     ) -> None:
         """Wrap an open, current connection; call Project.create or Project.open."""
         self._path = path
         self._con: duckdb.DuckDBPyConnection | None = con
         self._meta = meta
+        self._read_only_reason = read_only_reason
         self._in_transaction = False
         self._commits = 0
         # Releases the connection and the path if the project is dropped unclosed.
@@ -109,9 +114,15 @@ class Project:
         _claim(path)
         try:
             version = metatable.inspect(path)
-            con = connection.connect(path, read_only=False)
+            con, read_only_reason = _connect(path)
             try:
                 if version < schema.SCHEMA_VERSION:
+                    if read_only_reason is not None:
+                        raise connection.cannot_change(
+                            path,
+                            f"{read_only_reason}, and this project needs upgrading "
+                            "to be opened by this version of Pushwise",
+                        )
                     migrations.migrate(con, path, version, schema.SCHEMA_VERSION)
                 with connection.reading(path):
                     metatable.check_tables(con, path)
@@ -124,7 +135,7 @@ class Project:
         except BaseException:
             _unclaim(path)
             raise
-        return cls(path, con, meta)
+        return cls(path, con, meta, read_only_reason)
 
     # -- the open file ------------------------------------------------------
 
@@ -159,6 +170,21 @@ class Project:
         return self._commits
 
     @property
+    def read_only(self) -> bool:
+        """Whether the project was opened read-only (it can be read, not changed)."""
+        return self._read_only_reason is not None
+
+    @property
+    def read_only_reason(self) -> str | None:
+        """Why it was opened read-only ("the file is read-only", ...), or None."""
+        return self._read_only_reason
+
+    def check_writable(self) -> None:
+        """Raise ProjectError saying why, if the project cannot be changed."""
+        if self._read_only_reason is not None:
+            raise connection.cannot_change(self._path, self._read_only_reason)
+
+    @property
     def closed(self) -> bool:
         """Whether close() was called."""
         return self._con is None
@@ -176,6 +202,8 @@ class Project:
         try:
             if self._in_transaction:
                 connection.quiet_rollback(con)
+            if self.read_only:
+                return
             # If this fails, committed data is still safe in the write-ahead
             # log, and DuckDB replays it into the file on the next open.
             with contextlib.suppress(duckdb.Error):
@@ -209,6 +237,7 @@ class Project:
         inside another is an error.
         """
         con = self.con
+        self.check_writable()
         if self._in_transaction:
             raise RuntimeError(
                 "a transaction is already open on this project "
@@ -316,6 +345,23 @@ class Project:
     def summary(self) -> str:
         """Return one line for a status bar."""
         return self.info().summary()
+
+
+def _connect(path: Path) -> tuple[duckdb.DuckDBPyConnection, str | None]:
+    """Open read-write where the file and its folder can be written, else
+    read-only; return the connection and why it is read-only (or None)."""
+    reason = connection.write_block(path)
+    if reason is None:
+        try:
+            return connection.connect(path, read_only=False), None
+        except ProjectError as exc:
+            cause = exc.__cause__
+            if not (
+                isinstance(cause, duckdb.Error) and connection.refused_writing(cause)
+            ):
+                raise
+            reason = "Pushwise may not write to the file or its folder"
+    return connection.connect(path, read_only=True), reason
 
 
 def _wal(path: Path) -> Path:

@@ -19,7 +19,8 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.settings import data_dir
-from ml.errors import PushwiseError
+from ml.errors import PushwiseError, disk_full
+from ml.store.connection import COPY_HINT, DAMAGED_HINT, is_damage
 
 log = logging.getLogger("pushwise")
 
@@ -72,6 +73,21 @@ def describe(error: BaseException) -> tuple[str, str]:
         reason = error.reason[:1].upper() + error.reason[1:]
         what = f"{', '.join(parts)}: {error.reason}" if parts else reason
         return what, error.hint or ""
+    full = disk_full(error)
+    if full is not None:
+        name = f" while writing {Path(full).name}" if full else ""
+        return (
+            f"The disk is full (or a file-size limit was reached){name}.",
+            "What was being saved was not saved; the project was left as it was. "
+            "Free some space, then try again.",
+        )
+    if is_damage(error):
+        return "The project file is damaged and cannot be read.", DAMAGED_HINT
+    if "read-only mode" in str(error).lower():
+        return (
+            "This project was opened read-only, so it cannot be changed.",
+            COPY_HINT,
+        )
     if isinstance(error, MemoryError):
         return (
             "The computer ran out of memory.",

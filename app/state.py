@@ -74,6 +74,11 @@ class AppState(QObject):
         return self._reader
 
     @property
+    def read_only_reason(self) -> str | None:
+        """Why the open project can be viewed but not changed, or None."""
+        return None if self._project is None else self._project.read_only_reason
+
+    @property
     def busy(self) -> bool:
         """Whether a job holds the project."""
         return self._lent_to is not None

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence, QPainter, QPalette
-from PySide6.QtWidgets import QStyle, QWidget
+from PySide6.QtWidgets import QLabel, QStyle, QWidget
 
 from app import helpdialogs
 
@@ -67,6 +67,7 @@ def make_actions(window: MainWindow) -> None:
     window.quit_action.triggered.connect(window.close)
     window.guide_action.triggered.connect(lambda: helpdialogs.show_user_guide(window))
     window.about_action.triggered.connect(lambda: helpdialogs.show_about(window))
+    make_read_only_label(window)
     toolbar = window.addToolBar("Main")
     toolbar.setObjectName("main_toolbar")
     toolbar.setMovable(False)
@@ -78,6 +79,28 @@ def make_actions(window: MainWindow) -> None:
         window.export_action,
     ):
         toolbar.addAction(item)
+
+
+def make_read_only_label(window: MainWindow) -> None:
+    """A status-bar note, shown while the open project is read-only."""
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setObjectName("read_only_label")
+    label.setVisible(False)
+    window.statusBar().addPermanentWidget(label)
+
+    def update() -> None:
+        reason = window.state.read_only_reason
+        label.setVisible(reason is not None)
+        label.setText(f"Read-only: {reason}" if reason else "")
+        label.setToolTip(
+            "This project can be viewed and exported, not changed. Copy it "
+            "somewhere you can write to, then open the copy."
+            if reason
+            else ""
+        )
+
+    window.state.project_changed.connect(update)
 
 
 def import_icon(window: QWidget) -> QIcon:

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import errno
+import re
+from collections.abc import Iterator
+
+_DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
+_DISK_FULL_WORDS = ("no space left on device", "file too large", "disk quota exceeded")
+
 
 class Cancelled(BaseException):
     """The user asked a long job to stop; derives from BaseException so that
@@ -50,3 +57,26 @@ class InputDataError(PushwiseError):
 
 class ProjectError(PushwiseError):
     """The project file is missing, damaged or from an unknown version."""
+
+
+def disk_full(error: BaseException) -> str | None:
+    """None unless the error (or its cause) is a full disk or a file-size limit;
+    then the file being written ("" when unknown; a write-ahead log is named
+    as its project)."""
+    for link in _chain(error):
+        text = str(link)
+        if isinstance(link, OSError) and link.errno in _DISK_FULL_ERRNOS:
+            return str(link.filename or "").removesuffix(".wal")
+        if any(word in text.lower() for word in _DISK_FULL_WORDS):
+            named = re.search(r'file "([^"]+)"', text)
+            return named.group(1).removesuffix(".wal") if named else ""
+    return None
+
+
+def _chain(error: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__

@@ -7,9 +7,7 @@ needs it even when Ctrl-C arrives while the engine is still loading.
 
 from __future__ import annotations
 
-import errno
 import os
-import re
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,8 +37,6 @@ exit codes:
   130  stopped (Ctrl-C)
 Every failure prints one line saying whether the project changed."""
 
-_DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
-_DISK_FULL_WORDS = ("no space left on device", "file too large", "disk quota exceeded")
 _DAMAGE_WORDS = ("corrupt database file", "could not read enough bytes", "checksum")
 
 
@@ -91,17 +87,16 @@ def failure_message(error: BaseException, outcome: Outcome) -> tuple[str, int]:
     """The one line (without "pushwise: ") and exit code for a failed command."""
     if os.environ.get("PUSHWISE_DEBUG"):
         traceback.print_exception(error)
-    from ml.errors import Cancelled, PushwiseError
+    from ml.errors import Cancelled, PushwiseError, disk_full
     from ml.interrupts import is_interrupt
 
     if isinstance(error, UsageError):
         return str(error), EXIT_BAD_ARGUMENTS
     if isinstance(error, Cancelled) or is_interrupt(error):
         return _stopped(outcome), EXIT_CANCELLED
-    full = _disk_full(error)
+    full = disk_full(error)
     if full is not None:
-        # The write-ahead log is part of the project, as far as users know.
-        where = f" while writing {full.removesuffix('.wal')}" if full else ""
+        where = f" while writing {full}" if full else ""
         return (
             f"The disk is full (or a file-size limit was reached){where}; "
             f"{outcome.state()}. Free some space, then try again.",
@@ -147,27 +142,6 @@ def _with_saved(message: str, outcome: Outcome) -> str:
     if not outcome.saved:
         return message
     return f"{message} (Saved in the project before this: {_join(outcome.saved)}.)"
-
-
-def _chain(error: BaseException) -> Iterator[BaseException]:
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        yield current
-        current = current.__cause__ or current.__context__
-
-
-def _disk_full(error: BaseException) -> str | None:
-    """None unless the disk is full; then the file being written ("" unknown)."""
-    for link in _chain(error):
-        text = str(link)
-        if isinstance(link, OSError) and link.errno in _DISK_FULL_ERRNOS:
-            return str(link.filename or "")
-        if any(word in text.lower() for word in _DISK_FULL_WORDS):
-            named = re.search(r'file "([^"]+)"', text)
-            return named.group(1) if named else ""
-    return None
 
 
 def _is_damage(error: BaseException) -> bool:

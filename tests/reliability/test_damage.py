@@ -108,3 +108,21 @@ def test_a_sound_project_passes_the_check(stored: Path) -> None:
         integrity.verify(con, stored)
     finally:
         con.close()
+
+
+def test_damage_met_after_opening_is_reported_too(
+    stored: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Damage the check at open cannot see (here: the check is skipped), met
+    # by the work itself: still one plain line, never a traceback.
+    path = tmp_path / "shop.pushwise"
+    shutil.copyfile(stored, path)
+    _flip_in_orders(path)
+    monkeypatch.setattr(integrity, "verify", lambda con, path: None)
+    code = cli(["train", "--project", str(path), "--horizon", "3"])
+    line = one_plain_line(capsys.readouterr().err)
+    assert code == 3
+    assert "damaged" in line and "backup" in line

@@ -129,18 +129,29 @@ def write_block(path: Path) -> str | None:
     DuckDB writes the file and, beside it, its write-ahead log, so both the
     file and its folder must be writable.
     """
-    folder = path.parent
-    try:
-        on_read_only_disk = bool(os.statvfs(path).f_flag & os.ST_RDONLY)
-    except OSError:
-        on_read_only_disk = False
-    if on_read_only_disk:
+    if _on_read_only_disk(path):
         return "the disk or share it is on is read-only"
     if not os.access(path, os.W_OK):
         return "the file is read-only"
-    if not os.access(folder, os.W_OK | os.X_OK):
+    if not os.access(path.parent, os.W_OK | os.X_OK):
         return "its folder is read-only"
     return None
+
+
+def folder_block(folder: Path) -> str | None:
+    """Why a new project cannot be made in this folder, or None if it can."""
+    if _on_read_only_disk(folder):
+        return "the disk or share it is on is read-only"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return "the folder is read-only"
+    return None
+
+
+def _on_read_only_disk(path: Path) -> bool:
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 def cannot_change(path: Path, reason: str) -> ProjectError:

@@ -71,6 +71,13 @@ class Project:
                 file=str(path),
                 hint="Choose an existing folder.",
             )
+        blocked = connection.folder_block(path.parent)
+        if blocked is not None:
+            raise ProjectError(
+                f"the project cannot be created here: {blocked}.",
+                file=str(path),
+                hint="Choose a folder you can write to.",
+            )
         wal = _wal(path)
         if wal.exists():
             # DuckDB would replay it into the new, empty project.

@@ -135,6 +135,23 @@ def test_cli_plans_from_a_read_only_project_without_saving(
     assert _digest(project) == before
 
 
+def test_no_project_is_created_in_a_read_only_folder(
+    files: tuple[Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _deny_writing(monkeypatch, tmp_path)
+    target = tmp_path / "new.pushwise"
+    assert cli(["import", str(files[1]), "--project", str(target)]) == 3
+    line = one_plain_line(capsys.readouterr().err)
+    assert line == (
+        f"pushwise: {target}: the project cannot be created here: the folder is "
+        "read-only. Choose a folder you can write to."
+    )
+    assert not target.exists()
+
+
 def test_an_old_read_only_project_says_it_needs_upgrading(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -148,8 +148,11 @@ def folder_block(folder: Path) -> str | None:
 
 
 def _on_read_only_disk(path: Path) -> bool:
+    statvfs = getattr(os, "statvfs", None)  # not on Windows: os.access tells
+    if statvfs is None:
+        return False
     try:
-        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+        return bool(statvfs(path).f_flag & os.ST_RDONLY)
     except OSError:
         return False
 

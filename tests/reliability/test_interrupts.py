@@ -9,6 +9,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from ml.cli.outcome import EXIT_CANCELLED
@@ -129,6 +130,31 @@ def test_ctrl_c_says_truly_whether_the_import_was_saved(
     else:
         assert line == f"pushwise: {LEFT}"
         assert import_ids(project) == [1]
+
+
+@pytest.mark.slow
+def test_ctrl_c_after_a_model_was_saved_says_so(
+    files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    stored, _ = files
+    project = tmp_path / "shop.pushwise"
+    shutil.copyfile(stored, project)
+    code, err = _interrupt(
+        ["train", "--project", str(project), "--horizon", "3"],
+        '_pausing("ml.cli.train", "summary", "printing")',
+        "printing",
+        tmp_path / "marker",
+    )
+    assert code == EXIT_CANCELLED
+    assert one_plain_line(err) == (
+        "pushwise: Stopped after the new model was saved: the project has it; "
+        "nothing after that was done."
+    )
+    con = duckdb.connect(str(project), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM models").fetchone() == (1,)
+    finally:
+        con.close()
 
 
 @pytest.mark.slow

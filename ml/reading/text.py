@@ -15,6 +15,7 @@ from ml.reading.broken import (
     parse_past_open_quotes,
     reject_nul_rows,
 )
+from ml.reading.crvalues import quote_crs_in_values
 from ml.reading.delimited import Ragged, arrow_table, number_counted, parse_body
 from ml.reading.encoding import (
     ENCODING_NAMES,
@@ -75,6 +76,7 @@ def read_text(
     layout = find_layout(head, file, complete=head_complete, delimiter=delimiter)
     body_first = layout.header.end_line + 1
     body_start = _offset_of_line(data, 0, 1, body_first)
+    data = quote_crs_in_values(data, body_start, layout.delimiter, layout.width)
     lone_cr = b"\r" in data and data.count(b"\r") != data.count(b"\r\n")
     total = _count_lines(data, lone_cr)
     if source.complete:

@@ -1,0 +1,157 @@
+"""Line breaks inside values: a CR, LF or CRLF in an id is kept in the value
+and costs no row, whether the writer quoted it (RFC 4180) or, like pandas and
+Python's csv module on an LF file, left a lone CR unquoted. Lone CRs that end
+lines (classic Mac files, a stray CR between two rows) still end lines, and
+every path (streamed, careful, preview) reads the same rows and lines."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import ml.reading.text
+from ml.importing.importer import import_file
+from ml.reading import LINE_COLUMN, read_preview, read_table
+from ml.reading.model import RawTable
+from ml.store.project import Project
+
+COLUMNS = ["order_id", "customer_id", "product_id", "order_date", "quantity"]
+VALUES = {
+    "cr": "a\r=1+1",  # pandas writes these two unquoted
+    "lead_cr": "\r=1+1",
+    "crlf": "x\r\ny",  # and these quoted
+    "lf": "x\ny",
+}
+
+
+def _frame(value: str, rows: int = 3) -> pd.DataFrame:
+    """Orders whose second customer and third product are `value`."""
+    customers = [f"c{n}" for n in range(1, rows + 1)]
+    products = [f"p{n}" for n in range(1, rows + 1)]
+    customers[1], products[2] = value, value
+    return pd.DataFrame(
+        {
+            "order_id": range(1, rows + 1),
+            "customer_id": customers,
+            "product_id": products,
+            "order_date": "2024-01-05",
+            "quantity": range(1, rows + 1),
+            "amount": [float(n) for n in range(1, rows + 1)],
+        }
+    )
+
+
+def _stored(project: Project) -> list[tuple[str, str, int]]:
+    rows = project.con.execute(
+        "SELECT customer_id, offering_id, line FROM orders ORDER BY line"
+    ).fetchall()
+    return [(str(c), str(o), int(line)) for c, o, line in rows]
+
+
+@pytest.mark.parametrize("case", sorted(VALUES))
+def test_pandas_written_line_breaks_in_ids_keep_every_row(
+    tmp_path: Path, case: str
+) -> None:
+    value = VALUES[case]
+    path = tmp_path / f"{case}.csv"
+    _frame(value).to_csv(path, index=False)
+    with Project.open(tmp_path / "p.pushwise", create=True) as project:
+        report = import_file(project, path)
+        assert (report.rows_read, report.rows_imported) == (3, 3)
+        assert report.rows_rejected == 0
+        # The line break inside the second row counts as a line, as in an editor.
+        assert _stored(project) == [("c1", "p1", 2), (value, "p2", 3), ("c3", value, 5)]
+
+
+def test_unquoted_cr_next_to_a_quoted_field(tmp_path: Path) -> None:
+    frame = _frame("a\rb")
+    frame["product_id"] = ["p1", "Mug, red", 'say "hi"\rthere']
+    path = tmp_path / "o.csv"
+    frame.to_csv(path, index=False)
+    assert b'"Mug, red"' in path.read_bytes()
+    raw = read_table(path)
+    assert raw.bad_lines == ()
+    rows = [(r["customer_id"], r["product_id"], r[LINE_COLUMN]) for r in _rows(raw)]
+    assert rows == [
+        ("c1", "p1", 2),
+        ("a\rb", "Mug, red", 3),
+        ("c3", 'say "hi"\rthere', 5),
+    ]
+
+
+def _rows(raw: RawTable) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = raw.table.to_pylist()
+    return rows
+
+
+@pytest.mark.parametrize("terminator", ["\r", "\n", "\r\n"])
+@pytest.mark.parametrize("quoting", [csv.QUOTE_MINIMAL, csv.QUOTE_ALL])
+def test_quoted_cr_is_kept_whatever_the_line_ends(
+    tmp_path: Path, terminator: str, quoting: int
+) -> None:
+    """RFC 4180 quoting, classic Mac (CR-only) line ends included."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator=terminator, quoting=quoting)
+    writer.writerow([*COLUMNS, "amount"])
+    for n, value in enumerate(["c1", "a\r=1+1", "c3"], start=1):
+        writer.writerow([n, value, "p1", "2024-01-05", n, "1.0"])
+    path = tmp_path / "o.csv"
+    path.write_bytes(out.getvalue().encode())
+    if terminator == "\n" and quoting == csv.QUOTE_MINIMAL:
+        assert b"2,a\r=1+1," in path.read_bytes()  # left unquoted by csv
+    elif terminator == "\r":
+        assert b"\n" not in path.read_bytes()
+    raw = read_table(path)
+    assert raw.bad_lines == ()
+    rows = [(r["customer_id"], r[LINE_COLUMN]) for r in _rows(raw)]
+    assert rows == [("c1", 2), ("a\r=1+1", 3), ("c3", 5)]
+
+
+@pytest.mark.parametrize(
+    ("data", "rows", "bad", "blank"),
+    [
+        # A stray CR between two rows still ends a line.
+        (b"a,b,c\n1,x,y\n2,x,y\r3,x,y\n", [2, 3, 4], [], ()),
+        # Doubled line ends (CR CR LF) are blank lines, not CRs in values.
+        (b"a,b,c\r\r\n1,x,y\r\r\n2,x,y\r\r\n", [3, 5], [], (2, 4, 6)),
+        # A CR that leaves too many fields either way is a line end.
+        (b"a,b,c\n1,x,y\n2,x\r3,x,y,4\n", [2], [3, 4], ()),
+        # Classic Mac line ends, no quotes: unchanged.
+        (b"a,b,c\r1,x,y\r2,x,y\r", [2, 3], [], ()),
+    ],
+)
+def test_lone_crs_that_end_lines_still_do(
+    tmp_path: Path, data: bytes, rows: list[int], bad: list[int], blank: tuple[int]
+) -> None:
+    path = tmp_path / "o.csv"
+    path.write_bytes(data)
+    raw = read_table(path)
+    assert [r[LINE_COLUMN] for r in _rows(raw)] == rows
+    assert [b.line for b in raw.bad_lines] == bad
+    assert raw.info.skipped_lines == blank
+
+
+@pytest.mark.parametrize("case", ["cr", "lead_cr"])
+def test_streamed_careful_and_preview_reads_agree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    frame = _frame(VALUES[case], rows=200)
+    plain = tmp_path / "o.csv"
+    frame.to_csv(plain, index=False)
+    packed = tmp_path / "o.csv.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    streamed = [read_table(plain), read_table(packed)]
+    preview = read_preview(packed, rows=5)
+    monkeypatch.setattr(ml.reading.text, "_read_while_loading", lambda *a: None)
+    careful = read_table(packed)
+    for raw in [*streamed, careful]:
+        assert raw.bad_lines == ()
+        assert raw.table.equals(careful.table)
+    lines = careful.table.column(LINE_COLUMN).to_pylist()
+    assert lines == [2, 3, 5, *range(7, 204)]
+    assert preview.table.to_pylist() == careful.table.slice(0, 5).to_pylist()

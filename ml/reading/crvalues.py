@@ -10,6 +10,9 @@ quotes before the rows are parsed. Quotes add no line break, so every line
 number stays as it was: the CR still counts as a physical line end, as a CR
 inside a quoted value does.
 
+When such values are in most of the first rows, the column names are looked
+for again with those CRs read as part of values (find_layout_with_cr_values).
+
 Lone CRs that end lines are left alone: in files without LF (classic Mac), at
 the start or end of a line (CR CR LF), and where the line has another field
 count either way (a stray CR between two rows).
@@ -20,8 +23,56 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ml.errors import InputDataError
+from ml.reading.sniff import Layout, find_layout
+
 _LONE_CR = re.compile(rb"\r(?!\n)")
+_INLINE_CR = re.compile(r"(?<=[^\r\n])\r(?=[^\r\n])")  # not at a line's start or end
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_HIDDEN = "\x1f"  # stands for a CR in a value while sniffing
 _EMPTY = (b"", b'""')
+
+
+def find_layout_with_cr_values(
+    head: str, file: str, *, complete: bool, delimiter: str | None
+) -> Layout:
+    """find_layout, or if it refuses the first part of the file or finds no
+    column names before some line, find_layout with the lone CRs inside LF lines
+    read as parts of values (when that finds them on an earlier line)."""
+    try:
+        layout = find_layout(head, file, complete=complete, delimiter=delimiter)
+    except InputDataError:
+        other = _with_cr_values(head, file, complete, delimiter)
+        if other is None:
+            raise
+        return other
+    if layout.header.line == 1:
+        return layout
+    other = _with_cr_values(head, file, complete, delimiter)
+    if other is not None and other.header.line < layout.header.line:
+        return other
+    return layout
+
+
+def _with_cr_values(
+    head: str, file: str, complete: bool, delimiter: str | None
+) -> Layout | None:
+    """The layout with CRs inside LF lines as characters; None if there are
+    none, it is refused too, or such a CR comes before the column names (their
+    line numbers would then differ)."""
+    if "\n" not in head:
+        return None
+    hidden, count = _INLINE_CR.subn(_HIDDEN, head)
+    if not count:
+        return None
+    try:
+        layout = find_layout(hidden, file, complete=complete, delimiter=delimiter)
+    except InputDataError:
+        return None
+    end = layout.header.end_line
+    if _HIDDEN in "".join(_LINE_BREAK.split(hidden, maxsplit=end)[:end]):
+        return None
+    return layout
 
 
 def quote_crs_in_values(data: bytes, start: int, delimiter: str, width: int) -> bytes:

@@ -15,7 +15,7 @@ from ml.reading.broken import (
     parse_past_open_quotes,
     reject_nul_rows,
 )
-from ml.reading.crvalues import quote_crs_in_values
+from ml.reading.crvalues import find_layout_with_cr_values, quote_crs_in_values
 from ml.reading.delimited import Ragged, arrow_table, number_counted, parse_body
 from ml.reading.encoding import (
     ENCODING_NAMES,
@@ -73,7 +73,9 @@ def read_text(
     if not data or data.isspace():
         raise InputDataError("the file is empty.", file=file, hint=NO_ROWS_HINT)
     head, head_complete = _head(data, source.complete, file)
-    layout = find_layout(head, file, complete=head_complete, delimiter=delimiter)
+    layout = find_layout_with_cr_values(
+        head, file, complete=head_complete, delimiter=delimiter
+    )
     body_first = layout.header.end_line + 1
     body_start = _offset_of_line(data, 0, 1, body_first)
     data = quote_crs_in_values(data, body_start, layout.delimiter, layout.width)

@@ -155,3 +155,22 @@ def test_streamed_careful_and_preview_reads_agree(
     lines = careful.table.column(LINE_COLUMN).to_pylist()
     assert lines == [2, 3, 5, *range(7, 204)]
     assert preview.table.to_pylist() == careful.table.slice(0, 5).to_pylist()
+
+
+@pytest.mark.parametrize("first", ["{n}", "order {n}"])
+def test_a_cr_value_in_every_row_still_finds_the_column_names(
+    tmp_path: Path, first: str
+) -> None:
+    """Split at their CRs, the rows would have 2 and 5 fields: the column names
+    (6) must not be taken for a title, nor the file be refused."""
+    title = "Orders\n"
+    rows = "".join(
+        f"{first.format(n=n)},c{n}\r{n},p{n},2024-01-05,{n},1.0\n" for n in range(300)
+    )
+    path = tmp_path / "o.csv"
+    path.write_bytes((title + ",".join([*COLUMNS, "amount"]) + "\n" + rows).encode())
+    raw = read_table(path)
+    assert raw.info.header_line == 2
+    assert raw.bad_lines == ()
+    got = [(r["customer_id"], r[LINE_COLUMN]) for r in _rows(raw)]
+    assert got == [(f"c{n}\r{n}", 3 + 2 * n) for n in range(300)]

@@ -9,15 +9,21 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import re
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 import ml.reading.text
 from ml.importing.importer import import_file
 from ml.reading import LINE_COLUMN, read_preview, read_table
+from ml.reading.crvalues import quote_crs_in_values
 from ml.reading.model import RawTable
+from ml.reading.sniff import is_footer_phrase
 from ml.store.project import Project
 
 COLUMNS = ["order_id", "customer_id", "product_id", "order_date", "quantity"]
@@ -174,3 +180,90 @@ def test_a_cr_value_in_every_row_still_finds_the_column_names(
     assert raw.bad_lines == ()
     got = [(r["customer_id"], r[LINE_COLUMN]) for r in _rows(raw)]
     assert got == [(f"c{n}\r{n}", 3 + 2 * n) for n in range(300)]
+
+
+TEXT = st.text(st.sampled_from('ab =,"\t'), max_size=5)
+# A value holding a CR with text on both sides, as in "a\r=1+1".
+CR_VALUE = st.builds(
+    lambda left, right: f"{left}\r{right}",
+    st.text(st.sampled_from("ab=,"), min_size=1, max_size=3).filter(str.strip),
+    st.text(st.sampled_from("ab=1+"), min_size=1, max_size=3),
+)
+
+
+@st.composite
+def _tables(draw: st.DrawFn, cells: st.SearchStrategy[str]) -> list[list[str]]:
+    width = draw(st.integers(2, 5))
+    row = st.lists(cells, min_size=width, max_size=width)
+    return draw(st.lists(row, min_size=1, max_size=8))
+
+
+def _write(path: Path, rows: list[list[str]], ends: list[str]) -> list[int]:
+    """Write a header and `rows` with the given line ends; quote what csv
+    quotes for an LF terminator. Returns the first line of each row."""
+    names = [f"col{n}" for n in range(len(rows[0]))]
+    text, lines, line = ",".join(names) + "\n", [], 2
+    for row, end in zip(rows, ends, strict=True):
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerow(row)
+        record = out.getvalue()[:-1] + end
+        text += record
+        lines.append(line)
+        line += len(re.findall(r"\r\n|\r|\n", record))
+    path.write_bytes(text.encode())
+    return lines
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=_tables(TEXT | CR_VALUE), padded=st.booleans())
+def test_unquoted_cr_values_read_back_equal(
+    rows: list[list[str]], padded: bool
+) -> None:
+    """What pandas and csv write for an LF file reads back equal, lines exact,
+    streamed or not."""
+    rows = [[cell or "x" for cell in row] for row in rows]  # no blank rows
+    if padded:
+        rows += [[f"p{n}"] * len(rows[0]) for n in range(70)]
+    assume(not is_footer_phrase(rows[-1]))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "t.csv"
+        lines = _write(path, rows, ["\n"] * len(rows))
+        raw = read_table(path)
+        original = ml.reading.text._read_while_loading
+        ml.reading.text._read_while_loading = lambda *a: None  # type: ignore[assignment]
+        try:
+            careful = read_table(path)
+        finally:
+            ml.reading.text._read_while_loading = original
+    assert raw.bad_lines == ()
+    names = [f"col{n}" for n in range(len(rows[0]))]
+    got = raw.table.select(names).to_pylist()
+    assert got == [dict(zip(names, row, strict=True)) for row in rows]
+    assert raw.table.column(LINE_COLUMN).to_pylist() == lines
+    assert careful.table.equals(raw.table)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=_tables(TEXT | st.sampled_from(["a\rb", "x\ny", "\r\n"])),
+    ends=st.lists(st.sampled_from(["\n", "\r", "\r\n", "\r\r\n", "\n\n"]), min_size=8),
+)
+def test_files_that_read_cleanly_with_cr_line_ends_are_left_as_they_are(
+    rows: list[list[str]], ends: list[str]
+) -> None:
+    """Quoted line breaks, any line ends (CR among them) and blank lines: no
+    line is rewritten, so every row reads as before."""
+    ends = ends[: len(rows)]
+    assume(len(ends) == len(rows))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "t.csv"
+        records = []
+        for row in rows:  # quote every line break, as an RFC 4180 writer does
+            out = io.StringIO()
+            csv.writer(out, lineterminator="\r\n").writerow(row)
+            records.append(out.getvalue()[:-2])
+        data = (",".join(f"c{n}" for n in range(len(rows[0]))) + "\n").encode()
+        data += "".join(r + e for r, e in zip(records, ends, strict=True)).encode()
+        path.write_bytes(data)
+        start = data.index(b"\n") + 1
+        assert quote_crs_in_values(data, start, ",", len(rows[0])) is data

@@ -109,6 +109,8 @@ def measure(project: Path) -> tuple[list[dict[str, object]], float]:
             window.show_page("model")
             settle(0.2)
             page = model_page()
+            # A job that just ended gives the project back a moment later.
+            wait(lambda: not window.state.busy and page.train_button.isEnabled())
             page.train_button.click()
             if page.job is None:
                 raise RuntimeError("training did not start")

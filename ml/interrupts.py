@@ -16,6 +16,30 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 
+_received = threading.Event()
+
+
+def watch_interrupts() -> None:
+    """Raise KeyboardInterrupt on Ctrl-C, as Python does, and remember it.
+
+    Ctrl-C while a compiled library loads or works can surface as another
+    error ("ImportError: initialization failed"); interrupt_received() tells
+    that such an error was a stop, not a fault.
+    """
+    _received.clear()
+
+    def handler(_signum: int, _frame: FrameType | None) -> None:
+        _received.set()
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, handler)
+
+
+def interrupt_received() -> bool:
+    """Whether Ctrl-C came since watch_interrupts() (or during a deferral)."""
+    return _received.is_set()
+
 
 @contextmanager
 def interrupts_deferred() -> Iterator[None]:
@@ -29,6 +53,7 @@ def interrupts_deferred() -> Iterator[None]:
     pressed: list[int] = []
 
     def note(signum: int, _frame: FrameType | None) -> None:
+        _received.set()
         pressed.append(signum)
 
     previous = signal.signal(signal.SIGINT, note)

@@ -59,6 +59,7 @@ class Outcome:
 
     project: Path | None = None
     saved: list[str] = field(default_factory=list)
+    interrupted: bool = False  # Ctrl-C came: whatever failed, it was a stop
 
     @contextmanager
     def saving(self, project: Committing, what: str) -> Iterator[None]:
@@ -92,7 +93,7 @@ def failure_message(error: BaseException, outcome: Outcome) -> tuple[str, int]:
 
     if isinstance(error, UsageError):
         return str(error), EXIT_BAD_ARGUMENTS
-    if isinstance(error, Cancelled) or is_interrupt(error):
+    if isinstance(error, Cancelled) or is_interrupt(error) or outcome.interrupted:
         return _stopped(outcome), EXIT_CANCELLED
     full = disk_full(error)
     if full is not None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ml.cli.outcome import EXIT_CANCELLED
+from ml.cli.outcome import EXIT_CANCELLED, EXIT_FAILED, Outcome, failure_message
 from ml.interrupts import interrupts_deferred, is_interrupt
 from tests.reliability.faults import (
     PAUSE_PRELUDE,
@@ -187,3 +187,12 @@ def test_ctrl_c_in_a_deferred_block_is_raised_after_it() -> None:
         signal.raise_signal(signal.SIGINT)
         done.append("finished")
     assert done == ["finished"]
+
+
+def test_any_error_after_a_ctrl_c_is_reported_as_a_stop() -> None:
+    # Ctrl-C while a compiled library loads can surface as another error.
+    error = ImportError("initialization failed")
+    stopped = Outcome(project=Path("shop.pushwise"), interrupted=True)
+    assert failure_message(error, stopped) == (LEFT, EXIT_CANCELLED)
+    line, code = failure_message(error, Outcome(project=Path("shop.pushwise")))
+    assert code == EXIT_FAILED and "unexpected problem" in line

@@ -175,6 +175,21 @@ def connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
         raise translate(path, exc) from exc
 
 
+def connect_for_open(path: Path) -> tuple[duckdb.DuckDBPyConnection, str | None]:
+    """Open read-write where the file and its folder can be written, else
+    read-only; return the connection and why it is read-only (or None)."""
+    reason = write_block(path)
+    if reason is None:
+        try:
+            return connect(path, read_only=False), None
+        except ProjectError as exc:
+            cause = exc.__cause__
+            if not (isinstance(cause, duckdb.Error) and refused_writing(cause)):
+                raise
+            reason = "Pushwise may not write to the file or its folder"
+    return connect(path, read_only=True), reason
+
+
 def translate(path: Path, exc: duckdb.Error) -> ProjectError:
     """Turn a DuckDB error met while opening a project into a ProjectError."""
     text = str(exc)

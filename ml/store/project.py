@@ -121,7 +121,7 @@ class Project:
         _claim(path)
         try:
             version = metatable.inspect(path)
-            con, read_only_reason = _connect(path)
+            con, read_only_reason = connection.connect_for_open(path)
             try:
                 if version < schema.SCHEMA_VERSION:
                     if read_only_reason is not None:
@@ -352,23 +352,6 @@ class Project:
     def summary(self) -> str:
         """Return one line for a status bar."""
         return self.info().summary()
-
-
-def _connect(path: Path) -> tuple[duckdb.DuckDBPyConnection, str | None]:
-    """Open read-write where the file and its folder can be written, else
-    read-only; return the connection and why it is read-only (or None)."""
-    reason = connection.write_block(path)
-    if reason is None:
-        try:
-            return connection.connect(path, read_only=False), None
-        except ProjectError as exc:
-            cause = exc.__cause__
-            if not (
-                isinstance(cause, duckdb.Error) and connection.refused_writing(cause)
-            ):
-                raise
-            reason = "Pushwise may not write to the file or its folder"
-    return connection.connect(path, read_only=True), reason
 
 
 def _wal(path: Path) -> Path:

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from ml.cli import main as cli
@@ -210,3 +211,24 @@ def test_a_project_on_a_read_only_disk(files: tuple[Path, Path], project: Path) 
         "read-only. Copy it somewhere you can write to, then open the copy.",
         "import=3",
     ]
+
+
+def test_a_write_refused_by_the_system_opens_read_only(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # os.access may say yes where the system still refuses (network shares).
+    real = duckdb.connect
+
+    def connect(database: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+        if not read_only:
+            raise duckdb.IOException(
+                f'IO Error: Cannot open file "{database}": Read-only file system'
+            )
+        return real(database, read_only=True)
+
+    monkeypatch.setattr(duckdb, "connect", connect)
+    with Project.open(project) as opened:
+        assert opened.read_only_reason == (
+            "Pushwise may not write to the file or its folder"
+        )
+        assert opened.info().orders_rows > 0

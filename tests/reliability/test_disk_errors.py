@@ -6,8 +6,12 @@ import was saved is a warning (exit 5), not a failure."""
 from __future__ import annotations
 
 import errno
+import json
+import os
 import resource
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +25,7 @@ from ml.cli.outcome import (
     failure_message,
 )
 from ml.store.project import Project
+from tests.conftest import ROOT
 from tests.reliability.faults import (
     import_ids,
     make_orders_csv,
@@ -164,3 +169,44 @@ def test_a_full_disk_is_named_as_such(error: BaseException) -> None:
     saved = Outcome(project=Path("p.pushwise"), saved=["the new model"])
     line, _ = failure_message(error, saved)
     assert "the new model was saved in the project before that" in line
+
+
+@pytest.mark.slow
+def test_a_really_full_disk_during_an_import(
+    files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """ENOSPC from a small RAM disk (needs unshare and root; skipped elsewhere)."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    stored, more = files
+    # Room for the project and a little more, not for the import.
+    size_kib = stored.stat().st_size // 1024 + 64
+    project = disk / "shop.pushwise"
+    pushwise = (
+        f"{sys.executable} -c 'import sys; from ml.cli import main; sys.exit(main())'"
+    )
+    script = (
+        f"mount -t tmpfs -o size={size_kib}k tmpfs {disk} && "
+        f"cp {stored} {project} && "
+        f'{pushwise} import {more} --project {project}; echo "import=$?" >&2; '
+        f"{pushwise} info --project {project} --json"
+    )
+    if shutil.which("unshare") is None:
+        pytest.skip("unshare is not available")
+    done = subprocess.run(
+        ["unshare", "-m", "sh", "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=False,
+        timeout=120,
+    )
+    if "mount:" in done.stderr or "unshare:" in done.stderr:
+        pytest.skip("cannot mount a RAM disk here (needs root)")
+    lines = done.stderr.splitlines()
+    assert len(lines) == 2 and lines[1] == "import=4", done.stderr
+    assert lines[0].startswith("pushwise: The disk is full"), lines[0]
+    assert "the project was left as it was" in lines[0]
+    info = json.loads(done.stdout)
+    assert [entry["file"] for entry in info["imports"]] == ["orders.csv"]

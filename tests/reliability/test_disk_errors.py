@@ -210,3 +210,32 @@ def test_a_really_full_disk_during_an_import(
     assert "the project was left as it was" in lines[0]
     info = json.loads(done.stdout)
     assert [entry["file"] for entry in info["imports"]] == ["orders.csv"]
+
+
+@pytest.mark.slow
+def test_disk_full_writing_the_plan_says_the_model_was_saved(
+    project: Path, tmp_path: Path
+) -> None:
+    # The model is saved in the project, then the disk fills up as PLAN.csv
+    # is written: the line must say the project has the new model.
+    prelude = """
+import resource
+import ml.cli.recommend as _recommend
+_write = _recommend.to_plan_csv
+def _full_disk_write(*args, **kwargs):
+    resource.setrlimit(resource.RLIMIT_FSIZE, (100, resource.RLIM_INFINITY))
+    return _write(*args, **kwargs)
+_recommend.to_plan_csv = _full_disk_write
+"""
+    plan = tmp_path / "plan.csv"
+    args = ["recommend", "--project", str(project), "--horizon", "3"]
+    done = run_cli([*args, "--out", str(plan)], prelude=prelude)
+    line = one_plain_line(done.stderr)
+    assert done.returncode == EXIT_CANNOT_WRITE, done.stderr
+    assert line.startswith("pushwise: The disk is full"), line
+    assert "the new model was saved in the project before that" in line
+    con = duckdb.connect(str(project), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM models").fetchone() == (1,)
+    finally:
+        con.close()

@@ -40,6 +40,7 @@ def run_import(
     project: Project, request: ImportRequest, report: ReportFn, stop: StopFn
 ) -> ImportOutcome:
     """Import the file into the project (all or nothing) and read its rejects."""
+    project.check_writable()  # before reading the file, not at its end
     result = import_file(
         project,
         request.path,

@@ -64,6 +64,7 @@ def train(
     from ml.store.models import data_fingerprint, save_model
     from ml.training import train_model
 
+    project.check_writable()  # before the training, not at its save
     report(0.0, "Reading the orders")
     exclusions = load_exclusions(project)
     data = load_interactions(project)

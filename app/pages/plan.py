@@ -207,6 +207,12 @@ class PushPlanPage(QWidget):
         rules = self.rules.rules()
         if reader is None or rules == self._saved_rules:
             return
+        read_only = self.state.read_only_reason
+        if read_only is not None:
+            self._set_status(
+                f"These rules make this plan but are not saved: {read_only}."
+            )
+            return
         try:
             save_rules(reader, rules)
         except duckdb.Error as error:

@@ -3,6 +3,7 @@ it learnt, and the rules live in the project (shared with the CLI)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -113,6 +114,33 @@ def test_rules_are_saved_in_the_project_and_come_back(
         assert again.plan.rules.due_share == 0.5
     finally:
         again.shutdown()
+
+
+def test_rules_on_a_read_only_project_make_the_plan_and_say_they_are_not_saved(
+    qtbot,
+    trained,  # noqa: F811
+    project: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = os.access
+
+    def access(path: os.PathLike[str] | str, mode: int, **kwargs: object) -> bool:
+        if Path(path) == project and mode & os.W_OK:
+            return False
+        return real(path, mode)
+
+    monkeypatch.setattr(os, "access", access)
+    state, widget = _open(qtbot, project, trained[1])
+    try:
+        with qtbot.waitSignal(state.plan_changed, timeout=30_000):
+            widget.rules.due_percent.setValue(50)
+        widget.save_rules()  # what the debounce timer calls
+        assert state.plan.rules.due_share == 0.5
+        assert widget.status.text() == (
+            "These rules make this plan but are not saved: the file is read-only."
+        )
+    finally:
+        state.shutdown()
 
 
 def test_rules_set_by_the_cli_show_on_the_page(

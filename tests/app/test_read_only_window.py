@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import cast
 
 import duckdb
 import pytest
 from PySide6.QtWidgets import QLabel
 
 from app.errors import ErrorDialog, describe
+from app.importwizard.run import ImportRequest, run_import
+from app.pages.model import ModelPage
 from app.window import MainWindow
+from ml.errors import ProjectError
+from ml.mapping.mapping import ColumnMapping
+from ml.progress import never, no_report
+from ml.store.project import Project
 
 
 def test_a_read_only_project_opens_with_a_note_in_the_status_bar(
@@ -76,3 +83,60 @@ def test_faults_are_described_in_plain_words(
     what, todo = describe(error)
     assert what.startswith(expected) or expected in what
     assert todo
+
+
+def test_train_on_a_read_only_project_is_refused_before_any_training(
+    qtbot, window: MainWindow, small_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = os.access
+
+    def access(path: os.PathLike[str] | str, mode: int, **kwargs: object) -> bool:
+        if Path(path) == small_project and mode & os.W_OK:
+            return False
+        return real(path, mode)
+
+    trained: list[object] = []
+    monkeypatch.setattr(os, "access", access)
+    monkeypatch.setattr(
+        "ml.training.train_model", lambda *args, **kwargs: trained.append(args)
+    )
+    monkeypatch.setattr(ErrorDialog, "exec", lambda self: 0)  # no modal loop
+    assert window.open_project(small_project)
+    qtbot.waitUntil(lambda: not window.state.busy, timeout=60_000)
+    window.show_page("model")
+    page = window.pages["model"]
+    assert isinstance(page, ModelPage)
+    page.train_button.click()
+    assert page.job is not None
+    with qtbot.waitSignal(page.job.failed, timeout=30_000):
+        pass
+    assert trained == []  # refused before the minutes of training, not at the save
+    dialog = window.findChild(ErrorDialog)
+    assert dialog is not None
+    assert "cannot be changed: the file is read-only" in dialog.text()
+    assert window.state.model is None
+
+
+def test_the_import_wizard_refuses_a_read_only_project_before_reading(
+    small_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = os.access
+
+    def access(path: os.PathLike[str] | str, mode: int, **kwargs: object) -> bool:
+        if Path(path) == small_project and mode & os.W_OK:
+            return False
+        return real(path, mode)
+
+    monkeypatch.setattr(os, "access", access)
+    read: list[object] = []
+    monkeypatch.setattr(
+        "app.importwizard.run.import_file", lambda *args, **kwargs: read.append(args)
+    )
+    # Refused before the mapping is ever used.
+    request = ImportRequest(tmp_path / "orders.csv", cast(ColumnMapping, None))
+    with (
+        Project.open(small_project) as project,
+        pytest.raises(ProjectError, match="cannot be changed"),
+    ):
+        run_import(project, request, no_report, never)
+    assert read == []

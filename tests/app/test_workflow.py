@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from app.pages.model import ModelPage
+from app.pages.modeljobs import CHECK_STARTS
 from app.pages.plan import PushPlanPage
 from app.window import MainWindow
 from ml.importing.importer import import_file
@@ -99,7 +100,7 @@ def test_train_plan_change_a_rule_export(
 
 
 @pytest.mark.slow
-def test_cancel_training_on_the_sample_stops_and_keeps_the_project(
+def test_cancel_during_the_check_on_the_sample_keeps_the_trained_model(
     qtbot, window: MainWindow, sample_project: Path
 ) -> None:
     assert window.open_project(sample_project)
@@ -110,13 +111,16 @@ def test_cancel_training_on_the_sample_stops_and_keeps_the_project(
     qtbot.mouseClick(page.train_button, LEFT)
     job = page.job
     assert job is not None
-    qtbot.waitUntil(lambda: job.fraction > 0.05, timeout=120_000)
-    # The Cancel button beside the progress bar stops it promptly.
+    qtbot.waitUntil(lambda: job.fraction > CHECK_STARTS, timeout=300_000)
+    # The Cancel button beside the progress bar stops the check promptly and
+    # keeps the model that was trained and saved before it.
     cancel = page.progress.cancel_button
     assert cancel.isVisible()
-    with qtbot.waitSignal(job.cancelled, timeout=5_000):
+    with qtbot.waitSignal(job.finished, timeout=10_000):
         qtbot.mouseClick(cancel, LEFT)
     qtbot.waitUntil(lambda: not window.state.busy, timeout=10_000)
-    assert "Stopped" in page.status_label.text()
-    assert window.state.model is None
-    assert list_models(window.state.project) == []
+    assert "The model is trained and saved" in page.status_label.text()
+    assert window.state.model is not None and window.state.backtest is None
+    saved = [meta.model_id for meta in list_models(window.state.project)]
+    assert saved == [window.state.model.meta.model_id]
+    assert page.check_button.isVisible()

@@ -19,6 +19,7 @@ from ml.importing.importer import import_file
 from ml.mapping.mapping import ColumnMapping
 from ml.plan.rules import PlanRules
 from ml.plan.rulesfile import RulesFileError, read_rules
+from ml.reading.sources import not_a_file_reason
 from ml.store.project import Project
 
 # The exit codes (listed in EXIT_CODES_HELP and by `pushwise --help`) live in
@@ -104,8 +105,9 @@ def open_source(args: argparse.Namespace, stack: contextlib.ExitStack) -> Projec
     if feedback is not None and orders is None:
         raise UsageError("--feedback goes with --orders.")
     for file in (args.project, orders, feedback):
-        if file is not None and not file.is_file():
-            raise UsageError(f"{file}: no such file.")
+        reason = None if file is None else not_a_file_reason(file)
+        if reason is not None:
+            raise UsageError(f"{file}: {reason}")
     if args.project is not None:
         return stack.enter_context(Project.open(args.project))
     if orders is None:

@@ -111,4 +111,4 @@ def test_a_missing_orders_file_exits_with_2(tmp_path, capsys) -> None:
     out = str(tmp_path / "forecast.csv")
     missing = str(tmp_path / "nothing.csv")
     assert main(["forecast", "--orders", missing, "--out", out]) == 2
-    assert "no such file" in capsys.readouterr().err
+    assert "the file does not exist." in capsys.readouterr().err

@@ -41,7 +41,7 @@ def test_train_saves_a_model_that_recommend_then_uses(tmp_path, capsys) -> None:
 def test_train_needs_an_existing_project(tmp_path, capsys) -> None:
     code = main(["train", "--project", str(tmp_path / "none.pushwise")])
     assert code == 2
-    assert "no such file" in capsys.readouterr().err
+    assert "the file does not exist." in capsys.readouterr().err
 
 
 def test_too_short_a_history_is_bad_input_and_saves_nothing(tmp_path, capsys):

@@ -45,3 +45,19 @@ def test_engine_refuses_a_folder_or_device_without_reading_it(
         with pytest.raises(InputDataError, match=r"folder|not a regular file"):
             import_file(project, path)
         assert project.imports() == []
+
+
+@pytest.mark.parametrize("command", ["train", "recommend", "forecast", "backtest"])
+def test_orders_given_as_a_folder_are_named_as_a_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    source = (
+        ["--project", str(folder)] if command == "train" else ["--orders", str(folder)]
+    )
+    out = [] if command == "train" else ["--out", str(tmp_path / "out")]
+    assert cli([command, *source, *out]) == 2
+    err = capsys.readouterr().err
+    said = "this is a folder, not a file; choose a file inside it."
+    assert err == f"pushwise: {folder}: {said}\n"

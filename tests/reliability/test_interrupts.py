@@ -12,8 +12,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from ml.cli import main
 from ml.cli.outcome import EXIT_CANCELLED, EXIT_FAILED, Outcome, failure_message
 from ml.interrupts import interrupts_deferred, is_interrupt
+from ml.store.project import Project
 from tests.reliability.faults import (
     PAUSE_PRELUDE,
     import_ids,
@@ -196,3 +198,23 @@ def test_any_error_after_a_ctrl_c_is_reported_as_a_stop() -> None:
     assert failure_message(error, stopped) == (LEFT, EXIT_CANCELLED)
     line, code = failure_message(error, Outcome(project=Path("shop.pushwise")))
     assert code == EXIT_FAILED and "unexpected problem" in line
+
+
+def test_an_unexpected_error_is_one_line_and_the_details_are_on_request(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "shop.pushwise"
+    Project.create(project).close()
+
+    def broken(self: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(Project, "info", broken)
+    assert main(["info", "--project", str(project)]) == EXIT_FAILED
+    err = capsys.readouterr().err
+    assert err.startswith("pushwise: An unexpected problem inside Pushwise")
+    assert "PUSHWISE_DEBUG=1" in err and len(err.strip().splitlines()) == 1
+    monkeypatch.setenv("PUSHWISE_DEBUG", "1")
+    assert main(["info", "--project", str(project)]) == EXIT_FAILED
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "RuntimeError: a bug" in err

@@ -75,7 +75,12 @@ def train_model(
     # The ranker learns from the same ratings the plan uses, including those
     # read from unrated comments (learnt before as_of only).
     data, _ = rate_comments(data, as_of, stop_requested=stop_requested)
-    fitted = clone(template).fit(data, as_of)
+    fitted = clone(template).fit(
+        data,
+        as_of,
+        report=scaled(report, 0.05, 0.95),
+        stop_requested=stop_requested,
+    )
     check_cancel(stop_requested)
     before = data.purchases.loc[data.purchases[C.ORDERED_AT] < as_of]
     meta = ModelMeta(

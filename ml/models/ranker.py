@@ -30,6 +30,7 @@ from ml.models.examples import (
     examples,
     feature_table,
 )
+from ml.progress import ReportFn, StopFn, check_cancel, never, no_report, scaled
 
 C = Columns
 Floats = npt.NDArray[np.float64]
@@ -154,8 +155,16 @@ class TwoStageRanker(BaseEstimator):  # type: ignore[misc]
         self.max_window_customers = max_window_customers
         self.random_state = random_state
 
-    def fit(self, data: Interactions | pd.DataFrame, as_of: pd.Timestamp) -> Self:
-        """Learn from the rows strictly before as_of only."""
+    def fit(
+        self,
+        data: Interactions | pd.DataFrame,
+        as_of: pd.Timestamp,
+        *,
+        report: ReportFn = no_report,
+        stop_requested: StopFn = never,
+    ) -> Self:
+        """Learn from the rows strictly before as_of only (saying how far it
+        got, and stopping between its steps when asked to)."""
         if self.training_windows < 2:
             raise ValueError(
                 f"training_windows must be >= 2 (one calibrates), got "
@@ -170,7 +179,9 @@ class TwoStageRanker(BaseEstimator):  # type: ignore[misc]
                 hint="Choose a later as-of date or import older orders.",
             )
         rng = np.random.default_rng(self.random_state)
-        calibration, training = self._windows(past, as_of, rng)
+        calibration, training = self._windows(
+            past, as_of, rng, scaled(report, 0.0, 0.6), stop_requested
+        )
         self.features_: dict[str, list[str]] = {}
         self.models_: dict[str, HistGradientBoostingClassifier] = {}
         self.calibrators_: dict[str, IsotonicRegression] = {}
@@ -183,8 +194,12 @@ class TwoStageRanker(BaseEstimator):  # type: ignore[misc]
         # on a quiet 2-core machine (42-44 s against 44-45 s), and on a busy
         # one OpenMP threads waiting on each other make trees many times slower.
         with threadpool_limits(limits=1, user_api="openmp"):
-            for key in MODES:
+            for step, key in enumerate(MODES):
+                check_cancel(stop_requested)
+                report(0.6 + 0.3 * step / len(MODES), "Fitting the model")
                 self._fit_mode(key, training, calibration, as_of, rng, refit=refit)
+        check_cancel(stop_requested)
+        report(0.9, "Preparing to score every customer")
         self.origin_ = Origin.at(past, as_of, TifuKNNRecommender())
         self.as_of_ = as_of
         self.offerings_ = self.origin_.tifu.offerings_
@@ -193,7 +208,12 @@ class TwoStageRanker(BaseEstimator):  # type: ignore[misc]
         return self
 
     def _windows(
-        self, past: Interactions, as_of: pd.Timestamp, rng: np.random.Generator
+        self,
+        past: Interactions,
+        as_of: pd.Timestamp,
+        rng: np.random.Generator,
+        report: ReportFn,
+        stop_requested: StopFn,
     ) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The newest window's candidates (every customer, to calibrate) and
         the older windows' (active customers, negatives sampled, to train)."""
@@ -205,6 +225,11 @@ class TwoStageRanker(BaseEstimator):  # type: ignore[misc]
             origin = as_of - j * horizon
             if origin <= first or rows >= self.max_training_rows:
                 break
+            check_cancel(stop_requested)
+            report(
+                (j - 1) / self.training_windows,
+                f"Learning from the {self.horizon_days} days after {origin:%Y-%m-%d}",
+            )
             table = examples(
                 past,
                 origin,

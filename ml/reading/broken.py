@@ -5,7 +5,6 @@ accounted for: rows + bad lines + blank and skipped lines."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 
 import pyarrow as pa
@@ -13,14 +12,13 @@ import pyarrow.compute as pc
 
 from ml.errors import InputDataError
 from ml.reading.model import BadLine, shorten
-from ml.reading.rows import Body, BodySpec, UnclosedQuote
+from ml.reading.rows import Body, BodySpec, UnclosedQuote, offset_of_line
 
 NUL_BYTE = "nul_byte"
 UNCLOSED_QUOTE = "unclosed_quote"
 # Beyond this many open quotes each re-read of the rest costs more than it
 # saves: the file is refused as before.
 MAX_UNCLOSED = 20
-_BREAK = re.compile(rb"\r\n|\r|\n")
 
 ParseFn = Callable[[int, int, BodySpec], Body]  # parse data[start:end] as a body
 
@@ -41,8 +39,8 @@ def parse_past_open_quotes(
                 raise
             recovered += 1
             first, quote = open_quote.record, open_quote.quote_line
-            record = _offset_of_line(data, start, spec.first_line, first)
-            after = _offset_of_line(data, record, first, quote + 1)
+            record = offset_of_line(data, start, spec.first_line, first)
+            after = offset_of_line(data, record, first, quote + 1)
             parts.append(parse(start, record, _lines(spec, spec.first_line, first)))
             text = data[record:after].decode("utf-8", errors="replace")
             parts.append(_bad_body(unclosed_line(open_quote, text, spec), spec))
@@ -129,14 +127,3 @@ def merge(parts: Sequence[Body]) -> Body:
 def _bad_body(bad: BadLine, spec: BodySpec) -> Body:
     columns = [pa.chunked_array([], pa.string()) for _ in range(spec.width)]
     return Body(columns, pa.array([], pa.int64()), (bad,), ())
-
-
-def _offset_of_line(data: bytes, offset: int, line: int, target: int) -> int:
-    """Byte offset where physical line `target` starts, from `offset` at `line`."""
-    if target <= line:
-        return offset
-    for match in _BREAK.finditer(data, offset):
-        line += 1
-        if line == target:
-            return match.end()
-    return len(data)

@@ -181,3 +181,14 @@ def last_lines(text: bytes, start: int, end: int, count: int) -> str | None:
             break
         pos = found - 1 if text[found - 1 : found + 1] == b"\r\n" else found
     return text[found + 1 : end].decode("utf-8")
+
+
+def offset_of_line(data: bytes, offset: int, line: int, target: int) -> int:
+    """Byte offset where physical line `target` starts, from `offset` at `line`."""
+    if target <= line:
+        return offset
+    for match in _BREAK.finditer(data, offset):
+        line += 1
+        if line == target:
+            return match.end()
+    return len(data)

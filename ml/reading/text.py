@@ -27,7 +27,7 @@ from ml.reading.encoding import (
 from ml.reading.exact import parse_exact
 from ml.reading.model import RawTable, ReadInfo
 from ml.reading.notes import bad_note, blank_note, footer_note, header_note
-from ml.reading.rows import BOM, Body, BodySpec, UnclosedQuote
+from ml.reading.rows import BOM, Body, BodySpec, UnclosedQuote, offset_of_line
 from ml.reading.sniff import DELIMITERS, Footer, Layout, find_footer, find_layout
 from ml.reading.sources import Source, reopen
 from ml.reading.table import NO_ROWS_HINT, column_number, make_table, no_rows
@@ -77,7 +77,7 @@ def read_text(
         head, file, complete=head_complete, delimiter=delimiter
     )
     body_first = layout.header.end_line + 1
-    body_start = _offset_of_line(data, 0, 1, body_first)
+    body_start = offset_of_line(data, 0, 1, body_first)
     data = quote_crs_in_values(data, body_start, layout.delimiter, layout.width)
     lone_cr = b"\r" in data and data.count(b"\r") != data.count(b"\r\n")
     total = _count_lines(data, lone_cr)
@@ -226,7 +226,7 @@ def _read_while_loading(
     except InputDataError:
         return None
     bom = len(codecs.BOM_UTF8) if decoded.encoding == "utf-8-sig" else 0
-    start = _offset_of_line(raw, bom, 1, layout.header.end_line + 1)
+    start = offset_of_line(raw, bom, 1, layout.header.end_line + 1)
     if raw.startswith(BOM, start):
         return None  # the first value starts with U+FEFF, which pyarrow would drop
     spec = BodySpec(file, layout.delimiter, layout.width, layout.header.line, 0, 0)
@@ -312,17 +312,6 @@ def _count_lines(data: bytes, lone_cr: bool) -> int:
     return breaks + (not data.endswith((b"\n", b"\r")))
 
 
-def _offset_of_line(data: bytes, offset: int, line: int, target: int) -> int:
-    """Byte offset where physical line `target` starts, from `offset` at `line`."""
-    if target <= line:
-        return offset
-    for match in _BREAK.finditer(data, offset):
-        line += 1
-        if line == target:
-            return match.end()
-    return len(data)
-
-
 def _footer(
     text: bytes, base: int, body_start: int, total: int, layout: Layout
 ) -> tuple[Footer, int]:
@@ -343,5 +332,5 @@ def _footer(
         width=layout.width,
         after_line=layout.header.end_line,
     )
-    offset = _offset_of_line(text, start - base, tail_first, footer.first_line)
+    offset = offset_of_line(text, start - base, tail_first, footer.first_line)
     return footer, base + offset

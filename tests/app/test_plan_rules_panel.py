@@ -3,7 +3,6 @@ it learnt, and the rules live in the project (shared with the CLI)."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +17,7 @@ from ml.plan import PlanRules
 from ml.plan.rulesfile import load_project_rules, save_project_rules
 from ml.store.project import Project
 from tests.app.test_plan_page import trained  # noqa: F401  (module fixture)
+from tests.reliability.faults import deny_writing
 
 
 def _open(qtbot, path: Path, model) -> tuple[AppState, PushPlanPage]:
@@ -122,14 +122,7 @@ def test_rules_on_a_read_only_project_make_the_plan_and_say_they_are_not_saved(
     project: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    real = os.access
-
-    def access(path: os.PathLike[str] | str, mode: int, **kwargs: object) -> bool:
-        if Path(path) == project and mode & os.W_OK:
-            return False
-        return real(path, mode)
-
-    monkeypatch.setattr(os, "access", access)
+    deny_writing(monkeypatch, project)
     state, widget = _open(qtbot, project, trained[1])
     try:
         with qtbot.waitSignal(state.plan_changed, timeout=30_000):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import cast
 
 import duckdb
 import pytest
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QApplication, QLabel
 
 from app.errors import ErrorDialog, describe
 from app.importwizard.run import ImportRequest, run_import
@@ -18,19 +18,22 @@ from ml.errors import ProjectError
 from ml.mapping.mapping import ColumnMapping
 from ml.progress import never, no_report
 from ml.store.project import Project
+from tests.reliability.faults import deny_writing
+
+
+@pytest.fixture(autouse=True)
+def close_error_dialogs() -> Iterator[None]:
+    """Error dialogs are windows of their own: none outlives its test."""
+    yield
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, ErrorDialog):
+            widget.close()
 
 
 def test_a_read_only_project_opens_with_a_note_in_the_status_bar(
     qtbot, window: MainWindow, small_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = os.access
-
-    def access(path: os.PathLike[str] | str, mode: int, **kwargs: object) -> bool:
-        if Path(path) == small_project and mode & os.W_OK:
-            return False
-        return real(path, mode)
-
-    monkeypatch.setattr(os, "access", access)
+    deny_writing(monkeypatch, small_project)
     assert window.open_project(small_project)
     assert window.central.currentWidget() is window.workspace
     assert window.findChild(ErrorDialog) is None
@@ -88,19 +91,11 @@ def test_faults_are_described_in_plain_words(
 def test_train_on_a_read_only_project_is_refused_before_any_training(
     qtbot, window: MainWindow, small_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = os.access
-
-    def access(path: os.PathLike[str] | str, mode: int, **kwargs: object) -> bool:
-        if Path(path) == small_project and mode & os.W_OK:
-            return False
-        return real(path, mode)
-
+    deny_writing(monkeypatch, small_project)
     trained: list[object] = []
-    monkeypatch.setattr(os, "access", access)
     monkeypatch.setattr(
         "ml.training.train_model", lambda *args, **kwargs: trained.append(args)
     )
-    monkeypatch.setattr(ErrorDialog, "exec", lambda self: 0)  # no modal loop
     assert window.open_project(small_project)
     qtbot.waitUntil(lambda: not window.state.busy, timeout=60_000)
     window.show_page("model")
@@ -120,14 +115,7 @@ def test_train_on_a_read_only_project_is_refused_before_any_training(
 def test_the_import_wizard_refuses_a_read_only_project_before_reading(
     small_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = os.access
-
-    def access(path: os.PathLike[str] | str, mode: int, **kwargs: object) -> bool:
-        if Path(path) == small_project and mode & os.W_OK:
-            return False
-        return real(path, mode)
-
-    monkeypatch.setattr(os, "access", access)
+    deny_writing(monkeypatch, small_project)
     read: list[object] = []
     monkeypatch.setattr(
         "app.importwizard.run.import_file", lambda *args, **kwargs: read.append(args)

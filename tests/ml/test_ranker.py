@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from sklearn.base import clone
 
-from ml.errors import InputDataError
+from ml.errors import Cancelled, InputDataError
 from ml.models import Recommender
 from ml.models import ranker as ranker_module
 from ml.models.baselines import TifuKNNRecommender
@@ -82,6 +82,28 @@ def test_rows_at_or_after_as_of_change_nothing(purchases, fitted):
     assert other.recommend(ids, k=5, new_only=True) == fitted.recommend(
         ids, k=5, new_only=True
     )
+
+
+def test_fitting_says_how_far_it_got_and_stops_between_its_steps(purchases):
+    # A fit takes about a minute on a grocery chain's year: its progress bar
+    # must move, and Cancel must not wait for the end of it.
+    seen: list[tuple[float, str]] = []
+    TwoStageRanker(**PARAMS).fit(
+        purchases, AS_OF, report=lambda f, m: seen.append((f, m))
+    )
+    fractions = [fraction for fraction, _ in seen]
+    assert len(seen) >= 4 and fractions == sorted(fractions)
+    assert fractions[0] >= 0.0 and fractions[-1] < 1.0
+    assert seen[0][1].startswith("Learning from the 7 days after ")
+    asked: list[float] = []
+    with pytest.raises(Cancelled):
+        TwoStageRanker(**PARAMS).fit(
+            purchases,
+            AS_OF,
+            report=lambda f, m: asked.append(f),
+            stop_requested=lambda: bool(asked),
+        )
+    assert len(asked) == 1  # stopped at the step after the first
 
 
 def test_refit_equals_a_fresh_fit(purchases, fitted):

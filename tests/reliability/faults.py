@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from ml.cli import main as cli
 from tests.conftest import ROOT, SAMPLE
@@ -30,6 +31,19 @@ def make_orders_csv(
         kept = [line for _, line in zip(range(skip + lines), source, strict=False)]
     path.write_text(header + "".join(kept[skip:]), encoding="utf-8", newline="")
     return path
+
+
+def deny_writing(monkeypatch: pytest.MonkeyPatch, denied: Path) -> None:
+    """os.access says `denied` may not be written, as chmod a-w does for a
+    user (tests may run as root, whom chmod does not stop)."""
+    real = os.access
+
+    def access(path: os.PathLike[str] | str, mode: int, **kwargs: object) -> bool:
+        if Path(path) == denied and mode & os.W_OK:
+            return False
+        return real(path, mode)
+
+    monkeypatch.setattr(os, "access", access)
 
 
 def make_project(folder: Path, orders: Path) -> Path:

@@ -28,26 +28,9 @@ from ml.store.project import Project
 from tests.conftest import ROOT
 from tests.reliability.faults import (
     import_ids,
-    make_orders_csv,
-    make_project,
     one_plain_line,
     run_cli,
 )
-
-
-@pytest.fixture(scope="module")
-def files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    folder = tmp_path_factory.mktemp("disk")
-    project = make_project(folder, make_orders_csv(folder))
-    more = make_orders_csv(folder, skip=4_000, name="more.csv")
-    return project, more
-
-
-@pytest.fixture
-def project(files: tuple[Path, Path], tmp_path: Path) -> Path:
-    path = tmp_path / "shop.pushwise"
-    shutil.copyfile(files[0], path)
-    return path
 
 
 def _limit(size: int) -> Callable[[], None]:

@@ -19,8 +19,6 @@ from ml.store.project import Project
 from tests.reliability.faults import (
     PAUSE_PRELUDE,
     import_ids,
-    make_orders_csv,
-    make_project,
     one_plain_line,
     start_cli,
 )
@@ -76,14 +74,6 @@ _project.interrupts_deferred = _slow_commit
         True,
     ),
 }
-
-
-@pytest.fixture(scope="module")
-def files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    folder = tmp_path_factory.mktemp("interrupts")
-    project = make_project(folder, make_orders_csv(folder))
-    more = make_orders_csv(folder, skip=4_000, name="more.csv")
-    return project, more
 
 
 def _interrupt(

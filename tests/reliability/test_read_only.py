@@ -20,41 +20,16 @@ from ml.errors import ProjectError
 from ml.store import connection
 from ml.store.project import Project
 from tests.conftest import ROOT, TEST_DATA
-from tests.reliability.faults import make_orders_csv, make_project, one_plain_line
+from tests.reliability.faults import (
+    deny_writing,
+    one_plain_line,
+)
 
 COPY = "Copy it somewhere you can write to"
 
 
-@pytest.fixture(scope="module")
-def files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    folder = tmp_path_factory.mktemp("read-only")
-    project = make_project(folder, make_orders_csv(folder))
-    more = make_orders_csv(folder, skip=4_000, name="more.csv")
-    return project, more
-
-
-@pytest.fixture
-def project(files: tuple[Path, Path], tmp_path: Path) -> Path:
-    path = tmp_path / "shop.pushwise"
-    shutil.copyfile(files[0], path)
-    return path
-
-
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _deny_writing(monkeypatch: pytest.MonkeyPatch, denied: Path) -> None:
-    """os.access says `denied` may not be written, as chmod a-w does for a
-    user (tests may run as root, whom chmod does not stop)."""
-    real = os.access
-
-    def access(path: os.PathLike[str] | str, mode: int, **kwargs: object) -> bool:
-        if Path(path) == denied and mode & os.W_OK:
-            return False
-        return real(path, mode)
-
-    monkeypatch.setattr(os, "access", access)
 
 
 def test_write_block_names_the_file_or_the_folder(
@@ -62,10 +37,10 @@ def test_write_block_names_the_file_or_the_folder(
 ) -> None:
     assert connection.write_block(project) is None
     with monkeypatch.context() as patch:
-        _deny_writing(patch, project)
+        deny_writing(patch, project)
         assert connection.write_block(project) == "the file is read-only"
     with monkeypatch.context() as patch:
-        _deny_writing(patch, project.parent)
+        deny_writing(patch, project.parent)
         assert connection.write_block(project) == "its folder is read-only"
 
 
@@ -82,7 +57,7 @@ def test_a_chmod_read_only_file_is_found(project: Path) -> None:
 def test_a_read_only_project_opens_for_reading_and_refuses_changes(
     project: Path, monkeypatch: pytest.MonkeyPatch, denied: str
 ) -> None:
-    _deny_writing(monkeypatch, project if denied == "file" else project.parent)
+    deny_writing(monkeypatch, project if denied == "file" else project.parent)
     before = _digest(project)
     with Project.open(project) as opened:
         assert opened.read_only
@@ -101,7 +76,7 @@ def test_cli_views_a_read_only_project_and_refuses_an_import(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    _deny_writing(monkeypatch, project)
+    deny_writing(monkeypatch, project)
     before = _digest(project)
     assert cli(["info", "--project", str(project)]) == 0
     printed = capsys.readouterr()
@@ -125,7 +100,7 @@ def test_cli_plans_from_a_read_only_project_without_saving(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    _deny_writing(monkeypatch, project)
+    deny_writing(monkeypatch, project)
     before = _digest(project)
     plan = tmp_path / "elsewhere" / "plan.csv"
     plan.parent.mkdir()
@@ -142,7 +117,7 @@ def test_no_project_is_created_in_a_read_only_folder(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    _deny_writing(monkeypatch, tmp_path)
+    deny_writing(monkeypatch, tmp_path)
     target = tmp_path / "new.pushwise"
     assert cli(["import", str(files[1]), "--project", str(target)]) == 3
     line = one_plain_line(capsys.readouterr().err)
@@ -160,7 +135,7 @@ def test_an_old_read_only_project_says_it_needs_upgrading(
     path.write_bytes(
         gzip.decompress((TEST_DATA / "projects" / "v1.pushwise.gz").read_bytes())
     )
-    _deny_writing(monkeypatch, path)
+    deny_writing(monkeypatch, path)
     with pytest.raises(ProjectError, match="needs upgrading") as caught:
         Project.open(path)
     assert COPY in str(caught.value)

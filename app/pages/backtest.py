@@ -66,6 +66,15 @@ class BacktestPage(QWidget):
         self.report: BacktestReport | None = None
         self.headline = QLabel()
         self.headline.setWordWrap(True)
+        # Shown when the project's data changed after this check was made.
+        self.older_note = QLabel(
+            "This check was made before the latest import, on the older data. "
+            "To check the model on the data as it is now, train it again on "
+            "the Model page."
+        )
+        self.older_note.setObjectName("backtest_older_note")
+        self.older_note.setWordWrap(True)
+        self.older_note.hide()
         self.chooser = QComboBox()
         self.chooser.setEditable(True)
         self.chooser.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -138,6 +147,7 @@ class BacktestPage(QWidget):
         content = QWidget()
         content_layout = QVBoxLayout(content)
         content_layout.setContentsMargins(0, 0, 0, 0)
+        content_layout.addWidget(self.older_note)
         content_layout.addWidget(self.headline)
         content_layout.addWidget(self.tabs, 1)
         self.stack = QStackedWidget()
@@ -147,6 +157,7 @@ class BacktestPage(QWidget):
         layout.addWidget(self.stack)
         self._stale = True  # state.backtest changed since the charts were drawn
         state.backtest_changed.connect(self._on_state_backtest_changed)
+        state.data_changed.connect(self._on_state_data_changed)
         self._on_state_backtest_changed()
 
     def choose(self, level: str, offering_id: str = "") -> None:
@@ -162,8 +173,13 @@ class BacktestPage(QWidget):
         if self._stale:
             self._draw()
 
+    def _on_state_data_changed(self) -> None:
+        """An import changed the data: the check shown was made on older data."""
+        self.older_note.setVisible(self.state.backtest is not None)
+
     def _on_state_backtest_changed(self) -> None:
         # Drawing takes the GUI thread a moment: only for a page that is seen.
+        self.older_note.hide()
         self._stale = True
         if self.isVisible():
             self._draw()

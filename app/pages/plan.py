@@ -39,6 +39,7 @@ from app.pages.planviews import (
     plan_model,
 )
 from app.plancompute import (
+    TABLE_COLUMNS,
     PlanInputs,
     crm_frame,
     hold_back_note,
@@ -99,6 +100,7 @@ class PushPlanPage(QWidget):
         self.rules.rules_changed.connect(self._on_rules_changed)
         self.filters.filters_changed.connect(self._refilter)
         state.model_changed.connect(self._on_model_changed)
+        state.data_changed.connect(self._on_data_changed)
         state.project_changed.connect(self._on_state_project_changed)
         state.plan_changed.connect(self._on_plan_changed)
         state.busy_changed.connect(self._on_busy_changed)
@@ -237,6 +239,13 @@ class PushPlanPage(QWidget):
         self._pending_model = True
         self._start_prepare()
 
+    def _on_data_changed(self) -> None:
+        """An import changed the data: drop the plan and make it again from the
+        data as it is now (feedback, opt-outs, exclusions), with the same model."""
+        if self.state.plan is not None:
+            self.state.set_plan(None)  # not exported while the new one is made
+        self._on_model_changed()
+
     def _on_busy_changed(self, busy: bool) -> None:
         if not busy and self._pending_model:
             self._start_prepare()
@@ -310,8 +319,7 @@ class PushPlanPage(QWidget):
     def _on_plan_changed(self) -> None:
         plan = self.state.plan
         if plan is None or self.inputs is None:
-            self.table = pd.DataFrame()
-            self.rules.show_removed(None)
+            self._clear_plan()
             return
         self.table = plan_table(plan, self.inputs)
         self.rules.show_removed(plan.removed_by_rule)
@@ -333,6 +341,19 @@ class PushPlanPage(QWidget):
         ]
         self.why_not.set_plan(plan, sorted(str(c) for c in candidates), labelled)
         self._refilter()
+
+    def _clear_plan(self) -> None:
+        """Show no plan: empty views, nothing to ask Why not? about or export."""
+        self.table = pd.DataFrame()
+        self.rules.show_removed(None)
+        self.heading.setText("")
+        empty = pd.DataFrame(columns=TABLE_COLUMNS)
+        self.shown = empty
+        self.all_model.set_frame(empty, visible=ALL_COLUMNS)
+        self.by_customer.set_table(empty)
+        self.by_offering.set_plan(None, empty)
+        self.why_not.set_plan(None, [], [])
+        self._update_export_text()
 
     def _refilter(self) -> None:
         if self.table.empty and self.state.plan is None:

@@ -1,0 +1,134 @@
+"""The window always shows the project as it is: after an import, after
+opening another project, and with a model saved by the CLI."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWizard
+from threadpoolctl import threadpool_limits
+
+from app.importwizard import ImportWizard
+from app.importwizard.wizard import MAPPING_PAGE, REPORT_PAGE
+from app.pages.backtest import BacktestPage
+from app.pages.model import ModelPage
+from app.pages.modeljobs import ModelResult, TrainSettings, train
+from app.pages.plan import PushPlanPage
+from app.window import MainWindow
+from ml.importing.importer import import_file
+from ml.progress import never, no_report
+from ml.store.project import Project
+from ml.store.signing import KEY_FILE, key_path
+from tests.app.test_model_page import HEADERS, TINY
+from tests.ml.builders import weekly_world
+
+LEFT = Qt.MouseButton.LeftButton
+WAIT_MS = 120_000
+
+
+@pytest.fixture(autouse=True)
+def one_thread() -> Iterator[None]:
+    with threadpool_limits(1):
+        yield
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory) -> tuple[Path, ModelResult]:
+    """A tiny project of weekly buyers with a model saved in it (and its check);
+    the signing key of the model is kept beside the project."""
+    folder = tmp_path_factory.mktemp("fresh")
+    orders = folder / "orders.csv"
+    weekly_world().rename(columns=HEADERS).to_csv(orders, index=False)
+    settings = TrainSettings(
+        horizon_days=7, folds=1, training_windows=3, ranker_options=TINY
+    )
+    path = folder / "weekly.pushwise"
+    with Project.create(path) as project:
+        import_file(project, orders)
+        result = train(project, settings, no_report, never)
+    shutil.copyfile(key_path(), folder / KEY_FILE)
+    return path, result
+
+
+def _open(qtbot, window: MainWindow, trained, tmp_path: Path) -> Path:
+    """Open a copy of the trained project and wait for its plan."""
+    template, _ = trained
+    path = tmp_path / "weekly.pushwise"
+    shutil.copyfile(template, path)
+    # The model was saved on "this computer": this test's key is that key.
+    key_path().parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(template.parent / KEY_FILE, key_path())
+    assert window.open_project(path)
+    qtbot.waitUntil(lambda: window.state.plan is not None, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not window.state.busy, timeout=WAIT_MS)
+    return path
+
+
+def _pages(window: MainWindow) -> tuple[ModelPage, PushPlanPage, BacktestPage]:
+    model, plan, backtest = (window.pages[k] for k in ("model", "plan", "backtest"))
+    assert isinstance(model, ModelPage)
+    assert isinstance(plan, PushPlanPage)
+    assert isinstance(backtest, BacktestPage)
+    return model, plan, backtest
+
+
+def _import_with_the_wizard(qtbot, window: MainWindow, file: Path) -> None:
+    window.import_files([file])
+    wizard = window.findChild(ImportWizard)
+    assert wizard is not None
+    qtbot.waitExposed(wizard)
+    next_button = wizard.button(QWizard.WizardButton.NextButton)
+    qtbot.mouseClick(next_button, LEFT)  # file -> preview
+    qtbot.mouseClick(next_button, LEFT)  # preview -> mapping
+    assert wizard.currentId() == MAPPING_PAGE
+    qtbot.mouseClick(next_button, LEFT)  # Import
+    qtbot.waitUntil(lambda: wizard.currentId() == REPORT_PAGE, timeout=WAIT_MS)
+    assert window.state.info is not None and window.state.info.feedback_rows == 1
+    wizard.close()
+
+
+def test_a_feedback_import_remakes_the_plan_and_marks_the_check_older(
+    qtbot, window: MainWindow, trained, tmp_path: Path
+) -> None:
+    _open(qtbot, window, trained, tmp_path)
+    _, plan_page, backtest_page = _pages(window)
+    state = window.state
+    state.set_backtest(trained[1].backtest)
+    window.show_page("backtest")
+    assert backtest_page.stack.currentIndex() == 1
+    assert not backtest_page.older_note.isVisibleTo(backtest_page)
+    window.show_page("plan")
+    first = state.plan.rows.sort_values("rank", kind="stable").iloc[0]
+    customer, offering = str(first["customer_id"]), str(first["offering_id"])
+    old_plan = state.plan
+
+    feedback = tmp_path / "feedback.csv"
+    feedback.write_text(
+        "customer_id,offering_id,date,rating,comment\n"
+        f"{customer},{offering},2024-06-05,1,Complained twice\n",
+        encoding="utf-8",
+    )
+    _import_with_the_wizard(qtbot, window, feedback)
+    # The old plan cannot be exported while the new one is made.
+    assert state.plan is None or state.plan is not old_plan
+    qtbot.waitUntil(lambda: state.plan is not None, timeout=WAIT_MS)
+    rows = state.plan.rows
+    mine = rows[(rows["customer_id"] == customer) & (rows["offering_id"] == offering)]
+    assert mine.empty, "the complainer is still offered what they complained about"
+    shown = plan_page.shown
+    assert not (
+        (shown["customer_id"] == customer) & (shown["offering_id"] == offering)
+    ).any()
+    why = plan_page.why_not
+    why.customer.setCurrentIndex(why.customer.findData(customer))
+    why.offering.setCurrentIndex(why.offering.findData(offering))
+    qtbot.mouseClick(why.ask_button, LEFT)
+    assert "negative feedback" in why.answer.text()
+    # The check on past weeks was made on the data before the import: said so.
+    window.show_page("backtest")
+    assert backtest_page.older_note.isVisible()
+    assert "before the latest import" in backtest_page.older_note.text()

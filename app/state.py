@@ -204,8 +204,11 @@ class AppState(QObject):
         self._project = project
         self._reader = reader
         self._info = info
-        self.model = self.plan = self.backtest = None
         self.selection = {}
+        # Nothing of the previous project stays on any page.
+        self.set_model(None)
+        self.set_plan(None)
+        self.set_backtest(None)
         self.project_changed.emit()
 
     def _release(self) -> None:

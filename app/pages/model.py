@@ -212,8 +212,11 @@ class ModelPage(QWidget):
         return info.last_order.date() + timedelta(days=1)
 
     def _reset_as_of(self) -> None:
+        """The day after the project's last order (today when it has none)."""
         default = self._default_as_of()
-        if default is not None:
+        if default is None:
+            self.as_of_edit.setDate(QDate.currentDate())
+        else:
             self.as_of_edit.setDate(QDate(default.year, default.month, default.day))
 
     def _on_horizon_unit_changed(self, unit: str) -> None:
@@ -307,6 +310,7 @@ class ModelPage(QWidget):
     def _on_state_project_changed(self) -> None:
         self.result = None
         self._reset_as_of()
+        self.include_bought_check.setChecked(True)  # not the previous project's
         self._show()
         if self.state.has_project:
             self.load_newest()

@@ -52,6 +52,7 @@ from app.plancompute import (
 )
 from app.planexport import write_push_list
 from app.state import AppState
+from app.widgets.plan_filters import ALL as ALL_CHOICES
 from app.widgets.plan_filters import PlanFiltersPanel
 from app.widgets.plan_rules import PlanRulesPanel
 from app.widgets.progress import JobProgressPanel
@@ -192,6 +193,7 @@ class PushPlanPage(QWidget):
     def _on_state_project_changed(self) -> None:
         self.save_timer.stop()
         self._saved_rules = None
+        self._reset_filters()
         if self.state.has_project and self.state.reader is not None:
             try:
                 rules = load_rules(self.state.reader, self.state.project_path)
@@ -201,6 +203,18 @@ class PushPlanPage(QWidget):
                 self._saved_rules = rules
                 self.rules.set_rules(rules)
         self._on_model_changed()
+
+    def _reset_filters(self) -> None:
+        """Show every push of the newly opened project (no filter carried over)."""
+        filters = self.filters
+        filters.blockSignals(True)
+        for combo in (filters.segment, filters.country, filters.category):
+            combo.clear()
+            combo.addItem(ALL_CHOICES)
+        filters.offering.clear()
+        filters.min_percent.setValue(0)
+        filters.new_only.setChecked(False)
+        filters.blockSignals(False)
 
     def save_rules(self) -> None:
         """Save the rules as set in the project (when they changed)."""

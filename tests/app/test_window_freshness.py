@@ -132,3 +132,36 @@ def test_a_feedback_import_remakes_the_plan_and_marks_the_check_older(
     window.show_page("backtest")
     assert backtest_page.older_note.isVisible()
     assert "before the latest import" in backtest_page.older_note.text()
+
+
+def test_a_new_project_shows_nothing_of_the_previous_one(
+    qtbot, window: MainWindow, trained, tmp_path: Path
+) -> None:
+    _open(qtbot, window, trained, tmp_path)
+    model_page, plan_page, backtest_page = _pages(window)
+    window.state.set_backtest(trained[1].backtest)
+    window.show_page("backtest")
+    assert backtest_page.headline.text()
+    window.show_page("plan")
+    filters = plan_page.filters
+    filters.country.setCurrentIndex(filters.country.findText("France"))
+    filters.new_only.setChecked(True)
+    filters.min_percent.setValue(5)
+    assert filters.active()
+    window.show_page("model")
+    model_page.include_bought_check.setChecked(False)
+    assert model_page.as_of_edit.date().toString("yyyy-MM-dd") == "2024-06-09"
+
+    assert window.new_project(tmp_path / "empty.pushwise")
+    qtbot.waitUntil(lambda: not window.state.busy, timeout=WAIT_MS)
+    window.show_page("backtest")
+    assert backtest_page.stack.currentIndex() == 0
+    assert backtest_page.report is None
+    window.show_page("model")
+    assert model_page.as_of_edit.date().toString("yyyy-MM-dd") != "2024-06-09"
+    assert model_page.include_bought_check.isChecked()
+    assert "No model yet" in model_page.card.text()
+    window.show_page("plan")
+    assert not filters.active()
+    assert plan_page.stack.currentWidget() is plan_page.empty
+    assert plan_page.shown.empty and plan_page.heading.text() == ""

@@ -55,6 +55,20 @@ _METRIC_TIPS = {
 }
 
 
+NO_MODEL = (
+    "<h2>Train a model first</h2><p>The backtest compares what the model "
+    "predicted with what customers actually bought in past weeks. It "
+    "appears here once a model is trained on the Model page.</p>"
+)
+NOT_CHECKED = (
+    "<h2>Not checked yet</h2><p>The model has not been checked on past weeks "
+    "yet: it was loaded from the project (for example after <i>pushwise "
+    "train</i>), and a saved model is kept without its check. To see how good "
+    "its predictions were, click <b>Check on past weeks</b> on the Model page "
+    "(it takes a few minutes on a large project).</p>"
+)
+
+
 class BacktestPage(QWidget):
     """The backtest of the current model, as charts and a metrics table."""
 
@@ -137,11 +151,7 @@ class BacktestPage(QWidget):
         ):
             index = self.tabs.addTab(widget, title)
             self.tabs.setTabToolTip(index, tip)
-        self.empty_label = QLabel(
-            "<h2>Train a model first</h2><p>The backtest compares what the model "
-            "predicted with what customers actually bought in past weeks. It "
-            "appears here once a model is trained on the Model page.</p>"
-        )
+        self.empty_label = QLabel(NO_MODEL)
         self.empty_label.setWordWrap(True)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignTop)
         content = QWidget()
@@ -158,6 +168,7 @@ class BacktestPage(QWidget):
         self._stale = True  # state.backtest changed since the charts were drawn
         state.backtest_changed.connect(self._on_state_backtest_changed)
         state.data_changed.connect(self._on_state_data_changed)
+        state.model_changed.connect(self._on_state_backtest_changed)
         self._on_state_backtest_changed()
 
     def choose(self, level: str, offering_id: str = "") -> None:
@@ -189,6 +200,8 @@ class BacktestPage(QWidget):
         self.report = self.state.backtest
         report = self.report
         if report is None:
+            trained = self.state.model is not None
+            self.empty_label.setText(NOT_CHECKED if trained else NO_MODEL)
             self.stack.setCurrentIndex(0)
             self.charts_shown.emit()
             return

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWizard
+from PySide6.QtWidgets import QLabel, QWizard
 from threadpoolctl import threadpool_limits
 
 from app.importwizard import ImportWizard
@@ -165,3 +165,19 @@ def test_a_new_project_shows_nothing_of_the_previous_one(
     assert not filters.active()
     assert plan_page.stack.currentWidget() is plan_page.empty
     assert plan_page.shown.empty and plan_page.heading.text() == ""
+
+
+def test_a_model_saved_by_the_cli_is_not_called_missing_on_the_backtest_page(
+    qtbot, window: MainWindow, trained, tmp_path: Path
+) -> None:
+    _open(qtbot, window, trained, tmp_path)
+    model_page, _, backtest_page = _pages(window)
+    assert window.state.model is not None and window.state.backtest is None
+    window.show_page("model")
+    assert "No model yet" not in model_page.card.text()
+    window.show_page("backtest")
+    shown = backtest_page.stack.currentWidget()
+    assert isinstance(shown, QLabel)
+    assert "Train a model first" not in shown.text()
+    assert "not been checked on past weeks" in shown.text()
+    assert "Check on past weeks" in shown.text()

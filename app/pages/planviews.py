@@ -77,6 +77,40 @@ def fill(combo: QComboBox, items: list[tuple[str, str]]) -> None:
     combo.blockSignals(False)
 
 
+def resolve(combo: QComboBox) -> tuple[str | None, str]:
+    """The id of the item a picker's typed text names, or None and why not.
+
+    The text counts when it is an item's label, its id or its name (the label
+    without its "(id)"), ignoring case, or a part of exactly one label. The item
+    found is shown selected; the second value is "" or "none" / "many".
+    """
+    typed = combo.currentText().strip()
+    index = combo.currentIndex()
+    if typed and index >= 0 and combo.itemText(index).strip() == typed:
+        return str(combo.itemData(index)), ""
+    wanted = typed.casefold()
+    items = [
+        (i, combo.itemText(i).strip(), str(combo.itemData(i)))
+        for i in range(combo.count())
+    ]
+    found = [i for i, text, key in items if wanted in _names(text, key)]
+    if not found and wanted:
+        found = [i for i, text, _key in items if wanted in text.casefold()]
+    if len(found) != 1:
+        return None, "many" if found else "none"
+    combo.setCurrentIndex(found[0])
+    return str(combo.itemData(found[0])), ""
+
+
+def _names(text: str, key: str) -> set[str]:
+    """The ways a user may type an item exactly: label, id, name without "(id)"."""
+    names = {text.casefold(), key.casefold()}
+    suffix = f" ({key})"
+    if text.endswith(suffix):
+        names.add(text[: -len(suffix)].strip().casefold())
+    return names
+
+
 class CustomerPlanView(QWidget):
     """Pick a customer: what to offer them, best first."""
 
@@ -245,6 +279,16 @@ def plain(text: str) -> str:
     return re.sub(r" \([a-z]+(?:_[a-z]+)+\)", "", text)
 
 
+def no_match(kind: str, typed: str, problem: str) -> str:
+    """Say plainly that the typed text names no (or more than one) customer/offering."""
+    if problem == "many":
+        return (
+            f"'{typed}' matches more than one {kind}: "
+            "type more of it or pick one from the list."
+        )
+    return f"No {kind} '{typed}' in this project."
+
+
 class WhyNotPanel(QGroupBox):
     """Pick a customer and an offering: why it is (not) pushed, in plain words."""
 
@@ -258,6 +302,11 @@ class WhyNotPanel(QGroupBox):
             "Explain why this offering is, or is not, in this customer's pushes."
         )
         self.ask_button.clicked.connect(self.ask)
+        # Return in a picker asks about what is typed, picked from the pop-up or not.
+        for combo in (self.customer, self.offering):
+            edit = combo.lineEdit()
+            if edit is not None:
+                edit.returnPressed.connect(self.ask)
         self.answer = QLabel()
         self.answer.setTextFormat(Qt.TextFormat.PlainText)
         self.answer.setWordWrap(True)
@@ -285,10 +334,16 @@ class WhyNotPanel(QGroupBox):
 
     def ask(self) -> str:
         """Answer for the chosen pair (also shown below the pickers)."""
-        customer = self.customer.currentData()
-        offering = self.offering.currentData()
-        if self.plan is None or customer is None or offering is None:
+        customer, customer_problem = resolve(self.customer)
+        offering, offering_problem = resolve(self.offering)
+        typed_customer = self.customer.currentText().strip()
+        typed_offering = self.offering.currentText().strip()
+        if self.plan is None or not (typed_customer and typed_offering):
             text = "Choose a customer and an offering first."
+        elif customer is None:
+            text = no_match("customer", typed_customer, customer_problem)
+        elif offering is None:
+            text = no_match("offering", typed_offering, offering_problem)
         else:
             text = plain(self.plan.why_not(str(customer), str(offering)))
             text = f"{customer} and {self.offering.currentText()}: {text}"

@@ -305,3 +305,55 @@ def test_stopped_scoring_starts_again_when_a_rule_changes(
         assert state.plan.rows.groupby("customer_id").size().max() == 3
     finally:
         state.shutdown()
+
+
+# Typing opens the completer's pop-up, which the offscreen platform cannot raise.
+POPUP_WARNINGS = pytest.mark.qt_log_ignore(
+    "does not support propagateSizeHints",
+    "does not support raise",
+    "does not support grabbing the keyboard",
+)
+
+
+def _type_and_return(qtbot, combo, text: str) -> None:
+    """Type into a Why not? picker as a user would and press Return, no pop-up pick."""
+    combo.setFocus()
+    combo.lineEdit().selectAll()
+    qtbot.keyClick(combo.lineEdit(), Qt.Key.Key_Delete)
+    qtbot.keyClicks(combo.lineEdit(), text)
+    qtbot.keyClick(combo.lineEdit(), Qt.Key.Key_Return)
+
+
+@POPUP_WARNINGS
+def test_why_not_answers_for_the_typed_offering_code(qtbot, page) -> None:
+    why = page.why_not
+    why.customer.setCurrentIndex(why.customer.findData("c0"))
+    why.offering.setCurrentIndex(why.offering.findData("p1"))
+    why.ask()
+    _type_and_return(qtbot, why.offering, "p17")
+    assert why.offering.currentData() == "p17"  # shown selected
+    answer = why.answer.text()
+    assert "(p17)" in answer and "negative feedback" in answer
+    # A name typed in part, matching one offering, works the same.
+    _type_and_return(qtbot, why.offering, "Item p3")
+    assert why.offering.currentData() == "p3"
+    assert "(p3)" in why.answer.text()
+
+
+@POPUP_WARNINGS
+def test_why_not_says_so_when_nothing_matches(qtbot, page) -> None:
+    why = page.why_not
+    why.customer.setCurrentIndex(why.customer.findData("c0"))
+    why.offering.setCurrentIndex(why.offering.findData("p17"))
+    why.ask()
+    _type_and_return(qtbot, why.offering, "XYZ")
+    assert why.answer.text() == "No offering 'XYZ' in this project."
+    _type_and_return(qtbot, why.offering, "item p")
+    assert why.answer.text().startswith("'item p' matches more than one offering")
+    assert "negative feedback" not in why.answer.text()
+    why.offering.setCurrentIndex(why.offering.findData("p17"))
+    _type_and_return(qtbot, why.customer, "nobody")
+    assert why.answer.text() == "No customer 'nobody' in this project."
+    _type_and_return(qtbot, why.customer, "c0")
+    assert why.customer.currentData() == "c0"
+    assert "negative feedback" in why.answer.text()

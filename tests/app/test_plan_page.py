@@ -217,7 +217,7 @@ def test_export_an_offering_list_as_xlsx(qtbot, page, tmp_path: Path) -> None:
         pass
     sheet = openpyxl.load_workbook(target).active
     rows = list(sheet.values)
-    assert rows[0][:3] == ("CustomerID", "StockCode", "offering_name")
+    assert rows[0][:3] == ("CustomerID", "StockCode", "Offering name")
     assert len(rows) == 1 + 3
     assert {row[2] for row in rows[1:]} == {"'" + RISKY_NAME}
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)

@@ -129,7 +129,10 @@ class ModelPage(QWidget):
         self.folds_spin.setRange(1, 8)
         self.folds_spin.setValue(3)
         self.folds_spin.setToolTip(
-            "How many earlier periods the model is checked on (more: surer, slower)."
+            "How many earlier dates the check on past weeks goes back to: at "
+            "each, the model learns only from the orders before that date and "
+            "its predictions are compared with what customers then bought "
+            "(more dates: a surer check, but slower)."
         )
         self.k_spin = QSpinBox()
         self.k_spin.setRange(1, 50)
@@ -153,7 +156,7 @@ class ModelPage(QWidget):
         self.advanced = QWidget()
         advanced = QFormLayout(self.advanced)
         advanced.setContentsMargins(0, 0, 0, 0)
-        advanced.addRow("Periods to check on", self.folds_spin)
+        advanced.addRow("Earlier dates to check at", self.folds_spin)
         advanced.addRow("Push list size", self.k_spin)
         advanced.addRow("Periods to learn from", self.windows_spin)
         self.advanced.hide()

@@ -223,8 +223,8 @@ class _Fold:
 
     def label(self, message: str) -> str:
         return (
-            f"Fold {self.number} of {self.of} "
-            f"(as of {self.split.as_of:%Y-%m-%d}): {message}"
+            f"Checking at earlier date {self.number} of {self.of} "
+            f"(as of {self.split.as_of:%d %b %Y}): {message}"
         )
 
 

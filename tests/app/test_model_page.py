@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFormLayout
 from threadpoolctl import threadpool_limits
 
 from app.pages.model import ModelPage, include_bought
@@ -183,3 +184,12 @@ def test_train_on_the_sample_project(qtbot, sample_project: Path) -> None:
         page.grab().save("/tmp/shots/model_page_sample.png")
     finally:
         state.shutdown()
+
+
+def test_the_check_setting_is_named_in_plain_words(page: ModelPage) -> None:
+    form = page.advanced.layout()
+    assert isinstance(form, QFormLayout)
+    label = form.labelForField(page.folds_spin)
+    assert label is not None
+    assert label.text() == "Earlier dates to check at"  # not "Periods" or "folds"
+    assert "earlier dates" in page.folds_spin.toolTip()

@@ -59,7 +59,10 @@ def measure(name: str, folds: int) -> dict[str, object]:
     def report(fraction: float, message: str) -> None:
         now = time.perf_counter()
         steps[str(last[1])] += now - float(last[0])
-        last[:] = [now, re.sub(r"^Fold \d+ of \d+ \([^)]*\): ", "", message)]
+        last[:] = [
+            now,
+            re.sub(r"^Checking at earlier date \d+ of \d+ \([^)]*\): ", "", message),
+        ]
 
     start = time.perf_counter()
     result = run_backtest(

@@ -218,8 +218,11 @@ def test_progress_runs_from_zero_to_one_fold_by_fold(progress) -> None:
     fractions = [fraction for fraction, _ in progress]
     assert fractions[0] == 0.0 and fractions[-1] == 1.0
     assert fractions == sorted(fractions)
-    assert progress[0][1].startswith("Fold 1 of 2 (as of ")
-    assert any(message.startswith("Fold 2 of 2") for _, message in progress)
+    assert progress[0][1].startswith("Checking at earlier date 1 of 2 (as of ")
+    assert any(
+        message.startswith("Checking at earlier date 2 of 2") for _, message in progress
+    )
+    assert not any("Fold" in message for _, message in progress)  # no jargon
 
 
 def test_write_then_read_gives_the_same_report(report, tmp_path) -> None:

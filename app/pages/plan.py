@@ -336,7 +336,9 @@ class PushPlanPage(QWidget):
             self._clear_plan()
             return
         self.table = plan_table(plan, self.inputs)
-        self.rules.show_removed(plan.removed_by_rule)
+        self.rules.show_removed(
+            plan.removed_by_rule, returns_block=plan.returns_blocked
+        )
         self.rules.show_hold_back(hold_back_note(plan))
         self.rules.show_returns(returns_note(plan))
         self.filters.set_choices(self.table)

@@ -27,6 +27,9 @@ RECENT = "recent_purchase"
 FEEDBACK = "negative_feedback"
 MIN_PROBABILITY = "min_probability"
 CAP = "per_customer_cap"
+# The feedback row's label; when returns block, its count includes them.
+FEEDBACK_WORDS = "Bad feedback blocks for"
+FEEDBACK_OR_RETURN_WORDS = "Bad feedback or a return blocks for"
 # The hold-back choices of the "After a purchase" box.
 UNTIL_DUE = "due"
 FIXED_DAYS = "fixed"
@@ -111,9 +114,8 @@ class PlanRulesPanel(QGroupBox):
         form.addRow("After a purchase", self._with_count(self.hold_mode, RECENT))
         form.addRow("", self.hold_amount)
         form.addRow(self.hold_note)
-        form.addRow(
-            "Bad feedback blocks for", self._with_count(self.feedback_days, FEEDBACK)
-        )
+        self.feedback_label = QLabel(FEEDBACK_WORDS)
+        form.addRow(self.feedback_label, self._with_count(self.feedback_days, FEEDBACK))
         form.addRow("After a return", self.return_mode)
         form.addRow(self.return_note)
         form.addRow(
@@ -184,8 +186,20 @@ class PlanRulesPanel(QGroupBox):
         """Say in plain words whether returns block, and what that was learnt from."""
         self.return_note.setText(text)
 
-    def show_removed(self, removed: Mapping[str, int] | None) -> None:
-        """Show how many pushes each rule removed (blank when unknown)."""
+    def show_removed(
+        self, removed: Mapping[str, int] | None, *, returns_block: bool = False
+    ) -> None:
+        """Show how many pushes each rule removed (blank when unknown); with
+        returns_block, the feedback row says its count includes returns."""
+        self.feedback_label.setText(
+            FEEDBACK_OR_RETURN_WORDS if returns_block else FEEDBACK_WORDS
+        )
+        self.removed[FEEDBACK].setToolTip(
+            "How many pushes a low rating, a complaint or a return took out of "
+            "the plan."
+            if returns_block
+            else "How many pushes a low rating or a complaint took out of the plan."
+        )
         for rule, label in self.removed.items():
             if removed is None or rule not in removed:
                 label.setText("")

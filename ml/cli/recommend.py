@@ -23,6 +23,7 @@ from ml.pipeline import plan_project
 from ml.plan import PlanRules, to_plan_csv
 from ml.plan.holdback import describe_hold_back
 from ml.plan.returns import describe_returns
+from ml.plan.rules import removed_in_words
 from ml.plan.rulesfile import load_project_rules, save_project_rules
 
 
@@ -111,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
             f"The project is read-only ({read_only}): the plan was made without "
             "saving the model or the push rules in it."
         )
-    removed = ", ".join(f"{rule} {n:,}" for rule, n in plan.removed_by_rule.items())
+    removed = removed_in_words(plan.removed_by_rule, returns_block=plan.returns_blocked)
     customers = plan.rows[Columns.CUSTOMER].nunique()
     print(
         f"Push plan as of {plan.as_of:%Y-%m-%d}: {len(plan.rows):,} pushes for "

@@ -91,6 +91,14 @@ class PushPlan:
     intervals: RepurchaseIntervals | None = None
     returns: ReturnEvidence | None = None
 
+    @property
+    def returns_blocked(self) -> bool:
+        """Whether a return blocked offerings in this plan (then the
+        negative_feedback count includes the returns)."""
+        if self.rules.block_returns is None and self.returns is None:
+            return False
+        return returns_block(self.rules, self.returns)
+
     def for_customer(self, customer_id: str) -> pd.DataFrame:
         """The customer's rows, rank 1 first."""
         mine = self.rows[self.rows[C.CUSTOMER] == customer_id]

@@ -23,6 +23,7 @@ average at or above liked_category_rating, by category_boost.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,6 +52,30 @@ RULES: tuple[str, ...] = (
     CAP,
 )
 KEYS = [C.CUSTOMER, C.OFFERING]
+# Each rule in plain words, for counts of what it removed.
+RULE_WORDS: dict[str, str] = {
+    OPTED_OUT: "opted out of contact",
+    INACTIVE: "inactive offerings",
+    SERVICE: "postage, fees and the like",
+    RECENT: "bought recently, not due again yet",
+    FEEDBACK: "bad feedback",
+    MIN_PROBABILITY: "below the minimum chance",
+    CAP: "over the pushes per customer",
+}
+# FEEDBACK's words when returns block too: its count includes the returns.
+FEEDBACK_OR_RETURN = "bad feedback or a return"
+
+
+def rule_words(*, returns_block: bool) -> dict[str, str]:
+    """Rule key -> its plain words (FEEDBACK names returns when they block)."""
+    return {**RULE_WORDS, **({FEEDBACK: FEEDBACK_OR_RETURN} if returns_block else {})}
+
+
+def removed_in_words(removed: Mapping[str, int], *, returns_block: bool) -> str:
+    """How many candidates each rule removed, in plain words, e.g.
+    "opted out of contact 3; bad feedback or a return 765"."""
+    words = rule_words(returns_block=returns_block)
+    return "; ".join(f"{words.get(rule, rule)} {n:,}" for rule, n in removed.items())
 
 
 @dataclass(frozen=True, slots=True)

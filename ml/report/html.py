@@ -22,6 +22,7 @@ from ml.evaluation.charts import (
     weekly_chart,
 )
 from ml.plan import PushPlan
+from ml.plan.rules import rule_words
 from ml.report.svg import chart_svg
 
 C = Columns
@@ -143,8 +144,9 @@ def _figure(chart: ChartData) -> str:
 def _plan_section(plan: PushPlan, names: pd.Series | None) -> list[str]:
     rows = plan.rows
     customers = rows[C.CUSTOMER].nunique()
+    words = rule_words(returns_block=plan.returns_blocked)
     removed = "".join(
-        f"<tr><td>{escape(rule)}</td><td class='n'>{count:,}</td></tr>"
+        f"<tr><td>{escape(words.get(rule, rule))}</td><td class='n'>{count:,}</td></tr>"
         for rule, count in plan.removed_by_rule.items()
     )
     shown = rows.sort_values("expected_revenue", ascending=False).head(PLAN_ROWS_SHOWN)

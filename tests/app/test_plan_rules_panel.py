@@ -78,6 +78,23 @@ def test_the_page_says_what_it_learnt(page) -> None:
     assert page.rules.return_note.text() == page.state.plan.returns.sentence
 
 
+def test_the_feedback_count_says_when_it_includes_returns(qtbot, page) -> None:
+    """The feedback row's count includes the returns it blocked: its label says
+    so, so a project without feedback does not seem to have bad feedback."""
+    state = page.state
+    label = page.rules.feedback_label
+    with qtbot.waitSignal(state.plan_changed, timeout=30_000):
+        page.rules.return_mode.setCurrentIndex(1)  # block the offering
+    assert state.plan.returns_blocked
+    assert label.text() == "Bad feedback or a return blocks for"
+    assert "return" in page.rules.removed["negative_feedback"].toolTip()
+    with qtbot.waitSignal(state.plan_changed, timeout=30_000):
+        page.rules.return_mode.setCurrentIndex(2)  # do not block it
+    assert not state.plan.returns_blocked
+    assert label.text() == "Bad feedback blocks for"
+    assert "return" not in page.rules.removed["negative_feedback"].toolTip()
+
+
 def test_the_hold_back_control_changes_the_plan(qtbot, page) -> None:
     state = page.state
     before = len(state.plan.rows)

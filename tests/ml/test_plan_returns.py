@@ -8,6 +8,7 @@ import pytest
 from ml.dataset import Interactions
 from ml.plan import PlanRules, build_plan
 from ml.plan.returns import describe_returns, learn_returns
+from ml.plan.rules import removed_in_words
 from ml.plan.rulesfile import RulesFileError, rules_from_json
 from tests.ml.builders import AS_OF, interactions
 
@@ -56,6 +57,14 @@ def test_returners_who_rebuy_are_pushed_what_they_returned() -> None:
     )
     assert blocked.removed_by_rule["negative_feedback"] == 30
     assert "returned it on 2023-06-02" in blocked.why_not("c0", "X")
+    # No feedback in this history: the count is named for the returns too.
+    assert blocked.returns_blocked and not plan.returns_blocked
+    said = removed_in_words(blocked.removed_by_rule, returns_block=True)
+    assert "bad feedback or a return 30" in said
+    assert "negative_feedback" not in said and "opted out of contact 0" in said
+    assert "bad feedback 0" in removed_in_words(
+        plan.removed_by_rule, returns_block=plan.returns_blocked
+    )
 
 
 def test_returners_who_never_rebuy_are_not_pushed_it() -> None:

@@ -133,7 +133,9 @@ def test_report_tells_how_far_to_trust_it_what_to_push_and_what_to_expect(
     assert html.count("<svg") == 4  # weekly, gains, calibration, scatter
     assert "buys about every 30 days, last 34 days ago" in html
     assert "RED MUG &lt;large&gt; (a)" in html and "<large>" not in html
-    assert "recent_purchase</td><td class='n'>4" in html
+    assert "bought recently, not due again yet</td><td class='n'>4" in html
+    assert "bad feedback</td><td class='n'>1" in html
+    assert "recent_purchase" not in html  # no rule codes for marketing staff
     # The forecast table, biggest first, with its range and the plan's sum.
     assert html.index("RED MUG &lt;large&gt; (a)</td><td class='n'>40") < html.index(
         "TEA SET (b)</td><td class='n'>4"

@@ -185,6 +185,15 @@ def _describe(kind: str) -> str:
     }[kind]
 
 
+def unreadable(exc: OSError, file: str) -> InputDataError:
+    """The error for a file the system would not let Pushwise read."""
+    return InputDataError(
+        f"the file cannot be read ({exc.strerror or exc}).",
+        file=file,
+        hint="Check that the file is not open elsewhere and that you may read it.",
+    )
+
+
 def _file_chunks(path: Path, file: str, digest: ReadDigest) -> Iterator[bytes]:
     """A plain file in chunks, so that parsing can start before it is all read."""
     try:
@@ -194,11 +203,7 @@ def _file_chunks(path: Path, file: str, digest: ReadDigest) -> Iterator[bytes]:
                 yield chunk
             digest.finish()
     except OSError as exc:
-        raise InputDataError(
-            f"the file cannot be read ({exc.strerror or exc}).",
-            file=file,
-            hint="Check that the file is not open elsewhere and that you may read it.",
-        ) from exc
+        raise unreadable(exc, file) from exc
 
 
 def _gunzip(path: Path, file: str, digest: ReadDigest) -> Iterator[bytes]:
@@ -235,11 +240,7 @@ def _gunzip(path: Path, file: str, digest: ReadDigest) -> Iterator[bytes]:
             if not inflater.eof:
                 raise zlib.error("the compressed data ends early")
     except OSError as exc:
-        raise InputDataError(
-            f"the file cannot be read ({exc.strerror or exc}).",
-            file=file,
-            hint="Check that the file is not open elsewhere and that you may read it.",
-        ) from exc
+        raise unreadable(exc, file) from exc
     except zlib.error as exc:
         raise InputDataError(
             f"the gzip-compressed data is damaged ({exc}).",

@@ -46,6 +46,20 @@ def deny_writing(monkeypatch: pytest.MonkeyPatch, denied: Path) -> None:
     monkeypatch.setattr(os, "access", access)
 
 
+def in_own_mounts(script: str) -> subprocess.CompletedProcess[str]:
+    """Run a shell script in a mount namespace of its own (unshare -m), so
+    that the mounts it makes (a RAM disk, a read-only folder) vanish with it."""
+    return subprocess.run(
+        ["unshare", "-m", "sh", "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=False,
+        timeout=120,
+    )
+
+
 def make_project(folder: Path, orders: Path) -> Path:
     """A project holding the orders file, made with the command line."""
     path = folder / "shop.pushwise"

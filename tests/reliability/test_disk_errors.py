@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import errno
 import json
-import os
 import resource
 import shutil
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -25,9 +23,9 @@ from ml.cli.outcome import (
     failure_message,
 )
 from ml.store.project import Project
-from tests.conftest import ROOT
 from tests.reliability.faults import (
     import_ids,
+    in_own_mounts,
     one_plain_line,
     run_cli,
 )
@@ -176,15 +174,7 @@ def test_a_really_full_disk_during_an_import(
     )
     if shutil.which("unshare") is None:
         pytest.skip("unshare is not available")
-    done = subprocess.run(
-        ["unshare", "-m", "sh", "-c", script],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        check=False,
-        timeout=120,
-    )
+    done = in_own_mounts(script)
     if "mount:" in done.stderr or "unshare:" in done.stderr:
         pytest.skip("cannot mount a RAM disk here (needs root)")
     lines = done.stderr.splitlines()

@@ -19,9 +19,10 @@ from ml.cli import main as cli
 from ml.errors import ProjectError
 from ml.store import connection
 from ml.store.project import Project
-from tests.conftest import ROOT, TEST_DATA
+from tests.conftest import TEST_DATA
 from tests.reliability.faults import (
     deny_writing,
+    in_own_mounts,
     one_plain_line,
 )
 
@@ -167,15 +168,7 @@ def test_a_project_on_a_read_only_disk(files: tuple[Path, Path], project: Path) 
         f'{pushwise} info --project {project}; echo "info=$?" >&2; '
         f'{pushwise} import {files[1]} --project {project}; echo "import=$?" >&2'
     )
-    done = subprocess.run(
-        ["unshare", "-m", "sh", "-c", script],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        check=False,
-        timeout=120,
-    )
+    done = in_own_mounts(script)
     assert "Traceback" not in done.stderr
     assert "damaged" not in done.stderr + done.stdout
     assert "Read-only: the disk or share it is on is read-only" in done.stdout

@@ -12,15 +12,15 @@ from pathlib import Path
 import pandas as pd
 
 from ml import __version__
-from ml.backtest.report import BacktestReport
-from ml.columns import Columns
-from ml.evaluation.charts import (
-    ChartData,
+from ml.backtest.charts import (
     calibration_chart,
     gains_chart,
     scatter_chart,
     weekly_chart,
 )
+from ml.backtest.report import BacktestReport
+from ml.columns import Columns
+from ml.evaluation.charts import ChartData
 from ml.plan import PushPlan
 from ml.plan.rules import rule_words
 from ml.report.svg import chart_svg

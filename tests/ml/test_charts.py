@@ -7,10 +7,7 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from ml.evaluation.charts import (
-    FRAME_COLUMNS,
-    ChartData,
-    ChartSeries,
+from ml.backtest.charts import (
     calibration_chart,
     demand_metrics_chart,
     gains_chart,
@@ -18,6 +15,7 @@ from ml.evaluation.charts import (
     scatter_chart,
     weekly_chart,
 )
+from ml.evaluation.charts import FRAME_COLUMNS, ChartData, ChartSeries
 from tests.ml.backtest_builders import AS_OF, WEEK, small_report
 
 

@@ -7,7 +7,8 @@ import xml.etree.ElementTree as ET
 import pandas as pd
 import pytest
 
-from ml.evaluation.charts import ChartData, ChartSeries, weekly_chart
+from ml.backtest.charts import weekly_chart
+from ml.evaluation.charts import ChartData, ChartSeries
 from ml.plan import PushPlan
 from ml.report.html import ReportInputs, render_report, write_report
 from ml.report.svg import chart_svg

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QStackedWidget,
     QWidget,
@@ -49,19 +48,6 @@ IMPORT_FILTER = (
 
 class MainWindow(QMainWindow):
     """The Pushwise window: a start screen, or the workflow pages of a project."""
-
-    # Made by app.windowactions.
-    new_action: QAction
-    open_action: QAction
-    sample_action: QAction
-    import_action: QAction
-    export_action: QAction
-    close_action: QAction
-    quit_action: QAction
-    guide_action: QAction
-    about_action: QAction
-    recent_menu: QMenu
-    go_menu: QMenu
 
     def __init__(
         self,
@@ -100,8 +86,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.summary_label, 1)
         self.statusBar().addPermanentWidget(self.progress)
 
-        make_actions(self)
-        make_menus(self)
+        self.window_actions = make_actions(self, self, self.state)
+        self.go_menu = make_menus(
+            self, self.window_actions, self.settings, self.open_project
+        )
         # Pages are built just after the window first shows (or when a project
         # opens, if sooner): the start screen appears without waiting for them.
         self._page_specs = list(pages if pages is not None else workflow_pages())
@@ -233,7 +221,7 @@ class MainWindow(QMainWindow):
             slot="sample",
         )
         self.progress.bind(job, "Creating the sample project…")
-        self.sample_action.setEnabled(False)
+        self.window_actions.sample_action.setEnabled(False)
         self.start_screen.sample_button.setEnabled(False)
         job.succeeded.connect(self._on_sample_job_succeeded)
         job.failed.connect(
@@ -337,8 +325,8 @@ class MainWindow(QMainWindow):
         if event.type() in (
             QEvent.Type.PaletteChange,
             QEvent.Type.ApplicationPaletteChange,
-        ) and hasattr(self, "import_action"):
-            self.import_action.setIcon(import_icon(self))
+        ) and hasattr(self, "window_actions"):
+            self.window_actions.import_action.setIcon(import_icon(self))
         super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -394,11 +382,12 @@ class MainWindow(QMainWindow):
     def _update_actions(self, *_args: object) -> None:
         has_project = self.state.has_project
         busy = self.state.busy
-        self.import_action.setEnabled(not busy)
-        self.export_action.setEnabled(has_project)
-        self.close_action.setEnabled(has_project)
+        actions = self.window_actions
+        actions.import_action.setEnabled(not busy)
+        actions.export_action.setEnabled(has_project)
+        actions.close_action.setEnabled(has_project)
         sample_free = self.state.jobs.job("sample") is None
-        self.sample_action.setEnabled(not busy and sample_free)
+        actions.sample_action.setEnabled(not busy and sample_free)
         self.start_screen.sample_button.setEnabled(not busy and sample_free)
 
     def _on_sidebar_current_row_changed(self, row: int) -> None:

@@ -1,21 +1,58 @@
-"""The main window's actions, toolbar and menus."""
+"""The main window's actions, toolbar and menus.
+
+They know the window only as a QMainWindow and the commands it offers
+(WindowCommands), so this module never imports app.window.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence, QPainter, QPalette
-from PySide6.QtWidgets import QLabel, QStyle, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QStyle, QWidget
 
 from app import helpdialogs
+from app.settings import Settings
+from app.state import AppState
 
-if TYPE_CHECKING:
-    from app.window import MainWindow
+
+class WindowCommands(Protocol):
+    """What the window's actions do (app.window.MainWindow provides these)."""
+
+    def new_project(self) -> object: ...
+
+    def open_project(self, path: str | Path | None = None) -> object: ...
+
+    def open_sample_project(self) -> object: ...
+
+    def import_files(self, paths: list[str] | list[Path] | None = None) -> None: ...
+
+    def export(self) -> None: ...
 
 
-def make_actions(window: MainWindow) -> None:
-    """Create the window's actions (menus and toolbar share them) and toolbar."""
+@dataclass(frozen=True, slots=True)
+class WindowActions:
+    """The window's actions; menus and toolbar share them."""
+
+    new_action: QAction
+    open_action: QAction
+    sample_action: QAction
+    import_action: QAction
+    export_action: QAction
+    close_action: QAction
+    quit_action: QAction
+    guide_action: QAction
+    about_action: QAction
+
+
+def make_actions(
+    window: QMainWindow, commands: WindowCommands, state: AppState
+) -> WindowActions:
+    """Create the window's actions, its toolbar and its read-only note."""
     style = window.style()
 
     def action(text: str, tip: str, shortcut: Any = None, icon: Any = None) -> QAction:
@@ -29,59 +66,62 @@ def make_actions(window: MainWindow) -> None:
         return made
 
     pixmap = QStyle.StandardPixmap
-    window.new_action = action(
-        "&New project…",
-        "Create an empty project file",
-        "Ctrl+N",
-        pixmap.SP_FileIcon,
+    made = WindowActions(
+        new_action=action(
+            "&New project…",
+            "Create an empty project file",
+            "Ctrl+N",
+            pixmap.SP_FileIcon,
+        ),
+        open_action=action(
+            "&Open…", "Open a project file", "Ctrl+O", pixmap.SP_DialogOpenButton
+        ),
+        sample_action=action(
+            "Open &sample project",
+            "Open a project with a year of real orders of an online gift shop",
+        ),
+        import_action=action(
+            "&Import…",
+            "Import orders, feedback, offerings or customers from a file",
+            "Ctrl+I",
+        ),
+        export_action=action(
+            "&Export…",
+            "Save what the page shows (the current table) as a CSV file",
+            "Ctrl+E",
+            pixmap.SP_DialogSaveButton,
+        ),
+        close_action=action("&Close project", "Close the project", "Ctrl+W"),
+        quit_action=action("&Quit", "Quit Pushwise", "Ctrl+Q"),
+        guide_action=action("&User guide", "How to use Pushwise", "F1"),
+        about_action=action("&About Pushwise", "Version and licences"),
     )
-    window.open_action = action(
-        "&Open…", "Open a project file", "Ctrl+O", pixmap.SP_DialogOpenButton
-    )
-    window.sample_action = action(
-        "Open &sample project",
-        "Open a project with a year of real orders of an online gift shop",
-    )
-    window.import_action = action(
-        "&Import…",
-        "Import orders, feedback, offerings or customers from a file",
-        "Ctrl+I",
-    )
-    window.import_action.setIcon(import_icon(window))
-    window.export_action = action(
-        "&Export…",
-        "Save what the page shows (the current table) as a CSV file",
-        "Ctrl+E",
-        pixmap.SP_DialogSaveButton,
-    )
-    window.close_action = action("&Close project", "Close the project", "Ctrl+W")
-    window.quit_action = action("&Quit", "Quit Pushwise", "Ctrl+Q")
-    window.guide_action = action("&User guide", "How to use Pushwise", "F1")
-    window.about_action = action("&About Pushwise", "Version and licences")
-    window.new_action.triggered.connect(lambda: window.new_project())
-    window.open_action.triggered.connect(lambda: window.open_project())
-    window.sample_action.triggered.connect(window.open_sample_project)
-    window.import_action.triggered.connect(lambda: window.import_files([]))
-    window.export_action.triggered.connect(window.export)
-    window.close_action.triggered.connect(window.state.close_project)
-    window.quit_action.triggered.connect(window.close)
-    window.guide_action.triggered.connect(lambda: helpdialogs.show_user_guide(window))
-    window.about_action.triggered.connect(lambda: helpdialogs.show_about(window))
-    make_read_only_label(window)
+    made.import_action.setIcon(import_icon(window))
+    made.new_action.triggered.connect(lambda: commands.new_project())
+    made.open_action.triggered.connect(lambda: commands.open_project())
+    made.sample_action.triggered.connect(lambda: commands.open_sample_project())
+    made.import_action.triggered.connect(lambda: commands.import_files([]))
+    made.export_action.triggered.connect(lambda: commands.export())
+    made.close_action.triggered.connect(state.close_project)
+    made.quit_action.triggered.connect(window.close)
+    made.guide_action.triggered.connect(lambda: helpdialogs.show_user_guide(window))
+    made.about_action.triggered.connect(lambda: helpdialogs.show_about(window))
+    make_read_only_label(window, state)
     toolbar = window.addToolBar("Main")
     toolbar.setObjectName("main_toolbar")
     toolbar.setMovable(False)
     toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     for item in (
-        window.new_action,
-        window.open_action,
-        window.import_action,
-        window.export_action,
+        made.new_action,
+        made.open_action,
+        made.import_action,
+        made.export_action,
     ):
         toolbar.addAction(item)
+    return made
 
 
-def make_read_only_label(window: MainWindow) -> None:
+def make_read_only_label(window: QMainWindow, state: AppState) -> None:
     """A status-bar note, shown while the open project is read-only."""
     label = QLabel()
     label.setTextFormat(Qt.TextFormat.PlainText)
@@ -90,7 +130,7 @@ def make_read_only_label(window: MainWindow) -> None:
     window.statusBar().addPermanentWidget(label)
 
     def update() -> None:
-        reason = window.state.read_only_reason
+        reason = state.read_only_reason
         label.setVisible(reason is not None)
         label.setText(f"Read-only: {reason}" if reason else "")
         label.setToolTip(
@@ -100,7 +140,7 @@ def make_read_only_label(window: MainWindow) -> None:
             else ""
         )
 
-    window.state.project_changed.connect(update)
+    state.project_changed.connect(update)
 
 
 def import_icon(window: QWidget) -> QIcon:
@@ -116,39 +156,49 @@ def import_icon(window: QWidget) -> QIcon:
     return QIcon(pixmap)
 
 
-def make_menus(window: MainWindow) -> None:
-    """The menu bar: File, Go (pages, filled as they are added) and Help."""
+def make_menus(
+    window: QMainWindow,
+    actions: WindowActions,
+    settings: Settings,
+    open_project: Callable[[Path], object],
+) -> QMenu:
+    """The menu bar: File, Go and Help; returns Go, which lists the pages as
+    they are added."""
     menu = window.menuBar().addMenu("&File")
-    menu.addAction(window.new_action)
-    menu.addAction(window.open_action)
-    menu.addAction(window.sample_action)
-    window.recent_menu = menu.addMenu("&Recent projects")
-    window.recent_menu.aboutToShow.connect(lambda: fill_recent_menu(window))
+    menu.addAction(actions.new_action)
+    menu.addAction(actions.open_action)
+    menu.addAction(actions.sample_action)
+    recent_menu = menu.addMenu("&Recent projects")
+    recent_menu.setObjectName("recent_menu")
+    recent_menu.aboutToShow.connect(
+        lambda: fill_recent_menu(recent_menu, settings, open_project)
+    )
     menu.addSeparator()
-    menu.addAction(window.import_action)
-    menu.addAction(window.export_action)
+    menu.addAction(actions.import_action)
+    menu.addAction(actions.export_action)
     menu.addSeparator()
-    menu.addAction(window.close_action)
-    menu.addAction(window.quit_action)
-    window.go_menu = window.menuBar().addMenu("&Go")
+    menu.addAction(actions.close_action)
+    menu.addAction(actions.quit_action)
+    go_menu = window.menuBar().addMenu("&Go")
     help_menu = window.menuBar().addMenu("&Help")
-    help_menu.addAction(window.guide_action)
-    help_menu.addAction(window.about_action)
+    help_menu.addAction(actions.guide_action)
+    help_menu.addAction(actions.about_action)
+    return go_menu
 
 
-def fill_recent_menu(window: MainWindow) -> None:
+def fill_recent_menu(
+    menu: QMenu, settings: Settings, open_project: Callable[[Path], object]
+) -> None:
     """List the recent projects in File > Recent projects."""
-    window.recent_menu.clear()
-    recent = window.settings.recent_projects()
+    menu.clear()
+    recent = settings.recent_projects()
     for path in recent:
-        item = window.recent_menu.addAction(path.name)
+        item = menu.addAction(path.name)
         item.setToolTip(str(path))
-        item.triggered.connect(
-            lambda _checked=False, path=path: window.open_project(path)
-        )
+        item.triggered.connect(lambda _checked=False, path=path: open_project(path))
     if not recent:
-        window.recent_menu.addAction("No recent projects").setEnabled(False)
+        menu.addAction("No recent projects").setEnabled(False)
     else:
-        window.recent_menu.addSeparator()
-        clear = window.recent_menu.addAction("Clear the list")
-        clear.triggered.connect(window.settings.clear_recent_projects)
+        menu.addSeparator()
+        clear = menu.addAction("Clear the list")
+        clear.triggered.connect(settings.clear_recent_projects)

@@ -151,7 +151,7 @@ def test_export_writes_the_rows_shown(
     with patch(
         "app.pages.data.QFileDialog.getSaveFileName", return_value=(str(target), "")
     ):
-        window.export_action.trigger()
+        window.window_actions.export_action.trigger()
         qtbot.waitUntil(lambda: target.exists(), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: window.state.jobs.job("export") is None, timeout=WAIT_MS)
     with target.open(encoding="utf-8") as handle:

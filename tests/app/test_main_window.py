@@ -30,7 +30,7 @@ def test_the_start_screen_is_shown_until_a_project_is_open(
 ) -> None:
     assert window.central.currentWidget() is window.start_screen
     assert window.summary_label.text() == ""
-    assert not window.export_action.isEnabled()
+    assert not window.window_actions.export_action.isEnabled()
     with patch(
         "app.window.QFileDialog.getOpenFileName",
         return_value=(str(small_project), ""),
@@ -177,11 +177,11 @@ def test_dropping_a_project_file_opens_it(
 
 def test_usual_shortcuts(window: MainWindow) -> None:
     expected = {
-        window.new_action: "Ctrl+N",
-        window.open_action: "Ctrl+O",
-        window.import_action: "Ctrl+I",
-        window.export_action: "Ctrl+E",
-        window.quit_action: "Ctrl+Q",
+        window.window_actions.new_action: "Ctrl+N",
+        window.window_actions.open_action: "Ctrl+O",
+        window.window_actions.import_action: "Ctrl+I",
+        window.window_actions.export_action: "Ctrl+E",
+        window.window_actions.quit_action: "Ctrl+Q",
     }
     for action, keys in expected.items():
         assert action.shortcut() == QKeySequence(keys), action.text()
@@ -202,7 +202,7 @@ def test_pages_are_listed_in_workflow_order_and_explain_themselves(
 
 
 def test_about_names_the_version_and_the_sample_licence(window: MainWindow) -> None:
-    window.about_action.trigger()
+    window.window_actions.about_action.trigger()
     box = next(
         w
         for w in window.findChildren(QMessageBox)

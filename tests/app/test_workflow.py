@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from ml.workflows.train import CHECK_STARTS
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from app.pages.model import ModelPage
-from app.pages.modeljobs import CHECK_STARTS
 from app.pages.plan import PushPlanPage
 from app.window import MainWindow
 from ml.importing.importer import import_file
@@ -86,7 +86,7 @@ def test_train_plan_change_a_rule_export(
         "getSaveFileName",
         staticmethod(lambda *args: (str(target), "CSV files (*.csv)")),
     )
-    window.export_action.trigger()  # File > Export… (Ctrl+E)
+    window.window_actions.export_action.trigger()  # File > Export… (Ctrl+E)
     with qtbot.waitSignal(plan_page.export_job.finished, timeout=30_000):
         pass
     back = pd.read_csv(target, dtype=str, encoding="utf-8-sig")

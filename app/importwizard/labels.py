@@ -73,9 +73,15 @@ DELIMITER_LABELS: dict[str, str] = {
     "|": "Pipe ( | )",
 }
 
+# Character sets in the words Windows and Excel use for them, by the reader's codec.
 ENCODING_LABELS: dict[str, str] = {
-    **ENCODING_NAMES,
-    "utf-8-sig": "UTF-8",
+    "utf-8": "Unicode (UTF-8)",
+    "utf-8-sig": "Unicode (UTF-8)",
+    "utf-16": "Unicode (UTF-16)",
+    "utf-16-le": "Unicode (UTF-16)",
+    "utf-16-be": "Unicode (UTF-16)",
+    "cp1252": "Western European (Windows)",
+    "latin-1": "Western European (ISO)",
 }
 
 DATE_ORDER_LABELS: dict[str, str] = {
@@ -93,6 +99,25 @@ NOT_IN_FILE = "(not in the file)"
 def column_label(canonical: str) -> str:
     """The plain name of a canonical column."""
     return COLUMN_LABELS.get(canonical, canonical.replace("_", " ").capitalize())
+
+
+def text_kind(encoding: str) -> str:
+    """'Western European text (Windows)' for 'cp1252': how the letters were read."""
+    label = ENCODING_LABELS.get(encoding.lower().replace("_", "-"))
+    if label is None:
+        return "text in a less common character set"
+    name, _, detail = label.partition(" (")
+    return f"{name} text ({detail}" if detail else f"{name} text"
+
+
+def plain_note(note: str) -> str:
+    """A reader's note with its character set named as in ENCODING_LABELS.
+
+    Also words the notes of imports stored by earlier versions.
+    """
+    for codec, name in ENCODING_NAMES.items():
+        note = note.replace(name, ENCODING_LABELS[codec])
+    return note
 
 
 def confidence_text(confidence: float, method: str) -> str:

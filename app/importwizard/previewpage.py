@@ -20,6 +20,7 @@ from app.importwizard.labels import (
     DATE_ORDER_LABELS,
     DELIMITER_LABELS,
     ENCODING_LABELS,
+    plain_note,
 )
 from app.importwizard.previewmodel import LINE, PreviewTableModel, fit_columns
 from app.importwizard.problem import ProblemBox
@@ -75,7 +76,7 @@ class PreviewPage(QWizardPage):
         settings.setSpacing(18)
         for text, combo in (
             ("", self.sheet_combo),
-            ("&Encoding:", self.encoding_combo),
+            ("&Characters:", self.encoding_combo),
             ("Se&parator:", self.delimiter_combo),
             ("&Dates:", self.dates_combo),
         ):
@@ -121,7 +122,7 @@ class PreviewPage(QWizardPage):
         text_file = info is None or info.format == "csv"
         self._fill(
             self.encoding_combo,
-            ENCODING_NAMES,
+            {key: ENCODING_LABELS[key] for key in ENCODING_NAMES},
             draft.encoding,
             info.encoding if info else None,
             ENCODING_LABELS,
@@ -145,7 +146,9 @@ class PreviewPage(QWizardPage):
             detect="First sheet with data",
         )
         self._pairs[self.sheet_combo].setVisible(bool(draft.sheets))
-        self.notes_label.setText("\n".join(info.notes) if info else "")
+        self.notes_label.setText(
+            "\n".join(plain_note(note) for note in info.notes) if info else ""
+        )
         self.problem_box.show_error(draft.error)
         if draft.raw is not None:
             frame = draft.raw.table.to_pandas()

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QStyle, QVBoxLayout, QWidget
 
 from app.errors import describe
+from app.importwizard.labels import plain_note
 
 
 class ProblemBox(QFrame):
@@ -40,7 +41,7 @@ class ProblemBox(QFrame):
         if error is None:
             self.hide()
             return
-        what, todo = describe(error)
+        what, todo = (plain_note(text) for text in describe(error))
         self.what_label.setText(f"{context} {what}".strip() if context else what)
         self.todo_label.setText(todo)
         self.todo_label.setVisible(bool(todo))

@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
 from app.errors import show_error
 from app.importwizard.labels import (
     DELIMITER_LABELS,
-    ENCODING_LABELS,
     KIND_LABELS,
     column_label,
+    plain_note,
+    text_kind,
 )
 from app.importwizard.previewmodel import fit_columns
 from app.importwizard.run import ImportOutcome
@@ -171,7 +172,7 @@ def details_html(report: ImportReport) -> str:
     info = report.read_info
     how = []
     if info.encoding:
-        how.append(f"Letters as {ENCODING_LABELS.get(info.encoding, info.encoding)}")
+        how.append(f"Read as {text_kind(info.encoding)}")
     if info.delimiter:
         separator = DELIMITER_LABELS.get(info.delimiter, info.delimiter)
         how.append(f"Values separated by {separator.lower()}")
@@ -183,7 +184,7 @@ def details_html(report: ImportReport) -> str:
         items = "".join(f"<li>{_escape(text)}</li>" for text in how)
         parts.append(f"<p>How the file was read:</p><ul>{items}</ul>")
     if info.notes:
-        notes = "".join(f"<li>{_escape(note)}</li>" for note in info.notes)
+        notes = "".join(f"<li>{_escape(plain_note(note))}</li>" for note in info.notes)
         parts.append(f"<p>Notes:</p><ul>{notes}</ul>")
     return "".join(parts)
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import show_error
 from app.export import write_frame_csv
+from app.importwizard.labels import plain_note, text_kind
 from app.tables import DataFrameTableModel
 from app.widgets.table import TablePanel
 from ml.store.importlog import ImportRecord, rejects
@@ -65,15 +66,16 @@ def report_text(record: ImportRecord) -> str:
     read = record.read_info
     how = []
     if read.get("encoding"):
-        how.append(f"text encoding {read['encoding']}")
+        how.append(f"as {text_kind(read['encoding'])}")
     if read.get("delimiter"):
-        names = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}
-        how.append(f"columns separated by {names.get(read['delimiter'], 'other')}")
+        names = {"\t": "tabs", ",": "commas", ";": "semicolons", "|": "pipes"}
+        sign = names.get(read["delimiter"], f"'{read['delimiter']}'")
+        how.append(f"with the columns separated by {sign}")
     if read.get("sheet"):
-        how.append(f"sheet '{read['sheet']}'")
+        how.append(f"from the sheet '{read['sheet']}'")
     if how:
-        lines.append("Read with " + ", ".join(how) + ".")
-    lines.extend(f"Note: {note}" for note in record.notes)
+        lines.append("Read " + ", ".join(how) + ".")
+    lines.extend(f"Note: {plain_note(note)}" for note in record.notes)
     return "\n".join(lines)
 
 

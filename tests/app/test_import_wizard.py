@@ -267,10 +267,10 @@ def test_a_chosen_encoding_shows_in_the_preview(qtbot, state: AppState) -> None:
     _next(qtbot, wizard)
     preview = wizard.preview_page
     assert "£" in _cells(preview.model, "Description")[0]
-    _choose(qtbot, preview.encoding_combo, "Windows-1252")
+    _choose(qtbot, preview.encoding_combo, "Western European (Windows)")
     assert "Â£" in _cells(preview.model, "Description")[0]
     assert "as chosen" in preview.notes_label.text()
-    _choose(qtbot, preview.encoding_combo, "UTF-16")
+    _choose(qtbot, preview.encoding_combo, "Unicode (UTF-16)")
     # Read as UTF-16 the file makes no sense: said in plain words.
     assert preview.problem_box.isVisible()
     assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()

@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from app.querytable import QueryTableModel
-from app.tables import DataFrameTableModel, TableModelBase
+from app.tables import DataFrameTableModel
 from ml.progress import ReportFn, StopFn
 from ml.safecells import safe_heading, safe_sql, write_safe_csv
 from ml.sqltext import quote_ident, quote_literal
@@ -52,8 +52,3 @@ def query_export_fn(
             cursor.close()
 
     return export
-
-
-def can_export(model: TableModelBase) -> bool:
-    """Whether the table has rows to export."""
-    return model.rowCount() > 0

@@ -106,10 +106,6 @@ class QueryTableModel(TableModelBase):
     def total_rows(self) -> int:
         return self._total
 
-    def row_id(self, row: int) -> int:
-        """The DuckDB rowid of a shown row."""
-        return int(self._ids[row])
-
     def rowCount(self, parent: Index = ROOT) -> int:
         return 0 if parent.isValid() else len(self._ids)
 

@@ -59,11 +59,6 @@ class Settings:
         paths = [p for p in self.recent_projects() if p.resolve() != path]
         self._set_recent([path, *paths][:MAX_RECENT])
 
-    def remove_recent_project(self, path: Path) -> None:
-        """Forget path (e.g. it could not be opened)."""
-        path = Path(path).resolve()
-        self._set_recent([p for p in self.recent_projects() if p.resolve() != path])
-
     def clear_recent_projects(self) -> None:
         """Forget every recent project."""
         self._set_recent([])

@@ -286,10 +286,6 @@ class DataFrameTableModel(TableModelBase):
         """The rows and columns as shown (filtered, sorted, visible columns)."""
         return self._frame.iloc[self._rows][self._visible].reset_index(drop=True)
 
-    def source_row(self, row: int) -> int:
-        """The frame position of a shown row."""
-        return int(self._rows[row])
-
     def row_values(self, row: int) -> pd.Series:
         """Every column of a shown row."""
         return self._frame.iloc[int(self._rows[row])]

@@ -20,6 +20,7 @@ from app.importwizard.problem import ProblemBox
 from app.importwizard.run import ImportOutcome, ImportRequest, run_import
 from app.jobs import Job
 from app.state import AppState
+from app.widgets.progress import TimeLeftLabel
 from ml.errors import PushwiseError
 
 _STEPS = 1000  # progress bar resolution
@@ -47,6 +48,7 @@ class ImportPage(QWizardPage):
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, _STEPS)
         self.status_label = QLabel(wordWrap=True)
+        self.time_left_label = TimeLeftLabel()
         self.stop_button = QPushButton("&Stop the import")
         self.stop_button.setToolTip("Stop now; nothing from this file is kept")
         self.stop_button.clicked.connect(self._on_stop_button_clicked)
@@ -61,6 +63,7 @@ class ImportPage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addWidget(self.progress_bar)
         layout.addWidget(self.status_label)
+        layout.addWidget(self.time_left_label)
         layout.addLayout(buttons)
         layout.addWidget(self.problem_box)
         layout.addStretch(1)
@@ -108,6 +111,8 @@ class ImportPage(QWizardPage):
         self.job.succeeded.connect(self._on_job_succeeded)
         self.job.failed.connect(self._on_job_failed)
         self.job.cancelled.connect(self._on_job_cancelled)
+        self.job.finished.connect(self.time_left_label.stop)
+        self.time_left_label.start()
         self.stop_button.show()
         self.stop_button.setEnabled(True)
         self.completeChanged.emit()
@@ -119,13 +124,17 @@ class ImportPage(QWizardPage):
             self.job.cancel()
             self.stop_button.setEnabled(False)
             self.status_label.setText("Stopping…")
+            self.time_left_label.stop()
 
     def _on_stop_button_clicked(self) -> None:
         self.cancel()
 
     def _on_job_progressed(self, fraction: float, message: str) -> None:
+        if self.job is None or self.job.stop_requested():
+            return  # "Stopping…" stays
         self.progress_bar.setValue(round(fraction * _STEPS))
         self.status_label.setText(message)
+        self.time_left_label.set_fraction(fraction)
 
     def _on_job_succeeded(self, outcome: ImportOutcome) -> None:
         self.outcome = outcome

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -19,14 +18,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-# Rule keys of ml.plan.rules.RULES (not imported: ml.plan loads scikit-learn).
-OPTED_OUT = "opted_out"
-INACTIVE = "inactive_offering"
-SERVICE = "service_line"
-RECENT = "recent_purchase"
-FEEDBACK = "negative_feedback"
-MIN_PROBABILITY = "min_probability"
-CAP = "per_customer_cap"
+from ml.plan.rules import (  # light: no pandas or scikit-learn
+    CAP,
+    FEEDBACK,
+    INACTIVE,
+    MIN_PROBABILITY,
+    OPTED_OUT,
+    RECENT,
+    SERVICE,
+    PlanRules,
+)
+
 # The feedback row's label; when returns block, its count includes them.
 FEEDBACK_WORDS = "Bad feedback blocks for"
 FEEDBACK_OR_RETURN_WORDS = "Bad feedback or a return blocks for"
@@ -48,7 +50,8 @@ class PlanRulesPanel(QGroupBox):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Push rules (and how many pushes each removed)", parent)
-        self._base: Any = None  # the rules last set (keeps fields not shown here)
+        # The rules last set (keeps the fields not shown here).
+        self._base: PlanRules | None = None
         self.hold_mode = QComboBox()
         self.hold_mode.addItem("hold back until due", UNTIL_DUE)
         self.hold_mode.addItem("hold back a fixed time", FIXED_DAYS)
@@ -129,10 +132,8 @@ class PlanRulesPanel(QGroupBox):
         form.addRow("Opted out of contact", self._count_label(OPTED_OUT))
         form.addRow("Postage, fees and the like", self._count_label(SERVICE))
 
-    def rules(self) -> Any:
-        """The rules as set (an ml.plan.PlanRules)."""
-        from ml.plan import PlanRules
-
+    def rules(self) -> PlanRules:
+        """The rules as set."""
         fixed = self.hold_mode.currentData() == FIXED_DAYS
         return replace(
             PlanRules() if self._base is None else self._base,
@@ -145,11 +146,12 @@ class PlanRulesPanel(QGroupBox):
             skip_inactive=self.skip_inactive.isChecked(),
         )
 
-    def set_rules(self, rules: Any) -> None:
-        """Show these rules (an ml.plan.PlanRules) without emitting rules_changed;
-        fields without a control here are kept for rules()."""
+    def set_rules(self, rules: PlanRules) -> None:
+        """Show these rules without emitting rules_changed; fields without a
+        control here are kept for rules()."""
         self._base = rules
-        fixed = rules.recent_purchase_days is not None
+        days = rules.recent_purchase_days
+        fixed = days is not None
         controls = (
             self.hold_mode,
             self.due_percent,
@@ -166,8 +168,8 @@ class PlanRulesPanel(QGroupBox):
             self.hold_mode.setCurrentIndex(1 if fixed else 0)
             self.hold_amount.setCurrentIndex(1 if fixed else 0)
             self.due_percent.setValue(round(rules.due_share * 100))
-            if fixed:
-                self.recent_days.setValue(int(rules.recent_purchase_days))
+            if days is not None:
+                self.recent_days.setValue(int(days))
             self.feedback_days.setValue(int(rules.feedback_block_days))
             choices = [value for _, value in RETURN_CHOICES]
             self.return_mode.setCurrentIndex(choices.index(rules.block_returns))

@@ -5,19 +5,40 @@ pairs, ranks what is left per customer and writes a reason per row; the
 result is a PushPlan, which to_plan_csv writes as PLAN.csv. scored_pairs
 turns a ranker's sparse scores into build_plan's input, and load_exclusions
 reads opted-out customers and inactive offerings from a project.
+
+Importing ml.plan (or ml.plan.rules) is light: PlanRules and the rule keys
+come without pandas or scikit-learn, so the GUI can show the rules at once;
+the other names load their modules when first used.
 """
 
 from __future__ import annotations
 
-from ml.plan.export import PLAN_COLUMNS, to_plan_csv
-from ml.plan.inputs import (
-    Exclusions,
-    load_exclusions,
-    load_offering_names,
-    scored_pairs,
-)
-from ml.plan.plan import PushPlan, build_plan
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ml.plan.rules import RULES, PlanRules
+
+if TYPE_CHECKING:
+    from ml.plan.export import PLAN_COLUMNS, to_plan_csv
+    from ml.plan.inputs import (
+        Exclusions,
+        load_exclusions,
+        load_offering_names,
+        scored_pairs,
+    )
+    from ml.plan.plan import PushPlan, build_plan
+
+# Name -> the module that defines it, imported on first use.
+_HEAVY = {
+    "PLAN_COLUMNS": "ml.plan.export",
+    "to_plan_csv": "ml.plan.export",
+    "Exclusions": "ml.plan.inputs",
+    "load_exclusions": "ml.plan.inputs",
+    "load_offering_names": "ml.plan.inputs",
+    "scored_pairs": "ml.plan.inputs",
+    "PushPlan": "ml.plan.plan",
+    "build_plan": "ml.plan.plan",
+}
 
 __all__ = [
     "PLAN_COLUMNS",
@@ -31,3 +52,13 @@ __all__ = [
     "scored_pairs",
     "to_plan_csv",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the module behind a heavy name on first use (PEP 562)."""
+    module = _HEAVY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

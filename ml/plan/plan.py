@@ -21,6 +21,7 @@ from ml.features import (
     pair_features,
 )
 from ml.features.timeline import AsOf, as_timestamp
+from ml.plan.feedback import feedback_blocks, multipliers, rating_stats
 from ml.plan.holdback import RepurchaseIntervals, hold_back, learn_intervals
 from ml.plan.reasons import reasons, rhythm_known
 from ml.plan.returns import ReturnEvidence, learn_returns, returns_block
@@ -35,9 +36,6 @@ from ml.plan.rules import (
     RULES,
     SERVICE,
     PlanRules,
-    feedback_blocks,
-    multipliers,
-    rating_stats,
 )
 
 C = Columns

@@ -14,11 +14,13 @@ import math
 from collections.abc import Mapping
 from dataclasses import asdict, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ml.errors import ProjectError, PushwiseError
 from ml.plan.rules import PlanRules
-from ml.store.project import Project
+
+if TYPE_CHECKING:  # light: the GUI reads and writes rules without the store
+    from ml.store.project import Project
 
 # The project setting that holds the rules (ml.store.settings).
 RULES_SETTING = "plan_rules"

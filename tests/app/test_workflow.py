@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from ml.workflows.train import CHECK_STARTS
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from app.pages.model import ModelPage
+from app.pages.modeljobs import CHECK_STARTS
 from app.pages.plan import PushPlanPage
 from app.window import MainWindow
 from ml.importing.importer import import_file

@@ -30,6 +30,8 @@ Formatter = Callable[[Any], str]
 Index = QModelIndex | QPersistentModelIndex
 RAW_ROLE = Qt.ItemDataRole.UserRole  # the unformatted value of a cell
 ROOT = QModelIndex()  # the parent of every row of a table
+# Texts longer than this get a tooltip: a table may cut them with "…".
+TOOLTIP_CHARS = 20
 
 
 def is_missing(value: Any) -> bool:
@@ -215,7 +217,7 @@ class TableModelBase(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         text = self._formats.get(name, format_value)(value)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return text if len(text) > 40 else None
+            return text if len(text) > TOOLTIP_CHARS else None
         return text
 
     def headerData(

@@ -148,7 +148,8 @@ class CustomerPlanView(QWidget):
             self.table[self.table[C.CUSTOMER] == chosen] if chosen else self.table[:0]
         )
         mine = mine.sort_values("rank", kind="stable")
-        first = ["rank", "offering_name", "probability", "expected_revenue", "reason"]
+        # Why right after the chance: in view at the window's default size.
+        first = ["rank", "offering_name", "probability", "reason", "expected_revenue"]
         rest = [c for c in mine.columns if c not in first]
         self.model.set_frame(mine[first + rest], visible=first)
         total = float(mine["expected_revenue"].sum()) if len(mine) else 0.0
@@ -257,8 +258,8 @@ class OfferingPlanView(QWidget):
                 "position",
                 C.CUSTOMER,
                 "probability",
-                "expected_revenue",
                 "reason",
+                "expected_revenue",
                 C.SEGMENT,
                 C.COUNTRY,
             ],

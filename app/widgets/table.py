@@ -22,6 +22,7 @@ from app.tables import TableModelBase
 
 FILTER_DELAY_MS = 300  # wait for a pause in typing before filtering
 SIZING_ROWS = 50  # rows measured to fit a column's width
+MAX_WIDTH_EM = 18  # the widest a column is made, in widths of "M"
 
 
 class TablePanel(QWidget):
@@ -129,16 +130,17 @@ class TablePanel(QWidget):
         self._sized_for = columns
         metrics = self.view.fontMetrics()
         bold = self.view.horizontalHeader().fontMetrics()
-        padding = metrics.horizontalAdvance("M") * 2
-        limit = metrics.horizontalAdvance("M") * 24
+        em = metrics.horizontalAdvance("M")
         rows = range(min(SIZING_ROWS, self.model.rowCount()))
         for section, name in enumerate(columns):
             texts = [self.model.index(row, section).data() or "" for row in rows]
-            width = max(
-                [bold.horizontalAdvance(self.model.label(name)) + padding]
-                + [metrics.horizontalAdvance(text) for text in texts]
-            )
-            self.view.setColumnWidth(section, min(width + padding, limit))
+            text = max((metrics.horizontalAdvance(t) for t in texts), default=0)
+            # The heading needs room for the sort arrow; a cell for its margins.
+            heading = bold.horizontalAdvance(self.model.label(name)) + 3 * em
+            width = max(heading, text + 2 * em)
+            # Long texts (names, reasons) are cut with "…" and shown whole in
+            # their tooltip, so that the columns after them stay in view.
+            self.view.setColumnWidth(section, min(width, MAX_WIDTH_EM * em))
 
     def _noun(self, count: int) -> str:
         # "1 order line", "2 order lines"; "1 feedback entry", "3 feedback entries"

@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QTableView
 
-from app.tables import DataFrameTableModel, Index
+from app.tables import DataFrameTableModel, Index, TableModelBase
+from app.widgets.table import fit_columns as fit_table_columns
 from ml.importing.preview import IMPORTED, OUTCOME
 from ml.reading import LINE_COLUMN
 
@@ -43,9 +44,11 @@ class PreviewTableModel(DataFrameTableModel):
 
 
 def fit_columns(table: QTableView) -> None:
-    """Size columns to their contents, none wider than MAX_COLUMN_WIDTH."""
-    table.resizeColumnsToContents()
-    header = table.horizontalHeader()
-    for section in range(header.count()):
-        if table.columnWidth(section) > MAX_COLUMN_WIDTH:
-            table.setColumnWidth(section, MAX_COLUMN_WIDTH)
+    """Size columns to their first rows' text, none wider than MAX_COLUMN_WIDTH.
+
+    A few rows are measured, whatever the table holds: the report of a large
+    file can list hundreds of thousands of rejected rows.
+    """
+    model = table.model()
+    if isinstance(model, TableModelBase):
+        fit_table_columns(table, model, MAX_COLUMN_WIDTH)

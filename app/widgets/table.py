@@ -25,6 +25,30 @@ SIZING_ROWS = 50  # rows measured to fit a column's width
 MAX_WIDTH_EM = 18  # the widest a column is made, in widths of "M"
 
 
+def fit_columns(
+    view: QTableView, model: TableModelBase, max_width: int | None = None
+) -> None:
+    """Fit a view's columns to their heading and first SIZING_ROWS rows.
+
+    Measured here on a few rows' text: Qt's own fitting asks the model for
+    every role of hundreds of cells, which stalls the window. No column gets
+    wider than max_width pixels (default MAX_WIDTH_EM widths of "M").
+    """
+    metrics = view.fontMetrics()
+    bold = view.horizontalHeader().fontMetrics()
+    em = metrics.horizontalAdvance("M")
+    widest = max_width if max_width is not None else MAX_WIDTH_EM * em
+    rows = range(min(SIZING_ROWS, model.rowCount()))
+    for section, name in enumerate(model.visible_columns()):
+        texts = [model.index(row, section).data() or "" for row in rows]
+        text = max((metrics.horizontalAdvance(str(t)) for t in texts), default=0)
+        # The heading needs room for the sort arrow; a cell for its margins.
+        heading = bold.horizontalAdvance(model.label(name)) + 3 * em
+        # Long texts (names, reasons) are cut with "…" and shown whole in
+        # their tooltip, so that the columns after them stay in view.
+        view.setColumnWidth(section, min(max(heading, text + 2 * em), widest))
+
+
 class TablePanel(QWidget):
     """Any table model with a filter box, column selection and a row count."""
 
@@ -119,28 +143,12 @@ class TablePanel(QWidget):
         header.blockSignals(False)
 
     def _size_columns(self) -> None:
-        """Fit columns to their heading and first rows (once per column choice).
-
-        Measured here on a few rows' text: Qt's own fitting asks the model for
-        every role of hundreds of cells, which stalls the window.
-        """
+        """Fit columns to their heading and first rows (once per column choice)."""
         columns = self.model.visible_columns()
         if self._sized_for == columns or self.model.rowCount() == 0:
             return
         self._sized_for = columns
-        metrics = self.view.fontMetrics()
-        bold = self.view.horizontalHeader().fontMetrics()
-        em = metrics.horizontalAdvance("M")
-        rows = range(min(SIZING_ROWS, self.model.rowCount()))
-        for section, name in enumerate(columns):
-            texts = [self.model.index(row, section).data() or "" for row in rows]
-            text = max((metrics.horizontalAdvance(t) for t in texts), default=0)
-            # The heading needs room for the sort arrow; a cell for its margins.
-            heading = bold.horizontalAdvance(self.model.label(name)) + 3 * em
-            width = max(heading, text + 2 * em)
-            # Long texts (names, reasons) are cut with "…" and shown whole in
-            # their tooltip, so that the columns after them stay in view.
-            self.view.setColumnWidth(section, min(width, MAX_WIDTH_EM * em))
+        fit_columns(self.view, self.model)
 
     def _noun(self, count: int) -> str:
         # "1 order line", "2 order lines"; "1 feedback entry", "3 feedback entries"

@@ -1,0 +1,100 @@
+"""Clicking Import hands the file to the job at once: the window never reads it."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QWizard
+
+from app.importwizard import ImportWizard
+from app.importwizard.wizard import MAPPING_PAGE, REPORT_PAGE
+from app.state import AppState
+from app.widgets.table import SIZING_ROWS
+
+WAIT_MS = 60_000
+REJECTED = 3_000  # rows with a date that does not exist
+
+
+@pytest.fixture
+def state(qtbot, tmp_path: Path) -> Iterator[AppState]:
+    app_state = AppState()
+    app_state.new_project(tmp_path / "shop.pushwise")
+    yield app_state
+    app_state.shutdown()
+
+
+@pytest.fixture
+def orders(tmp_path: Path) -> Path:
+    """An orders file with many rejected rows, for a long report."""
+    path = tmp_path / "orders.csv"
+    lines = ["InvoiceNo,StockCode,Quantity,InvoiceDate,UnitPrice,CustomerID"]
+    lines += [
+        f"{i},A{i % 7},1,2024-01-{1 + i % 28:02d},2.50,C{i % 50}" for i in range(500)
+    ]
+    lines += [f"x{i},A1,1,2024-02-31,2.50,C{i % 50}" for i in range(REJECTED)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _on_which_thread(
+    calls: list[tuple[str, bool]], name: str, fn: Callable[..., Any]
+) -> Callable[..., Any]:
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        calls.append((name, threading.current_thread() is threading.main_thread()))
+        return fn(*args, **kwargs)
+
+    return spy
+
+
+def test_the_file_is_hashed_and_read_in_the_job_not_the_window(
+    qtbot, state: AppState, orders: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ml.importing.importer as importer
+
+    wizard = ImportWizard(state, files=[orders])
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.next()
+    wizard.next()
+    assert wizard.currentId() == MAPPING_PAGE
+    calls: list[tuple[str, bool]] = []
+    for name in ("file_state", "read_table", "store_rows"):
+        spy = _on_which_thread(calls, name, getattr(importer, name))
+        monkeypatch.setattr(importer, name, spy)
+    wizard.button(QWizard.WizardButton.NextButton).click()  # Import
+    qtbot.waitUntil(lambda: wizard.currentId() == REPORT_PAGE, timeout=WAIT_MS)
+    assert calls == [
+        ("file_state", False),
+        ("read_table", False),
+        ("store_rows", False),
+    ]
+
+
+def test_a_long_report_is_shown_without_measuring_every_row(
+    qtbot, state: AppState, orders: Path
+) -> None:
+    wizard = ImportWizard(state, files=[orders])
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.next()
+    wizard.next()
+    page = wizard.report_page
+    model = page.model
+    asked: set[int] = set()
+    raw = model._raw
+
+    def counting(row: int, name: str) -> Any:
+        asked.add(row)
+        return raw(row, name)
+
+    model._raw = counting  # type: ignore[method-assign]
+    wizard.button(QWizard.WizardButton.NextButton).click()  # Import
+    qtbot.waitUntil(lambda: wizard.currentId() == REPORT_PAGE, timeout=WAIT_MS)
+    assert model.rowCount() == REJECTED
+    # The columns were fitted to a few rows; the rest are read when painted.
+    shown = page.table.viewport().height() // page.table.rowHeight(0) + 2
+    assert len(asked) <= SIZING_ROWS + shown

@@ -103,7 +103,9 @@ class DataPage(QWidget):
             )
             self.tables[key] = panel
             self.tabs.addTab(panel, title)
-        self.imports_panel = ImportHistoryPanel()
+        self.imports_panel = ImportHistoryPanel(
+            start_job=lambda fn: state.start_job(fn, slot="import rejects")
+        )
         self.tabs.addTab(self.imports_panel, "Imports")
         self.tabs.setTabToolTip(
             4, "Every file imported into this project, with its report."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -20,9 +21,13 @@ from PySide6.QtWidgets import (
 from app.errors import show_error
 from app.export import write_frame_csv
 from app.importwizard.labels import plain_note, text_kind
+from app.jobs import Job, JobFn
 from app.tables import DataFrameTableModel
 from app.widgets.table import TablePanel
+from ml.progress import ReportFn, StopFn
 from ml.store.importlog import ImportRecord, rejects
+
+StartJob = Callable[[JobFn], Job]  # runs a function off the GUI thread
 
 KIND_NAMES = {
     "orders": "Orders",
@@ -80,13 +85,21 @@ def report_text(record: ImportRecord) -> str:
 
 
 class ImportHistoryPanel(QWidget):
-    """The list of imports; the chosen import's report and rejected rows below."""
+    """The list of imports; the chosen import's report and rejected rows below.
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    start_job runs the reading of an import's rejected rows (up to millions)
+    off the GUI thread; without it they are read on the spot.
+    """
+
+    def __init__(
+        self, parent: QWidget | None = None, start_job: StartJob | None = None
+    ) -> None:
         super().__init__(parent)
         self._con: duckdb.DuckDBPyConnection | None = None
         self._records: list[ImportRecord] = []
         self._prefetched: dict[int, pd.DataFrame] = {}
+        self._start_job = start_job
+        self.rejects_job: Job | None = None
         self.history_model = DataFrameTableModel(labels=HISTORY_LABELS)
         self.history = TablePanel(self.history_model, noun="imports")
         self.history.view.selectionModel().selectionChanged.connect(
@@ -184,17 +197,49 @@ class ImportHistoryPanel(QWidget):
             return
         self.report_label.setText(report_text(record))
         frame = self._prefetched.get(record.import_id)
-        if frame is None:
-            frame = (
-                rejects(self._con, record.import_id)
-                if self._con is not None
-                else pd.DataFrame()
-            )
+        if frame is None and self._con is not None and record.rows_rejected:
+            if self._start_job is not None:
+                self._read_rejects(self._con, record.import_id)
+                return
+            frame = rejects(self._con, record.import_id)
+        self._show_rejects(pd.DataFrame() if frame is None else frame)
+
+    def _show_rejects(self, frame: pd.DataFrame) -> None:
         frame = frame.reindex(columns=list(REJECT_LABELS))
         self.rejects_model.set_frame(
             frame, visible=["line", "column_name", "value", "message"]
         )
         self.export_button.setEnabled(not frame.empty)
+
+    def _read_rejects(self, con: duckdb.DuckDBPyConnection, import_id: int) -> None:
+        """Read an import's rejected rows in a job; shown if still chosen."""
+        assert self._start_job is not None
+        self._show_rejects(pd.DataFrame())
+        self.rejects.count_label.setText("Reading the rejected rows…")
+        cursor = con.cursor()
+
+        def read(report: ReportFn, stop_requested: StopFn) -> pd.DataFrame:
+            try:
+                return rejects(cursor, import_id)
+            finally:
+                cursor.close()
+
+        def done(frame: pd.DataFrame) -> None:
+            if self._con is not con:
+                return  # another project is shown now
+            self._prefetched[import_id] = frame
+            record = self.selected_record()
+            if record is not None and record.import_id == import_id:
+                self._show_rejects(frame)
+
+        def failed(error: BaseException) -> None:
+            if self._con is con:  # not a project closed meanwhile
+                show_error(self, error, context="The rejected rows could not be read.")
+
+        job = self._start_job(read)
+        job.succeeded.connect(done)
+        job.failed.connect(failed)
+        self.rejects_job = job
 
     def _on_export_button_clicked(self) -> None:
         record = self.selected_record()

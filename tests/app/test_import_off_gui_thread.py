@@ -14,6 +14,9 @@ from app.importwizard import ImportWizard
 from app.importwizard.wizard import MAPPING_PAGE, REPORT_PAGE
 from app.state import AppState
 from app.widgets.table import SIZING_ROWS
+from ml.columns import Kind
+from ml.importing.importer import import_file
+from ml.store.project import Project
 
 WAIT_MS = 60_000
 REJECTED = 3_000  # rows with a date that does not exist
@@ -98,3 +101,32 @@ def test_a_long_report_is_shown_without_measuring_every_row(
     # The columns were fitted to a few rows; the rest are read when painted.
     shown = page.table.viewport().height() // page.table.rowHeight(0) + 2
     assert len(asked) <= SIZING_ROWS + shown
+
+
+def test_an_older_import_s_rejected_rows_are_read_in_a_job(
+    qtbot, window, orders: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import app.pages.imports as imports
+
+    later = tmp_path / "later.csv"
+    later.write_text(
+        "InvoiceNo,StockCode,Quantity,InvoiceDate,UnitPrice,CustomerID\n"
+        "y1,B1,1,2024-03-31,2.50,C1\ny2,B1,1,2024-02-30,2.50,C1\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / "history.pushwise"
+    with Project.create(path) as project:
+        import_file(project, orders, kind=Kind.ORDERS)
+        import_file(project, later, kind=Kind.ORDERS)
+    calls: list[tuple[str, bool]] = []
+    monkeypatch.setattr(
+        imports, "rejects", _on_which_thread(calls, "rejects", imports.rejects)
+    )
+    window.open_project(path)
+    history = window.pages["data"].imports_panel
+    qtbot.waitUntil(lambda: history.rejects_model.rowCount() == 1, timeout=WAIT_MS)
+    history.history.view.selectRow(1)  # the first import: 3,000 rejected rows
+    qtbot.waitUntil(
+        lambda: history.rejects_model.rowCount() == REJECTED, timeout=WAIT_MS
+    )
+    assert calls == [("rejects", False)]

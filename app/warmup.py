@@ -27,10 +27,9 @@ HEAVY_MODULES = (
     "ml.importing.importer",
     "scipy.sparse",
     "sklearn.ensemble",
-    "ml.store.models",
-    "ml.training",
-    "ml.planning",
-    "ml.backtest",
+    "ml.store.savedmodels",
+    "ml.workflows.train",
+    "ml.workflows.plan",
     "ml.demand.gbm",
 )
 

@@ -3,16 +3,18 @@ as DataFrames, at the offering level the user plans at."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 
 import pandas as pd
 
 from ml.columns import Columns
-from ml.errors import ProjectError
+from ml.errors import InputDataError, ProjectError
 from ml.store.project import Project
 
 C = Columns
+RETURNED_AT = "returned_at"
 
 
 def _frame(project: Project, sql: str) -> pd.DataFrame:
@@ -49,6 +51,80 @@ class Interactions:
     purchases: pd.DataFrame
     returns: pd.DataFrame
     feedback: pd.DataFrame
+
+    @classmethod
+    def from_purchases(cls, purchases: pd.DataFrame) -> Interactions:
+        """Purchases alone: no returns and no feedback."""
+        returns = pd.DataFrame(
+            {
+                C.CUSTOMER: pd.Series(dtype=object),
+                C.OFFERING: pd.Series(dtype=object),
+                RETURNED_AT: pd.Series(dtype="datetime64[us]"),
+                C.QUANTITY: pd.Series(dtype="float64"),
+                C.AMOUNT: pd.Series(dtype="float64"),
+                "reason": pd.Series(dtype=object),
+            }
+        )
+        feedback = pd.DataFrame(
+            {
+                C.CUSTOMER: pd.Series(dtype=object),
+                C.OFFERING: pd.Series(dtype=object),
+                C.SUBMITTED_AT: pd.Series(dtype="datetime64[us]"),
+                C.RATING: pd.Series(dtype="float64"),
+                C.COMMENT: pd.Series(dtype=object),
+                "kind": pd.Series(dtype=object),
+            }
+        )
+        return cls(purchases, returns, feedback)
+
+    def before(self, as_of: pd.Timestamp) -> Interactions:
+        """The purchases, returns and feedback strictly before as_of: all that
+        a model, a rule or a report as of that date may see."""
+        return Interactions(
+            purchases=purchases_before(self.purchases, as_of),
+            returns=_rows_before(self.returns, RETURNED_AT, as_of),
+            feedback=_rows_before(self.feedback, C.SUBMITTED_AT, as_of),
+        )
+
+    def without_offerings(self, offerings: Collection[str]) -> Interactions:
+        """The same data without any event about the given offerings (charges
+        such as postage, which are no demand)."""
+        if not offerings:
+            return self
+        ids = list(offerings)
+        return Interactions(
+            purchases=_without(self.purchases, ids),
+            returns=_without(self.returns, ids),
+            feedback=_without(self.feedback, ids),
+        )
+
+    def default_as_of(self) -> pd.Timestamp:
+        """The day after the last order (DESIGN.md's default as-of date)."""
+        if self.purchases.empty:
+            raise InputDataError(
+                "there are no purchases to learn from.",
+                hint="Import order history first.",
+            )
+        last = pd.Timestamp(self.purchases[C.ORDERED_AT].max())
+        return last.normalize() + pd.Timedelta(days=1)
+
+
+def purchases_before(purchases: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """The purchase rows strictly before as_of (all a model may learn from)."""
+    return _rows_before(purchases, C.ORDERED_AT, as_of)
+
+
+def _rows_before(frame: pd.DataFrame, column: str, as_of: pd.Timestamp) -> pd.DataFrame:
+    if column not in frame.columns:
+        raise ValueError(f"the rows lack the column {column!r}")
+    before = frame[column] < pd.Timestamp(as_of)
+    # The usual as-of is after the last event: then nothing is cut, and a copy
+    # of a large history would only double its memory.
+    return frame if before.all() else frame.loc[before]
+
+
+def _without(frame: pd.DataFrame, offerings: list[str]) -> pd.DataFrame:
+    return frame.loc[~frame[C.OFFERING].isin(offerings)].reset_index(drop=True)
 
 
 def _offering(level: OfferingLevel) -> str:

@@ -205,7 +205,7 @@ class BacktestPage(QWidget):
             self.stack.setCurrentIndex(0)
             self.charts_shown.emit()
             return
-        from ml.evaluation import charts
+        from ml.backtest import charts
 
         self.headline.setText(report.headline())
         self.chooser.blockSignals(True)
@@ -239,7 +239,7 @@ class BacktestPage(QWidget):
         report = self.report
         if report is None:
             return
-        from ml.evaluation import charts
+        from ml.backtest import charts
 
         level, offering_id = choice.split(":", 1)
         if level == "total":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
@@ -26,13 +26,15 @@ from PySide6.QtWidgets import (
 from app.errors import show_error
 from app.jobs import Job
 from app.pages.modelcard import card_html
-from app.pages.modeljobs import ModelResult, TrainSettings
-from app.pages.modeljobs import backtest_again as backtest_again_fn
-from app.pages.modeljobs import load_newest as load_newest_fn
-from app.pages.modeljobs import train as train_fn
 from app.state import AppState
 from app.widgets.chart import ChartView
 from app.widgets.progress import JobProgressPanel
+from ml.progress import ReportFn, StopFn
+from ml.store.project import Project
+from ml.workflows.settings import CheckSettings, TrainSettings
+
+if TYPE_CHECKING:
+    from ml.workflows.train import ModelResult
 
 # The AppState property the Push plan page reads: whether plans may include
 # offerings the customer already buys (False: new offerings only).
@@ -194,14 +196,16 @@ class ModelPage(QWidget):
         """The settings as chosen on the page."""
         as_of = self.as_of_edit.date().toPython()
         assert isinstance(as_of, date)
+        options = {**self.ranker_options, "training_windows": self.windows_spin.value()}
         return TrainSettings(
             as_of=None if as_of == self._default_as_of() else as_of,
             horizon_days=self.horizon_days(),
-            folds=self.folds_spin.value(),
-            k=self.k_spin.value(),
-            training_windows=self.windows_spin.value(),
-            ranker_options=dict(self.ranker_options),
+            ranker_options=options,
         )
+
+    def check_settings(self) -> CheckSettings:
+        """How the model is checked at earlier dates, as chosen on the page."""
+        return CheckSettings(folds=self.folds_spin.value(), k=self.k_spin.value())
 
     def horizon_days(self) -> int:
         """The horizon in days, whatever unit is shown."""
@@ -242,21 +246,29 @@ class ModelPage(QWidget):
     def train(self) -> None:
         """Train, check on past weeks and save (in a job with progress)."""
         self.state.setProperty(INCLUDE_BOUGHT, self.include_bought_check.isChecked())
-        self._start(
-            _call(train_fn, settings=self.settings()),
-            "Training the model…",
-        )
+        settings, check = self.settings(), self.check_settings()
+
+        def train(project: Project, report: ReportFn, stop: StopFn) -> ModelResult:
+            from ml.workflows.train import train_and_check
+
+            return train_and_check(project, settings, check, report, stop)
+
+        self._start(train, "Training the model…")
 
     def backtest_again(self) -> None:
         """Check the current model on past weeks (nothing is saved)."""
         if self.result is None:
             return
-        settings = self.settings()
-        result = self.result
-        self._start(
-            _call(backtest_again_fn, result, settings=settings),
-            "Checking the model on past weeks…",
-        )
+        check, result = self.check_settings(), self.result
+
+        def check_model(
+            project: Project, report: ReportFn, stop: StopFn
+        ) -> ModelResult:
+            from ml.workflows.train import check_again
+
+            return check_again(project, result, check, report, stop)
+
+        self._start(check_model, "Checking the model on past weeks…")
 
     def load_newest(self) -> None:
         """Show the newest model saved in the project (loaded in a job)."""
@@ -264,7 +276,13 @@ class ModelPage(QWidget):
             self._load_pending = True
             return
         self._load_pending = False
-        self._start(load_newest_fn, "Loading the saved model…")
+
+        def load(project: Project, report: ReportFn, stop: StopFn) -> ModelResult | str:
+            from ml.workflows.train import newest_model
+
+            return newest_model(project, report, stop)
+
+        self._start(load, "Loading the saved model…")
 
     def _start(self, fn: Any, message: str) -> None:
         try:
@@ -284,7 +302,7 @@ class ModelPage(QWidget):
 
     def _on_job_succeeded(self, outcome: ModelResult | str | None) -> None:
         self.job = None
-        if isinstance(outcome, ModelResult):
+        if outcome is not None and not isinstance(outcome, str):
             self.result = outcome
             self.state.set_model(outcome.model)
             if outcome.backtest is not None:
@@ -382,14 +400,3 @@ class ModelPage(QWidget):
         self.check_button.setVisible(
             self.result is not None and self.result.backtest is None
         )
-
-
-def _call(fn: Any, *args: Any, settings: TrainSettings | None = None) -> Any:
-    """A project job calling fn(project, *args[, settings], report, stop)."""
-
-    def run(project: Any, report: Any, stop: Any) -> Any:
-        if settings is None:
-            return fn(project, *args, report, stop)
-        return fn(project, *args, settings, report, stop)
-
-    return run

@@ -5,11 +5,10 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
-from app.pages.modeljobs import ModelResult
-
 if TYPE_CHECKING:
     from ml.backtest import BacktestReport
     from ml.modelmeta import ModelMeta
+    from ml.workflows.train import ModelResult
 
 
 def card_html(result: ModelResult) -> str:

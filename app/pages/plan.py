@@ -1,7 +1,7 @@
 """PushPlanPage: the push plan with its rules, filters, views, Why not? and export.
 
 When a model is set, a job scores every customer's candidates once
-(app.plancompute.prepare_inputs); each rule change re-plans in another job
+(ml.workflows.plan.score_candidates); each rule change re-plans in another job
 (debounced) and makes the new plan current through state.set_plan. The rules
 are the project's: read when it opens, saved when the user changes them (so
 `pushwise recommend` uses the same).
@@ -10,7 +10,7 @@ are the project's: read when it opens, saved when the user changes them (so
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pandas as pd
@@ -38,18 +38,6 @@ from app.pages.planviews import (
     WhyNotPanel,
     plan_model,
 )
-from app.plancompute import (
-    TABLE_COLUMNS,
-    PlanInputs,
-    crm_frame,
-    hold_back_note,
-    load_rules,
-    make_plan,
-    plan_table,
-    prepare_inputs,
-    returns_note,
-    save_rules,
-)
 from app.planexport import write_push_list
 from app.state import AppState
 from app.widgets.plan_filters import ALL as ALL_CHOICES
@@ -59,6 +47,16 @@ from app.widgets.progress import JobProgressPanel
 from app.widgets.table import TablePanel
 from ml.columns import Columns
 from ml.errors import PushwiseError
+from ml.plan import PlanRules
+from ml.plan.rulesfile import RULES_SETTING, rules_to_json, saved_rules
+from ml.progress import ReportFn, StopFn
+from ml.store.project import Project
+from ml.store.settings import read_setting, write_setting
+from ml.workflows.plantable import TABLE_COLUMNS, crm_frame, plan_table
+
+if TYPE_CHECKING:
+    from ml.plan import PushPlan
+    from ml.workflows.plan import ScoredCandidates
 
 C = Columns
 REPLAN_DELAY_MS = 300  # wait for a pause in rule changes before re-planning
@@ -71,7 +69,7 @@ class PushPlanPage(QWidget):
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state
-        self.inputs: PlanInputs | None = None
+        self.inputs: ScoredCandidates | None = None
         self.table = pd.DataFrame()  # the plan's rows with their facts
         self.shown = pd.DataFrame()  # the rows that pass the filters
         self.prepare_job: Job | None = None
@@ -196,7 +194,7 @@ class PushPlanPage(QWidget):
         self._reset_filters()
         if self.state.has_project and self.state.reader is not None:
             try:
-                rules = load_rules(self.state.reader, self.state.project_path)
+                rules = _load_rules(self.state.reader, self.state.project_path)
             except PushwiseError as error:
                 self._set_status(f"{error.message} The default rules are used.")
             else:
@@ -230,7 +228,7 @@ class PushPlanPage(QWidget):
             )
             return
         try:
-            save_rules(reader, rules)
+            _save_rules(reader, rules)
         except duckdb.Error as error:
             self._set_status(f"The push rules could not be saved ({error}).")
             return
@@ -271,8 +269,14 @@ class PushPlanPage(QWidget):
         model = self.state.model
         self._pending_model = False
         self._set_status("Scoring every customer's offerings…")
+
+        def score(project: Project, report: ReportFn, stop: StopFn) -> ScoredCandidates:
+            from ml.workflows.plan import score_candidates
+
+            return score_candidates(project, model, report=report, stop_requested=stop)
+
         job = self.state.start_project_job(
-            lambda project, report, stop: prepare_inputs(project, model, report, stop),
+            score,
             name="plan-inputs",
             changes_data=False,
         )
@@ -288,7 +292,7 @@ class PushPlanPage(QWidget):
                 "Stopped before the plan was made. Change a rule to make it."
             )
 
-    def _on_prepared(self, job: Job, inputs: PlanInputs) -> None:
+    def _on_prepared(self, job: Job, inputs: ScoredCandidates) -> None:
         if job is not self.prepare_job or self._pending_model:
             return  # a newer model is on its way
         self.inputs = inputs
@@ -312,9 +316,13 @@ class PushPlanPage(QWidget):
             return None
         inputs, rules = self.inputs, self.rules.rules()
         self._set_status("Updating…")
-        job = self.state.start_job(
-            lambda report, stop: make_plan(inputs, rules, report, stop), "plan"
-        )
+
+        def plan(report: ReportFn, stop: StopFn) -> PushPlan:
+            from ml.workflows.plan import apply_rules
+
+            return apply_rules(inputs, rules, report, stop)
+
+        job = self.state.start_job(plan, "plan")
         self.plan_job = job
         job.succeeded.connect(lambda plan: self._on_planned(job, plan))
         job.failed.connect(lambda error: self._on_failed(error))
@@ -339,8 +347,8 @@ class PushPlanPage(QWidget):
         self.rules.show_removed(
             plan.removed_by_rule, returns_block=plan.returns_blocked
         )
-        self.rules.show_hold_back(hold_back_note(plan))
-        self.rules.show_returns(returns_note(plan))
+        self.rules.show_hold_back(_hold_back_note(plan))
+        self.rules.show_returns(_returns_note(plan))
         self.filters.set_choices(self.table)
         self._set_status("")
         customers = self.table[C.CUSTOMER].nunique()
@@ -453,3 +461,38 @@ class PushPlanPage(QWidget):
             lambda error: show_error(self, error, context="The export failed.")
         )
         return job
+
+
+def _load_rules(reader: duckdb.DuckDBPyConnection, path: Path | None) -> PlanRules:
+    """The push rules saved in the project (the defaults if none are saved),
+    read through the window's own cursor (it works while a job holds the
+    project); ProjectError if they cannot be used."""
+    return saved_rules(read_setting(reader, RULES_SETTING), source=str(path))
+
+
+def _save_rules(reader: duckdb.DuckDBPyConnection, rules: PlanRules) -> None:
+    """Save the push rules in the project, for the CLI and the next session."""
+    write_setting(reader, RULES_SETTING, rules_to_json(rules))
+
+
+def _hold_back_note(plan: PushPlan) -> str:
+    """What the plan's hold-back learnt from the data, in plain words."""
+    intervals = plan.intervals
+    if plan.rules.recent_purchase_days is not None or intervals is None:
+        days = plan.rules.recent_purchase_days
+        return (
+            f"What a customer bought is not offered to them again for {days} days."
+            if days
+            else "Nothing is held back after a purchase."
+        )
+    return str(intervals.sentence)
+
+
+def _returns_note(plan: PushPlan) -> str:
+    """Whether a return blocks an offering in this plan, and why, in plain words."""
+    block = plan.rules.block_returns
+    if block is None and plan.returns is not None:
+        return str(plan.returns.sentence)
+    if block:
+        return "A return blocks the offering for that customer."
+    return "A return does not block the offering."

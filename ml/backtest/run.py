@@ -59,7 +59,6 @@ from ml.models.baselines import (
 from ml.models.ranker import TwoStageRanker
 from ml.plan import PlanRules
 from ml.plan.inputs import Exclusions
-from ml.planning import NO_EXCLUSIONS, without_offerings
 from ml.progress import ReportFn, StopFn, check_cancel, never, no_report
 
 C = Columns
@@ -98,15 +97,6 @@ def totals_ladder(horizon_days: int = 28) -> dict[str, GroupTotalsForecaster]:
     }
 
 
-def history_before(data: Interactions, as_of: pd.Timestamp) -> Interactions:
-    """Purchases, returns and feedback strictly before as_of (all a model sees)."""
-    return Interactions(
-        purchases=data.purchases.loc[data.purchases[C.ORDERED_AT] < as_of],
-        returns=data.returns.loc[data.returns["returned_at"] < as_of],
-        feedback=data.feedback.loc[data.feedback[C.SUBMITTED_AT] < as_of],
-    )
-
-
 def by_category(purchases: pd.DataFrame, categories: pd.Series) -> pd.DataFrame:
     """The purchases with each offering replaced by its category."""
     known = categories.loc[~categories.index.duplicated()].astype(object)
@@ -121,7 +111,7 @@ def run_backtest(
     horizon_days: int = 28,
     k: int = 10,
     as_of: pd.Timestamp | str | None = None,
-    exclusions: Exclusions = NO_EXCLUSIONS,
+    exclusions: Exclusions | None = None,
     categories: pd.Series | None = None,
     ranker: PreferenceModel | None = None,
     baselines: Mapping[str, Recommender] | None = None,
@@ -167,11 +157,11 @@ def run_backtest(
         ladder=list_ladder() if baselines is None else dict(baselines),
         forecasters=demand_ladder(horizon_days) if demand is None else dict(demand),
         totals=totals_ladder(horizon_days) if totals is None else dict(totals),
-        exclusions=exclusions,
+        exclusions=Exclusions() if exclusions is None else exclusions,
         demand_offerings=demand_offerings,
         rules=PlanRules() if rules is None else rules,
     )
-    data = without_offerings(data, exclusions.services)
+    data = data.without_offerings(settings.exclusions.services)
     splits = rolling_origins(
         data.purchases, horizon_days=horizon_days, folds=folds, as_of=as_of
     )
@@ -254,7 +244,7 @@ def _fold_tables(
     split = fold.split
     yield "folds", _fold_row(split)
     tick(fold.label("learning Pushwise's preferences"))
-    past = history_before(data, split.as_of)
+    past = data.before(split.as_of)
     model = _fit_ranker(settings.template, past, fold)
     tick(fold.label("scoring Pushwise's push lists"))
     evaluated = evaluated_customers(split)

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from ml.backtest import run_backtest
 from ml.cli.common import (
     EXIT_OK,
     UsageError,
@@ -20,10 +19,7 @@ from ml.cli.common import (
     progress,
     rules_argument,
 )
-from ml.dataset import OfferingLevel, load_interactions
-from ml.features.categories import load_categories
-from ml.plan import PlanRules, load_exclusions
-from ml.plan.rulesfile import load_project_rules
+from ml.workflows.backtest import backtest_project
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -74,23 +70,15 @@ def run(args: argparse.Namespace) -> int:
     rules = rules_argument(args.rules)
     with contextlib.ExitStack() as stack:
         project = open_source(args, stack)
-        level = offering_level(project, args.offering_column)
-        data = load_interactions(project, level=level)
-        by_offering = level is OfferingLevel.OFFERING
-        categories = load_categories(project) if by_offering else None
-        exclusions = load_exclusions(project)
-        if rules is None:
-            rules = load_project_rules(project) if args.project else PlanRules()
-    report = run_backtest(
-        data,
-        folds=args.folds,
-        horizon_days=args.horizon,
-        as_of=args.as_of,
-        exclusions=exclusions,
-        categories=categories,
-        rules=rules,
-        report=progress(),
-    )
+        report = backtest_project(
+            project,
+            level=offering_level(project, args.offering_column),
+            folds=args.folds,
+            horizon_days=args.horizon,
+            as_of=args.as_of,
+            rules=rules,
+            report=progress(),
+        )
     written = report.write(args.out)
     print(report.headline())
     print()

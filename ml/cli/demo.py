@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 
 from ml.cli.common import EXIT_OK, UsageError, positive_int, progress
-from ml.demo import DEMO_FOLDS, check_folder, run_demo
 from ml.demofolder import DemoFolderError
+from ml.workflows.demo import DEMO_FOLDS, check_folder, run_demo
 
 DEFAULT_FOLDER = Path("pushwise-demo")
 

@@ -14,11 +14,9 @@ from ml.cli.common import (
     progress,
 )
 from ml.columns import Columns
-from ml.dataset import load_interactions
 from ml.demand.base import PREDICTED_BUYERS
 from ml.demand.gbm import GradientBoostingDemandForecaster
-from ml.forecasting import PERIODS, forecast_uptake, to_forecast_csv
-from ml.plan import load_exclusions
+from ml.workflows.forecast import PERIODS, forecast_project, to_forecast_csv
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -52,14 +50,13 @@ def run(args: argparse.Namespace) -> int:
     with contextlib.ExitStack() as stack:
         project = open_source(args, stack)
         level = offering_level(project, args.offering_column)
-        data = load_interactions(project, level=level)
-        frame = forecast_uptake(
-            data,
+        frame = forecast_project(
+            project,
+            level=level,
             as_of=args.as_of,
             horizon_days=args.horizon,
             period=args.period,
             forecaster=forecaster,
-            services=load_exclusions(project).services,
             report=progress(),
         )
     to_forecast_csv(frame, args.out)

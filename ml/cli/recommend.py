@@ -19,12 +19,13 @@ from ml.cli.common import (
     rules_argument,
 )
 from ml.columns import Columns
-from ml.pipeline import plan_project
 from ml.plan import PlanRules, to_plan_csv
 from ml.plan.holdback import describe_hold_back
 from ml.plan.returns import describe_returns
 from ml.plan.rules import removed_in_words
 from ml.plan.rulesfile import load_project_rules, save_project_rules
+from ml.workflows.plan import plan_project
+from ml.workflows.settings import TrainSettings
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -79,18 +80,20 @@ def run(args: argparse.Namespace) -> int:
         if args.top is not None:
             rules = replace(rules, max_per_customer=args.top)
         with outcome.saving(project, "the new model"):
-            result = plan_project(
-                project,
-                level=offering_level(project, args.offering_column),
+            settings = TrainSettings(
                 as_of=args.as_of,
                 horizon_days=args.horizon,
-                top=rules.max_per_customer,
+                level=offering_level(project, args.offering_column),
+            )
+            result = plan_project(
+                project,
+                settings,
+                rules,
                 new_only=args.new_only,
                 # Files given with --orders live in a throw-away project: nothing
                 # saved to reuse, so the plan trains its own model.
                 # A read-only project is planned from, not saved to.
                 save_model=args.project is not None and not project.read_only,
-                rules=rules,
                 report=progress(),
             )
         rules_saved = (

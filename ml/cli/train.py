@@ -14,9 +14,9 @@ from ml.cli.common import (
     open_source,
     progress,
 )
-from ml.dataset import load_interactions
-from ml.store.models import KEEP
-from ml.training import TrainedModel, train_and_save
+from ml.store.savedmodels import KEEP
+from ml.workflows.settings import TrainSettings
+from ml.workflows.train import TrainedModel, train_and_save
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -42,9 +42,7 @@ def run(args: argparse.Namespace) -> int:
         with outcome.saving(project, "the new model"):
             model = train_and_save(
                 project,
-                load_interactions(project),
-                as_of=args.as_of,
-                horizon_days=args.horizon,
+                TrainSettings(as_of=args.as_of, horizon_days=args.horizon),
                 report=progress(),
             )
     for line in summary(model):

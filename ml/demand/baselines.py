@@ -12,6 +12,7 @@ import pandas as pd
 from sklearn.exceptions import NotFittedError
 
 from ml.columns import Columns
+from ml.dataset import purchases_before
 from ml.demand.base import FALLBACK, LOWER, PREDICTED_BUYERS, PREDICTED_UNITS, UPPER
 from ml.demand.intervals import EmpiricalInterval
 from ml.demand.series import (
@@ -87,7 +88,7 @@ class _WindowForecaster(ABC):
             )
         as_of = pd.Timestamp(as_of)
         columns = [C.OFFERING, C.CUSTOMER, C.ORDERED_AT, C.QUANTITY]
-        rows = purchases.loc[purchases[C.ORDERED_AT] < as_of, columns]
+        rows = purchases_before(purchases, as_of)[columns]
         self.purchases_ = rows.sort_values(C.ORDERED_AT, kind="stable").reset_index(
             drop=True
         )

@@ -27,7 +27,7 @@ from sklearn.exceptions import NotFittedError
 from threadpoolctl import threadpool_limits
 
 from ml.columns import Columns
-from ml.dataset import Interactions
+from ml.dataset import Interactions, purchases_before
 from ml.demand.base import FALLBACK, LOWER, PREDICTED_BUYERS, PREDICTED_UNITS, UPPER
 from ml.demand.baselines import MovingAverageForecaster
 from ml.demand.boosting import (
@@ -160,7 +160,7 @@ class GradientBoostingDemandForecaster(BaseEstimator):  # type: ignore[misc]
         check_purchases(purchases)
         self._check_params()
         as_of = pd.Timestamp(as_of)
-        before = purchases.loc[purchases[C.ORDERED_AT] < as_of]
+        before = purchases_before(purchases, as_of)
         self.as_of_ = as_of
         self.fallback_model_ = MovingAverageForecaster(
             level=self.level, min_group_size=self.min_group_size

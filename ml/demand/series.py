@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ml.columns import Columns
-from ml.dataset import OfferingLevel
+from ml.dataset import OfferingLevel, purchases_before
 
 C = Columns
 WEEK = pd.Timedelta(days=7)
@@ -101,7 +101,7 @@ def protocol_offerings(
     check_purchases(purchases)
     if level not in ("item", "category", OfferingLevel.OFFERING):
         raise ValueError(f"level must be 'item' or 'category', got {level!r}")
-    before = purchases[purchases[C.ORDERED_AT] < pd.Timestamp(as_of)]
+    before = purchases_before(purchases, pd.Timestamp(as_of))
     if identified_only:
         before = before[before[C.CUSTOMER].notna()]
     lines = before.groupby(C.OFFERING).size().rename("lines").reset_index()
@@ -131,7 +131,7 @@ def weekly_series(
     if weeks is not None and weeks < 1:
         raise ValueError(f"weeks must be at least 1 or None, got {weeks}")
     as_of = pd.Timestamp(as_of)
-    before = purchases[purchases[C.ORDERED_AT] < as_of]
+    before = purchases_before(purchases, as_of)
     if before.empty:
         return _empty_series()
     # Week 0 is the one ending at as_of; larger numbers are further back.

@@ -30,6 +30,7 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 
 from ml.columns import Columns
+from ml.dataset import purchases_before
 from ml.demand.base import LOWER, PREDICTED_BUYERS, UPPER
 from ml.demand.intervals import EmpiricalInterval
 from ml.demand.series import DAY, WEEK_START, check_days, check_purchases
@@ -105,7 +106,7 @@ class GroupTotalsForecaster(BaseEstimator):  # type: ignore[misc]
                 f"{self.methods!r}"
             )
         as_of = pd.Timestamp(as_of)
-        before = purchases.loc[purchases[C.ORDERED_AT] < as_of]
+        before = purchases_before(purchases, as_of)
         sold = pd.Index(sorted(before[C.OFFERING].astype(str).unique()))
         if groups is None:
             groups = pd.Series(sold, index=sold)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 
@@ -77,29 +76,3 @@ class ChartData:
         if not frames:
             return pd.DataFrame({name: [] for name in FRAME_COLUMNS})
         return pd.concat(frames, ignore_index=True)
-
-
-# Transitional: the backtest charts moved to ml.backtest.charts (evaluation
-# must not import the backtest). app/pages/backtest.py still reaches them
-# through this module; once it imports ml.backtest.charts, delete this and
-# the matching ignore_imports lines in pyproject.toml (import-linter then
-# reports them as unmatched, so neither can be forgotten).
-_MOVED = frozenset(
-    {
-        "calibration_chart",
-        "demand_metrics_chart",
-        "gains_chart",
-        "metrics_chart",
-        "scatter_chart",
-        "weekly_chart",
-    }
-)
-
-
-def __getattr__(name: str) -> Any:
-    """The moved backtest chart builders, looked up in ml.backtest.charts."""
-    if name in _MOVED:
-        from ml.backtest import charts
-
-        return getattr(charts, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

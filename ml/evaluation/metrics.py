@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ml.columns import Columns
+from ml.dataset import purchases_before
 from ml.evaluation.split import Split
 
 C = Columns
@@ -256,7 +257,7 @@ def _top_k(
 
 def _catalogue_size(split: Split) -> int:
     train = split.train
-    return int(train.loc[train[C.ORDERED_AT] < split.as_of, C.OFFERING].nunique())
+    return int(purchases_before(train, split.as_of)[C.OFFERING].nunique())
 
 
 def _mean(values: np.ndarray) -> float:

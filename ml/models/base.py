@@ -14,6 +14,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from ml.columns import Columns
+from ml.dataset import purchases_before
 from ml.errors import InputDataError
 from ml.features.groups import distinct
 from ml.features.topk import Cells, row_blocks, top_cells
@@ -71,17 +72,6 @@ class PurchaseMatrix:
     counts: sp.csr_matrix
     customer_codes: Indices
     offering_codes: Indices
-
-
-def purchases_before(purchases: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
-    """Return the purchase rows strictly before as_of (all a model may learn from)."""
-    missing = [name for name in REQUIRED_COLUMNS if name not in purchases.columns]
-    if missing:
-        raise ValueError(f"purchases lack the column(s) {missing}")
-    before = purchases[C.ORDERED_AT] < as_of
-    # The usual as-of is after the last order: then nothing is cut, and a copy
-    # of a large history would only double its memory.
-    return purchases if before.all() else purchases.loc[before]
 
 
 def build_purchase_matrix(history: pd.DataFrame) -> PurchaseMatrix:
@@ -256,6 +246,9 @@ class BaseRecommender(BaseEstimator):  # type: ignore[misc]
         """Learn from the purchase rows with ordered_at < as_of only."""
         self._check_params()
         as_of = pd.Timestamp(as_of)
+        missing = [name for name in REQUIRED_COLUMNS if name not in purchases.columns]
+        if missing:
+            raise ValueError(f"purchases lack the column(s) {missing}")
         history = purchases_before(purchases, as_of)
         if history.empty:
             raise InputDataError(

@@ -13,8 +13,8 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from ml.columns import Columns
+from ml.dataset import purchases_before
 from ml.features.timeline import AsOf, as_timestamp
-from ml.models.base import purchases_before
 from ml.plan.reasons import new_in_category, popular_with
 
 C = Columns

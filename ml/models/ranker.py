@@ -20,7 +20,6 @@ from threadpoolctl import threadpool_limits
 from ml.columns import Columns
 from ml.dataset import Interactions
 from ml.errors import InputDataError
-from ml.models.base import purchases_before
 from ml.models.baselines import TifuKNNRecommender
 from ml.models.candidates import BOUGHT, Origin, candidates, pair_scores
 from ml.models.examples import (
@@ -49,34 +48,7 @@ def as_interactions(data: Interactions | pd.DataFrame) -> Interactions:
     """Wrap a bare purchases frame as Interactions with no returns or feedback."""
     if isinstance(data, Interactions):
         return data
-    returns = pd.DataFrame(
-        {
-            C.CUSTOMER: pd.Series(dtype=object),
-            C.OFFERING: pd.Series(dtype=object),
-            "returned_at": pd.Series(dtype="datetime64[us]"),
-            C.QUANTITY: pd.Series(dtype=np.float64),
-            C.AMOUNT: pd.Series(dtype=np.float64),
-            "reason": pd.Series(dtype=object),
-        }
-    )
-    feedback = pd.DataFrame(
-        {
-            C.CUSTOMER: pd.Series(dtype=object),
-            C.OFFERING: pd.Series(dtype=object),
-            C.SUBMITTED_AT: pd.Series(dtype="datetime64[us]"),
-            C.RATING: pd.Series(dtype=np.float64),
-            C.COMMENT: pd.Series(dtype=object),
-            "kind": pd.Series(dtype=object),
-        }
-    )
-    return Interactions(data, returns, feedback)
-
-
-def _before(data: Interactions, as_of: pd.Timestamp) -> Interactions:
-    """Keep only the purchases, returns and feedback strictly before as_of."""
-    returns = data.returns.loc[data.returns["returned_at"] < as_of]
-    feedback = data.feedback.loc[data.feedback[C.SUBMITTED_AT] < as_of]
-    return Interactions(purchases_before(data.purchases, as_of), returns, feedback)
+    return Interactions.from_purchases(data)
 
 
 class TwoStageRanker(BaseEstimator):  # type: ignore[misc]
@@ -171,7 +143,7 @@ class TwoStageRanker(BaseEstimator):  # type: ignore[misc]
                 f"{self.training_windows!r}"
             )
         as_of = pd.Timestamp(as_of)
-        past = _before(as_interactions(data), as_of)
+        past = as_interactions(data).before(as_of)
         if past.purchases.empty:
             raise InputDataError(
                 f"there are no purchases before {as_of:%Y-%m-%d}, so there is "
@@ -328,7 +300,7 @@ class TwoStageRanker(BaseEstimator):  # type: ignore[misc]
         """Give the ranker the history it was fitted on (the events before
         as_of_; a loaded ranker has none) and return it."""
         check_is_fitted(self, "origin_")
-        history = _before(as_interactions(data), self.as_of_)
+        history = as_interactions(data).before(self.as_of_)
         self.origin_ = replace(self.origin_, data=history)
         return self
 

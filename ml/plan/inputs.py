@@ -18,10 +18,11 @@ C = Columns
 
 @dataclass(frozen=True, slots=True)
 class Exclusions:
-    """Customers who opted out of contact and offerings marked inactive."""
+    """Customers who opted out of contact, offerings marked inactive and
+    charges such as postage (Exclusions(): none of them)."""
 
-    opted_out: frozenset[str]
-    inactive: frozenset[str]
+    opted_out: frozenset[str] = frozenset()
+    inactive: frozenset[str] = frozenset()
     services: frozenset[str] = frozenset()
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ml.columns import Columns
-from ml.dataset import Interactions
+from ml.dataset import Interactions, purchases_before
 from ml.features import (
     COOCCURRENCE_SOURCE,
     PAIR_FEATURES,
@@ -206,7 +206,7 @@ def _expected_revenue(
 ) -> pd.Series:
     """probability x the customer's median line amount for the offering before
     as_of, else the offering's median line amount (NaN when neither is known)."""
-    past = data.purchases[data.purchases[C.ORDERED_AT] < as_of]
+    past = purchases_before(data.purchases, as_of)
     past = past[past[C.OFFERING].isin(pd.unique(table[C.OFFERING]))]
     own = past.dropna(subset=[C.CUSTOMER]).groupby(KEYS)[C.AMOUNT].median()
     overall = past.groupby(C.OFFERING)[C.AMOUNT].median()

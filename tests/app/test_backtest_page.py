@@ -12,11 +12,12 @@ from PySide6.QtWidgets import QFileDialog
 from threadpoolctl import threadpool_limits
 
 from app.pages.backtest import BacktestPage
-from app.pages.modeljobs import ModelResult, TrainSettings, train
 from app.state import AppState
 from ml.importing.importer import import_file
 from ml.progress import never, no_report
 from ml.store.project import Project
+from ml.workflows.settings import CheckSettings, TrainSettings
+from ml.workflows.train import ModelResult, train_and_check
 from tests.app.test_model_page import HEADERS, TINY
 from tests.ml.builders import weekly_world
 
@@ -30,7 +31,7 @@ def trained(tmp_path_factory) -> ModelResult:
     orders = folder / "orders.csv"
     weekly_world().rename(columns=HEADERS).to_csv(orders, index=False)
     settings = TrainSettings(
-        horizon_days=7, folds=3, training_windows=3, ranker_options=TINY
+        horizon_days=7, ranker_options={**TINY, "training_windows": 3}
     )
     with (
         pytest.MonkeyPatch.context() as patch,
@@ -39,7 +40,9 @@ def trained(tmp_path_factory) -> ModelResult:
     ):
         patch.setenv("PUSHWISE_CONFIG_DIR", str(folder / "config"))
         import_file(project, orders)
-        return train(project, settings, no_report, never)
+        return train_and_check(
+            project, settings, CheckSettings(folds=3), no_report, never
+        )
 
 
 @pytest.fixture

@@ -11,12 +11,12 @@ from PySide6.QtWidgets import QFormLayout
 from threadpoolctl import threadpool_limits
 
 from app.pages.model import ModelPage, include_bought
-from app.pages.modeljobs import CHECK_STARTS, TrainSettings
-from app.pages.modeljobs import train as train_job
 from app.state import AppState
 from ml.importing.importer import import_file
-from ml.store.models import list_models
 from ml.store.project import Project
+from ml.store.savedmodels import list_models
+from ml.workflows.settings import CheckSettings, TrainSettings
+from ml.workflows.train import CHECK_STARTS, train_and_check
 from tests.ml.builders import SMALL_RANKER, weekly_world
 
 HEADERS = {
@@ -131,9 +131,11 @@ def test_cancel_during_the_check_keeps_the_saved_model(weekly_project) -> None:
     def stop() -> bool:  # Cancel as soon as the check has started
         return bool(fractions) and fractions[-1] > CHECK_STARTS
 
-    settings = TrainSettings(horizon_days=7, training_windows=3, ranker_options=TINY)
+    settings = TrainSettings(
+        horizon_days=7, ranker_options={**TINY, "training_windows": 3}
+    )
     with Project.open(weekly_project) as project:
-        result = train_job(project, settings, report, stop)
+        result = train_and_check(project, settings, CheckSettings(), report, stop)
         assert result.check_stopped and result.backtest is None
         saved = [meta.model_id for meta in list_models(project)]
     assert saved == [result.model.meta.model_id]

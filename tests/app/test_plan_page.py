@@ -15,9 +15,9 @@ from app.state import AppState
 from ml.columns import Kind
 from ml.dataset import load_interactions
 from ml.importing.importer import import_file
-from ml.models.ranker import TwoStageRanker
 from ml.store.project import Project
-from ml.training import TrainedModel, train_model
+from ml.workflows.settings import TrainSettings
+from ml.workflows.train import TrainedModel, train_model
 from tests.ml.builders import SMALL_RANKER, weekly_world
 
 TINY_RANKER = {**SMALL_RANKER, "training_windows": 3, "max_iter": 20}
@@ -25,7 +25,7 @@ TINY_RANKER = {**SMALL_RANKER, "training_windows": 3, "max_iter": 20}
 RISKY_NAME = "=2+3 mug"
 
 
-def _write_files(folder: Path) -> tuple[Path, Path]:
+def write_plan_files(folder: Path) -> tuple[Path, Path]:
     world = weekly_world().dropna(subset=["customer_id"])
     names = "Item " + world["offering_id"]
     names = names.where(world["offering_id"] != "p12", RISKY_NAME)
@@ -58,13 +58,15 @@ def _write_files(folder: Path) -> tuple[Path, Path]:
 def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, TrainedModel]:
     """A tiny project and a model trained on it (once for the module)."""
     folder = tmp_path_factory.mktemp("plan")
-    orders, feedback = _write_files(folder)
+    orders, feedback = write_plan_files(folder)
     path = folder / "tiny.pushwise"
     with Project.create(path) as project:
         import_file(project, orders, kind=Kind.ORDERS)
         import_file(project, feedback, kind=Kind.FEEDBACK)
         data = load_interactions(project)
-    model = train_model(data, fingerprint="test", ranker=TwoStageRanker(**TINY_RANKER))
+    model = train_model(
+        data, TrainSettings(ranker_options=TINY_RANKER), fingerprint="test"
+    )
     return path, model
 
 
@@ -228,7 +230,7 @@ def test_sample_plan_names_real_products(qtbot, sample_project: Path) -> None:
     with Project.open(sample_project) as project:
         data = load_interactions(project)
     model = train_model(
-        data, fingerprint="sample", ranker=TwoStageRanker(**SMALL_RANKER)
+        data, TrainSettings(ranker_options=SMALL_RANKER), fingerprint="sample"
     )
     state = AppState()
     state.open_project(sample_project)
@@ -279,18 +281,18 @@ def test_file_export_saves_the_shown_pushes(
 def test_stopped_scoring_starts_again_when_a_rule_changes(
     qtbot, trained, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import app.pages.plan as plan_module
+    import ml.workflows.plan as plan_module
     from ml.errors import Cancelled
 
     template, model = trained
     path = tmp_path / "tiny.pushwise"
     shutil.copyfile(template, path)
-    real = plan_module.prepare_inputs
+    real = plan_module.score_candidates
 
-    def stopped(project, model, report, stop_requested):
+    def stopped(project, model, **options):
         raise Cancelled()
 
-    monkeypatch.setattr(plan_module, "prepare_inputs", stopped)
+    monkeypatch.setattr(plan_module, "score_candidates", stopped)
     state = AppState()
     state.open_project(path)
     widget = PushPlanPage(state)
@@ -299,7 +301,7 @@ def test_stopped_scoring_starts_again_when_a_rule_changes(
         state.set_model(model)
         qtbot.waitUntil(lambda: widget.status.text().startswith("Stopped"))
         assert state.plan is None
-        monkeypatch.setattr(plan_module, "prepare_inputs", real)
+        monkeypatch.setattr(plan_module, "score_candidates", real)
         with qtbot.waitSignal(state.plan_changed, timeout=60_000):
             widget.rules.per_customer.setValue(3)
         assert state.plan.rows.groupby("customer_id").size().max() == 3

@@ -94,7 +94,7 @@ def test_train_on_a_read_only_project_is_refused_before_any_training(
     deny_writing(monkeypatch, small_project)
     trained: list[object] = []
     monkeypatch.setattr(
-        "ml.training.train_model", lambda *args, **kwargs: trained.append(args)
+        "ml.workflows.train.train_model", lambda *args, **kwargs: trained.append(args)
     )
     assert window.open_project(small_project)
     qtbot.waitUntil(lambda: not window.state.busy, timeout=60_000)

@@ -16,13 +16,14 @@ from app.importwizard import ImportWizard
 from app.importwizard.wizard import MAPPING_PAGE, REPORT_PAGE
 from app.pages.backtest import BacktestPage
 from app.pages.model import ModelPage
-from app.pages.modeljobs import ModelResult, TrainSettings, train
 from app.pages.plan import PushPlanPage
 from app.window import MainWindow
 from ml.importing.importer import import_file
 from ml.progress import never, no_report
 from ml.store.project import Project
 from ml.store.signing import KEY_FILE, key_path
+from ml.workflows.settings import CheckSettings, TrainSettings
+from ml.workflows.train import ModelResult, train_and_check
 from tests.app.test_model_page import HEADERS, TINY
 from tests.ml.builders import weekly_world
 
@@ -44,12 +45,14 @@ def trained(tmp_path_factory) -> tuple[Path, ModelResult]:
     orders = folder / "orders.csv"
     weekly_world().rename(columns=HEADERS).to_csv(orders, index=False)
     settings = TrainSettings(
-        horizon_days=7, folds=1, training_windows=3, ranker_options=TINY
+        horizon_days=7, ranker_options={**TINY, "training_windows": 3}
     )
     path = folder / "weekly.pushwise"
     with Project.create(path) as project:
         import_file(project, orders)
-        result = train(project, settings, no_report, never)
+        result = train_and_check(
+            project, settings, CheckSettings(folds=1), no_report, never
+        )
     shutil.copyfile(key_path(), folder / KEY_FILE)
     return path, result
 

@@ -12,12 +12,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from app.pages.model import ModelPage
-from app.pages.modeljobs import CHECK_STARTS
 from app.pages.plan import PushPlanPage
 from app.window import MainWindow
 from ml.importing.importer import import_file
-from ml.store.models import list_models
 from ml.store.project import Project
+from ml.store.savedmodels import list_models
+from ml.workflows.train import CHECK_STARTS
 from tests.app.test_model_page import HEADERS, TINY
 from tests.ml.builders import weekly_world
 

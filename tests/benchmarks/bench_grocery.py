@@ -26,7 +26,6 @@ from results_file import replace_section
 from threadpoolctl import threadpool_limits
 
 from ml.backtest.lists import evaluated_customers, list_rows, plan_list_rows
-from ml.backtest.run import history_before
 from ml.columns import Columns
 from ml.dataset import OfferingLevel, load_interactions
 from ml.evaluation.split import protocol_split
@@ -51,7 +50,7 @@ def measure(data_level: OfferingLevel, project: Project) -> list[dict[str, objec
     """Every method's NDCG@10 and recall@10 per mode at one level."""
     data = load_interactions(project, level=data_level)
     split = protocol_split(data.purchases, horizon_days=28)
-    past = history_before(data, split.as_of)
+    past = data.before(split.as_of)
     evaluated = evaluated_customers(split)
     rows: list[dict[str, object]] = []
 

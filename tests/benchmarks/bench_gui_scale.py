@@ -61,11 +61,11 @@ def measure(project: Path) -> tuple[list[dict[str, object]], float]:
 
     from app.jobs import Job
     from app.pages.model import ModelPage
-    from app.pages.modeljobs import CHECK_STARTS
     from app.pages.plan import PushPlanPage
     from app.selftest import StallMeter, fresh_user_folders, settle, wait
     from app.warmup import start_warm_up
     from app.window import MainWindow
+    from ml.workflows.train import CHECK_STARTS
 
     application = QApplication.instance() or QApplication(sys.argv)
     rows: list[dict[str, object]] = []

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from results_file import replace_section
 
-from ml.backtest.run import by_category, history_before
+from ml.backtest.run import by_category
 from ml.columns import Columns
 from ml.dataset import Interactions, load_interactions
 from ml.evaluation.metrics import bootstrap_interval, evaluate_lists
@@ -38,7 +38,6 @@ from ml.models.ranker import TwoStageRanker
 from ml.plan import PlanRules, build_plan
 from ml.plan.holdback import RepurchaseIntervals, learn_intervals
 from ml.plan.inputs import load_exclusions, load_offering_names
-from ml.planning import without_offerings
 from ml.store.project import Project
 
 C = Columns
@@ -58,7 +57,7 @@ def load() -> tuple[Interactions, pd.Series]:
         data = load_interactions(project)
         exclusions = load_exclusions(project)
         names = load_offering_names(project)
-    return without_offerings(data, exclusions.services), names
+    return data.without_offerings(exclusions.services), names
 
 
 def categories_of(names: pd.Series, minimum: int = 4) -> pd.Series:
@@ -125,7 +124,7 @@ def horizon_mask(
 
 def measure(data: Interactions, split: Split, level: str) -> list[dict[str, object]]:
     """Fit the ranker on train', plan with each variant, score the lists."""
-    past = history_before(data, split.as_of)
+    past = data.before(split.as_of)
     start = time.perf_counter()
     ranker = TwoStageRanker(horizon_days=split.horizon_days).fit(past, split.as_of)
     print(level, "fitted in", round(time.perf_counter() - start), "s", flush=True)

@@ -45,7 +45,6 @@ from ml.models.baselines import (
 from ml.models.ranker import TwoStageRanker
 from ml.plan import PlanRules, build_plan
 from ml.plan.inputs import load_exclusions, load_offering_names
-from ml.planning import default_as_of, without_offerings
 from ml.store.project import Project
 
 C = Columns
@@ -312,8 +311,8 @@ def speed() -> dict[str, float]:
         exclusions = load_exclusions(project)
         names = load_offering_names(project)
     start = time.perf_counter()
-    data = without_offerings(data, exclusions.services)
-    as_of = default_as_of(data)
+    data = data.without_offerings(exclusions.services)
+    as_of = data.default_as_of()
     ranker = TwoStageRanker().fit(data, as_of)
     trained = time.perf_counter()
     before = data.purchases[data.purchases[C.ORDERED_AT] < as_of]

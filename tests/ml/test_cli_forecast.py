@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from ml.cli import main
-from ml.forecasting import FORECAST_CSV_COLUMNS
+from ml.workflows.forecast import FORECAST_CSV_COLUMNS
 from tests.conftest import SAMPLE
 from tests.ml.demand_worlds import shop, steady
 

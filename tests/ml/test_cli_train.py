@@ -8,7 +8,7 @@ import pytest
 
 from ml.cli import main
 from ml.store import Project
-from ml.store.models import list_models
+from ml.store.savedmodels import list_models
 from tests.conftest import SAMPLE
 
 

@@ -8,7 +8,7 @@ import pytest
 from ml.dataset import Interactions
 from ml.demand import MovingAverageForecaster
 from ml.errors import InputDataError
-from ml.forecasting import (
+from ml.workflows.forecast import (
     FORECAST_CSV_COLUMNS,
     forecast_uptake,
     to_forecast_csv,

@@ -15,7 +15,7 @@ import pytest
 from ml.importing.importer import import_file
 from ml.modelmeta import ModelMeta, library_versions
 from ml.store import Project, signing
-from ml.store.models import (
+from ml.store.savedmodels import (
     LoadedModel,
     ModelUnavailable,
     data_fingerprint,

@@ -9,9 +9,9 @@ import pytest
 
 from ml.backtest.charts import weekly_chart
 from ml.evaluation.charts import ChartData, ChartSeries
+from ml.htmlreport.html import ReportInputs, render_report, write_report
+from ml.htmlreport.svg import chart_svg
 from ml.plan import PushPlan
-from ml.report.html import ReportInputs, render_report, write_report
-from ml.report.svg import chart_svg
 from tests.ml.backtest_builders import AS_OF, small_report
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -6,27 +6,33 @@ from __future__ import annotations
 import itertools
 import shutil
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from sklearn.base import clone
 from threadpoolctl import threadpool_limits
 
-from ml import training
-from ml.dataset import load_interactions
 from ml.errors import Cancelled
 from ml.importing.importer import import_file
 from ml.modelmeta import ModelMeta, library_versions
-from ml.models.ranker import TwoStageRanker
 from ml.store import Project, signing
-from ml.store.models import data_fingerprint, list_models
-from ml.training import COMPONENTS, TrainedModel, load_or_train, train_and_save
+from ml.store.savedmodels import data_fingerprint, list_models
+from ml.workflows import train as training
+from ml.workflows.settings import TrainSettings
+from ml.workflows.train import (
+    COMPONENTS,
+    TrainedModel,
+    load_or_train,
+    read_learning_data,
+    train_and_save,
+)
 from tests.ml.builders import DAY0, SMALL_RANKER, weekly_world
 
 # Tiny trees on weekly windows: a second per training.
-RANKER = TwoStageRanker(**{**SMALL_RANKER, "training_windows": 3, "max_iter": 10})
+RANKER = {**SMALL_RANKER, "training_windows": 3, "max_iter": 10}
 HORIZON = 7
+SETTINGS = TrainSettings(horizon_days=HORIZON, ranker_options=RANKER)
 AS_OF = DAY0 + pd.Timedelta(days=160)  # the day after the last order
 HEADERS = {
     "customer_id": "Customer ID",
@@ -60,9 +66,7 @@ def trained(tmp_path_factory) -> tuple[Path, TrainedModel]:
     ):
         patch.setenv(signing.CONFIG_ENV, str(folder / "user-config"))
         import_file(project, orders)
-        model = train_and_save(
-            project, load_interactions(project), horizon_days=HORIZON, ranker=RANKER
-        )
+        model = train_and_save(project, SETTINGS)
     return path, model
 
 
@@ -76,11 +80,9 @@ def project(trained, tmp_path, user_config_dir, monkeypatch) -> Iterator[Project
         yield project
 
 
-def reuse(project: Project, **options) -> tuple[TrainedModel, str]:
-    options.setdefault("ranker", RANKER)
-    return load_or_train(
-        project, load_interactions(project), horizon_days=HORIZON, **options
-    )
+def reuse(project: Project, **changes) -> tuple[TrainedModel, str]:
+    settings = replace(SETTINGS, **changes)
+    return load_or_train(project, settings, learning=read_learning_data(project))
 
 
 def test_a_trained_model_describes_what_it_learnt_from(trained) -> None:
@@ -172,13 +174,7 @@ def test_a_cancelled_training_leaves_the_project_as_it_was(project) -> None:
     calls = itertools.count()
     with pytest.raises(Cancelled):
         # Stop at the last check, once the ranker is fitted.
-        train_and_save(
-            project,
-            load_interactions(project),
-            horizon_days=HORIZON,
-            ranker=RANKER,
-            stop_requested=lambda: next(calls) >= 2,
-        )
+        train_and_save(project, SETTINGS, stop_requested=lambda: next(calls) >= 2)
     assert next(calls) == 3  # the fit ran: the cancel came after it
     assert list_models(project) == before
 
@@ -196,7 +192,7 @@ def test_a_model_saved_with_older_internals_is_retrained(project, monkeypatch) -
 
 
 def test_other_settings_mean_a_new_model(project) -> None:
-    _, note = reuse(project, ranker=clone(RANKER).set_params(max_iter=11))
+    _, note = reuse(project, ranker_options={**RANKER, "max_iter": 11})
     assert note == (
         "The saved model was trained with other settings, so Pushwise trained a "
         "new model and saved it in the project."

@@ -10,9 +10,9 @@ import pytest
 
 from ml.cli import main as cli
 from ml.cli.common import EXIT_BAD_ARGUMENTS
-from ml.demo import DEMO_OUTPUTS, PROJECT_NAME, run_demo
 from ml.demofolder import MARKER, DemoFolderError
 from ml.errors import Cancelled
+from ml.workflows.demo import DEMO_OUTPUTS, PROJECT_NAME, run_demo
 
 
 def _user_files(folder: Path) -> dict[Path, bytes]:

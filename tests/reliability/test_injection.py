@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 
 from ml.backtest.report import CUSTOMER_RECALL_COLUMNS, typed
 from ml.cli import main as cli
-from ml.forecasting import FORECAST_CSV_COLUMNS, to_forecast_csv
 from ml.plan import build_plan, to_plan_csv
 from ml.safecells import safe_sql, safe_text
 from ml.store.project import Project
+from ml.workflows.forecast import FORECAST_CSV_COLUMNS, to_forecast_csv
 from tests.ml.backtest_builders import small_report
 from tests.ml.builders import AS_OF, interactions, weekly_world
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from ml.store.models import LoadedModel, list_models, load_model
 from ml.store.project import Project
+from ml.store.savedmodels import LoadedModel, list_models, load_model
 from tests.reliability.faults import (
     import_ids,
     make_orders_csv,
@@ -94,8 +94,8 @@ def test_kill_during_a_model_save_leaves_the_old_state_or_the_new_model(
         shutil.copyfile(stored, project)
         marker = tmp_path / f"saving{attempt}"
         prelude = f"""
-import ml.store.models as _models
-import ml.training as _training
+import ml.store.savedmodels as _models
+import ml.workflows.train as _training
 from pathlib import Path
 _save = _models.save_model
 def _save_model(*args, **kwargs):

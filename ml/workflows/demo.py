@@ -6,19 +6,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ml.backtest import run_backtest
 from ml.backtest.report import BacktestReport
 from ml.columns import Columns
-from ml.dataset import load_interactions
 from ml.demofolder import check_demo_folder, prepare_demo_folder
-from ml.forecasting import forecast_uptake, to_forecast_csv, uptake_gap
+from ml.htmlreport.html import ReportInputs, write_report
 from ml.importing.importer import import_file
-from ml.pipeline import plan_project
-from ml.plan import load_exclusions, load_offering_names, to_plan_csv
+from ml.plan import PlanRules, load_offering_names, to_plan_csv
 from ml.progress import ReportFn, StopFn, check_cancel, never, no_report, scaled
-from ml.report.html import ReportInputs, write_report
 from ml.resources import sample_orders
 from ml.store.project import Project
+from ml.workflows.backtest import backtest_project
+from ml.workflows.forecast import forecast_project, to_forecast_csv, uptake_gap
+from ml.workflows.plan import plan_project
+from ml.workflows.settings import TrainSettings
 
 C = Columns
 PROJECT_NAME = "sample.pushwise"
@@ -70,32 +70,28 @@ def run_demo(
         )
         result = plan_project(
             project,
+            TrainSettings(),
+            PlanRules(),
             report=scaled(report, 0.1, 0.45),
             stop_requested=stop_requested,
         )
-        assert result.model is not None  # plan_project saves a model by default
-        data = load_interactions(project)
-        exclusions = load_exclusions(project)
+        plan = result.plan
+        check_cancel(stop_requested)
+        report(0.45, "Forecasting the uptake of each offering")
+        forecast = forecast_project(
+            project, as_of=plan.as_of, stop_requested=stop_requested
+        )
+        customers = sorted(plan.rows[C.CUSTOMER].unique())
+        gap = uptake_gap(forecast, result.model.ranker.scored(customers))
+        backtest = backtest_project(
+            project,
+            folds=folds,
+            rules=PlanRules(),
+            report=scaled(report, 0.55, 0.95),
+            stop_requested=stop_requested,
+        )
         names = load_offering_names(project)
         summary = project.info().to_text()
-    plan = result.plan
-    check_cancel(stop_requested)
-    report(0.45, "Forecasting the uptake of each offering")
-    forecast = forecast_uptake(
-        data,
-        as_of=plan.as_of,
-        services=exclusions.services,
-        stop_requested=stop_requested,
-    )
-    customers = sorted(plan.rows[C.CUSTOMER].unique())
-    gap = uptake_gap(forecast, result.model.ranker.scored(customers))
-    backtest = run_backtest(
-        data,
-        folds=folds,
-        exclusions=exclusions,
-        report=scaled(report, 0.55, 0.95),
-        stop_requested=stop_requested,
-    )
     report(0.95, "Writing the report")
     files = [
         to_plan_csv(plan, folder / "plan.csv"),

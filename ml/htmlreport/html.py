@@ -21,9 +21,9 @@ from ml.backtest.charts import (
 from ml.backtest.report import BacktestReport
 from ml.columns import Columns
 from ml.evaluation.charts import ChartData
+from ml.htmlreport.svg import chart_svg
 from ml.plan import PushPlan
 from ml.plan.rules import rule_words
-from ml.report.svg import chart_svg
 
 C = Columns
 PLAN_ROWS_SHOWN = 25

@@ -1,6 +1,7 @@
 """From a project's data to FORECAST.csv: how many customers will take up
 each offering over the horizon (or each week of it), with an interval, and
-how that compares with the sum of the customers' uptake probabilities."""
+how that compares with the sum of the customers' uptake probabilities
+(`pushwise forecast`, the demo)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ml.columns import Columns
-from ml.dataset import Interactions
+from ml.dataset import Interactions, OfferingLevel, load_interactions
 from ml.demand.base import (
     LOWER,
     PREDICTED_BUYERS,
@@ -22,9 +23,10 @@ from ml.demand.base import (
 from ml.demand.gbm import GradientBoostingDemandForecaster
 from ml.demand.series import WEEK_START, check_days
 from ml.errors import InputDataError
-from ml.planning import default_as_of, without_offerings
+from ml.plan.inputs import load_exclusions
 from ml.progress import ReportFn, StopFn, check_cancel, never, no_report
 from ml.safecells import write_safe_csv
+from ml.store.project import Project
 
 C = Columns
 PERIOD_START = "period_start"
@@ -40,6 +42,31 @@ FORECAST_CSV_COLUMNS = (
 )
 PERIODS = ("horizon", "week")
 GAP_COLUMNS = (C.OFFERING, "forecast_buyers", "sum_of_probabilities", "gap")
+
+
+def forecast_project(
+    project: Project,
+    *,
+    level: OfferingLevel = OfferingLevel.OFFERING,
+    as_of: pd.Timestamp | None = None,
+    horizon_days: int = 28,
+    period: Literal["horizon", "week"] = "horizon",
+    forecaster: DemandForecaster | None = None,
+    report: ReportFn = no_report,
+    stop_requested: StopFn = never,
+) -> pd.DataFrame:
+    """forecast_uptake of the project's events at `level`, charges such as
+    postage left out."""
+    return forecast_uptake(
+        load_interactions(project, level=level),
+        as_of=as_of,
+        horizon_days=horizon_days,
+        period=period,
+        forecaster=forecaster,
+        services=load_exclusions(project).services,
+        report=report,
+        stop_requested=stop_requested,
+    )
 
 
 def forecast_uptake(
@@ -66,9 +93,9 @@ def forecast_uptake(
     check_days(horizon_days)
     if period not in PERIODS:
         raise ValueError(f"period must be one of {PERIODS}, got {period!r}")
-    data = without_offerings(data, services)
-    as_of = default_as_of(data) if as_of is None else pd.Timestamp(as_of)
-    before = data.purchases.loc[data.purchases[C.ORDERED_AT] < as_of]
+    data = data.without_offerings(services)
+    as_of = data.default_as_of() if as_of is None else pd.Timestamp(as_of)
+    before = data.before(as_of).purchases
     if before.empty:
         raise InputDataError(
             f"there are no purchases before {as_of:%Y-%m-%d} to forecast from.",

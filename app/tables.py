@@ -262,14 +262,21 @@ class DataFrameTableModel(TableModelBase):
     def set_frame(
         self, frame: pd.DataFrame, visible: Sequence[str] | None = None
     ) -> None:
-        """Show a new frame, keeping the filter and, if possible, the sort."""
+        """Show a new frame, keeping the filter and, if possible, the sort.
+
+        visible: the columns to show, in this order (the others follow it,
+        hidden); None keeps the columns shown before.
+        """
         self.beginResetModel()
         self._frame = frame.reset_index(drop=True)
         self._columns = [str(name) for name in self._frame.columns]
         self._frame.columns = self._columns
         self._arrays = {name: self._frame[name].array for name in self._columns}
         if visible is not None:
-            self._visible = [name for name in self._columns if name in set(visible)]
+            present = set(self._columns)
+            shown = list(dict.fromkeys(name for name in visible if name in present))
+            self._columns = shown + [n for n in self._columns if n not in set(shown)]
+            self._visible = shown
         else:
             kept = [name for name in self._visible if name in self._columns]
             self._visible = kept if kept else list(self._columns)

@@ -82,6 +82,15 @@ def test_hidden_columns_are_not_shown(frame) -> None:
     assert model.headerData(1, Qt.Orientation.Horizontal) == "Amount"
 
 
+def test_a_new_frame_shows_its_columns_in_the_order_asked(frame) -> None:
+    model = DataFrameTableModel()
+    model.set_frame(frame, visible=["amount", "customer_id"])
+    assert model.visible_columns() == ["amount", "customer_id"]
+    assert model.columns()[:2] == ["amount", "customer_id"]  # the hidden ones after
+    model.set_visible_columns([*model.columns()])  # "Show all columns" keeps it
+    assert model.visible_columns()[:2] == ["amount", "customer_id"]
+
+
 def test_the_filter_box_and_row_count(qtbot, frame) -> None:
     model = DataFrameTableModel(frame)
     panel = TablePanel(model, noun="order lines")

@@ -39,9 +39,7 @@ class TimeLeftLabel(QLabel):
         self._timer.timeout.connect(self._on_timer_timeout)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setToolTip("Worked out from how fast the task has gone so far")
-        # Set apart from the message beside it: a little room, a lighter colour.
-        self.setContentsMargins(12, 0, 6, 0)
-        palette = self.palette()
+        palette = self.palette()  # lighter than the message it goes with
         palette.setColor(
             QPalette.ColorRole.WindowText,
             palette.color(QPalette.ColorRole.PlaceholderText),
@@ -100,6 +98,7 @@ class JobProgressPanel(QWidget):
         self.bar.setFixedWidth(self.fontMetrics().horizontalAdvance("M") * 14)
         self.bar.setAccessibleName("Progress")
         self.time_left_label = TimeLeftLabel(clock=clock)
+        self.time_left_label.setContentsMargins(12, 0, 6, 0)  # apart from the message
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip(
             "Stop this task. Your project is left exactly as it was before it started."

@@ -1,0 +1,203 @@
+"""Running a workflow on a project in a child process, with the engine's
+progress and cancellation.
+
+``run_in_worker(path, fn, *args, report=..., stop_requested=...)`` blocks
+like ``fn`` itself would, so a GUI job thread (or a script) calls it as it
+would call the workflow. The child opens the project at ``path`` and calls
+``fn(project, *args, report=..., stop_requested=...)``. Its memory, its
+threads and the GIL it holds are its own: a window waiting on it stays
+responsive, and a job that runs out of memory or crashes takes only the child
+with it. Cancel ends the child within ``STOP_GRACE_S`` (then it is killed),
+and since the engine writes in transactions, the project is as it was.
+
+``fn`` and ``args`` must be picklable (a module-level function, plain data):
+the child starts a fresh interpreter ("spawn"), the same on every platform.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import time
+import traceback
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from ml.errors import Cancelled, PushwiseError
+from ml.progress import ReportFn, StopFn, never, no_report
+
+# After Cancel, the child has this long to stop at its next check; then it
+# is terminated (the issue's target: a job ends within 1 s of Cancel).
+STOP_GRACE_S = 0.6
+# Progress is passed on at most this often (a job reporting every row would
+# otherwise flood the pipe).
+_PROGRESS_INTERVAL_S = 0.05
+_POLL_S = 0.05
+
+
+class WorkerFailed(PushwiseError):
+    """The child process ended without a result: it ran out of memory,
+    crashed, or an unexpected error stopped it."""
+
+
+def run_in_worker(
+    path: Path,
+    fn: Callable[..., Any],
+    *args: Any,
+    task: str = "the job",
+    report: ReportFn = no_report,
+    stop_requested: StopFn = never,
+) -> Any:
+    """fn(project at path, *args, report=, stop_requested=) run in a child
+    process; returns its result, raises its PushwiseError, Cancelled when
+    stop_requested() turned true, or WorkerFailed naming `task` in plain
+    words when the child died (out of memory, crashed)."""
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    stop = context.Event()
+    child = context.Process(
+        target=_child_main,
+        args=(Path(path), fn, args, sender, stop),
+        name="pushwise-worker",
+        daemon=True,
+    )
+    child.start()
+    sender.close()  # the child holds the only writing end now
+    try:
+        return _follow(child, receiver, stop, task, report, stop_requested)
+    finally:
+        receiver.close()
+        _end(child)
+
+
+def _follow(
+    child: Any,
+    receiver: Connection,
+    stop: Any,
+    task: str,
+    report: ReportFn,
+    stop_requested: StopFn,
+) -> Any:
+    """Relay the child's messages until it ends; see run_in_worker."""
+    stopping_since: float | None = None
+    while True:
+        if stopping_since is None and stop_requested():
+            stop.set()
+            stopping_since = time.monotonic()
+        if stopping_since is not None and (
+            time.monotonic() - stopping_since > STOP_GRACE_S
+        ):
+            raise Cancelled
+        try:
+            ready = receiver.poll(_POLL_S)
+            message = receiver.recv() if ready else None
+        except (EOFError, OSError):
+            message = ("died",)
+        if message is None:
+            continue
+        kind = message[0]
+        if kind == "progress":
+            if stopping_since is None:
+                report(message[1], message[2])
+        elif kind == "result":
+            return message[1]
+        elif kind == "cancelled":
+            raise Cancelled
+        elif kind == "error":
+            raise message[1]
+        elif stopping_since is not None:
+            raise Cancelled  # died while stopping: that is what was asked
+        else:
+            raise _failure(task, kind, message[1:], child)
+
+
+def _failure(
+    task: str, kind: str, details: tuple[Any, ...], child: Any
+) -> WorkerFailed:
+    """What went wrong with the child, in plain words."""
+    if kind == "died":
+        child.join(2.0)
+        code = child.exitcode
+        if code in (-signal.SIGKILL, 137):
+            kind = "memory"  # the system's out-of-memory killer uses SIGKILL
+        else:
+            return WorkerFailed(
+                f"{_capital(task)} stopped unexpectedly (its process ended with "
+                f"code {code}).",
+                hint="Nothing was changed in the project. Try again; if it "
+                "happens again, send the log file to support.",
+            )
+    if kind == "memory":
+        return WorkerFailed(
+            f"{_capital(task)} needed more memory than this computer has free.",
+            hint="Nothing was changed in the project. Close other programs and "
+            "try again, or work on a shorter period of history (an earlier "
+            "as-of date, or import fewer months).",
+        )
+    text = details[0] if details else "an unexpected error"
+    return WorkerFailed(
+        f"{_capital(task)} stopped on an unexpected error ({text}).",
+        hint="Nothing was changed in the project. Try again; if it happens "
+        "again, send the log file to support.",
+    )
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _end(child: Any) -> None:
+    """Make sure the child is gone: terminated, then killed."""
+    child.join(0.2)
+    if child.is_alive():
+        child.terminate()
+        child.join(0.5)
+    if child.is_alive():
+        child.kill()
+        child.join(1.0)
+
+
+def _child_main(
+    path: Path,
+    fn: Callable[..., Any],
+    args: tuple[Any, ...],
+    sender: Connection,
+    stop: Any,
+) -> None:
+    """The child process: open the project, run fn, send what came of it."""
+    from ml.store.project import Project
+
+    last = 0.0
+
+    def report(fraction: float, message: str) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last < _PROGRESS_INTERVAL_S and fraction < 1.0:
+            return
+        last = now
+        sender.send(("progress", float(fraction), str(message)))
+
+    outcome: tuple[Any, ...]
+    try:
+        with Project.open(path) as project:
+            result = fn(project, *args, report=report, stop_requested=stop.is_set)
+        outcome = ("result", result)
+    except Cancelled:
+        outcome = ("cancelled",)
+    except MemoryError:
+        outcome = ("memory",)
+    except PushwiseError as error:
+        outcome = ("error", error)
+    except BaseException as error:  # everything else is a crash, said plainly
+        traceback.print_exc()
+        outcome = ("crash", f"{type(error).__name__}: {error}")
+    try:
+        sender.send(outcome)
+    except MemoryError:
+        sender.send(("memory",))
+    except Exception as error:  # a result that cannot be pickled is a bug
+        sender.send(("crash", f"the result could not be passed back: {error}"))
+    finally:
+        sender.close()

@@ -24,7 +24,7 @@ import threading
 # What the jobs need, roughly in the order the workflow needs it.
 HEAVY_MODULES = (
     "pyarrow.compute",
-    "ml.importing.importer",
+    "ml.workflows.imports",
     "scipy.sparse",
     "sklearn.ensemble",
     "ml.store.savedmodels",

@@ -15,13 +15,18 @@ from PySide6.QtCore import QObject, Signal
 from app.errors import log_exception
 from ml.columns import Kind
 from ml.errors import PushwiseError
-from ml.importing.importer import ProposedMapping, propose_mapping
-from ml.importing.preview import RowsPreview, preview_rows
 from ml.mapping.mapping import ColumnMapping
-from ml.reading import RawTable, list_sheets, read_preview
 from ml.store.project import Project
-
-PREVIEW_ROWS = 200
+from ml.workflows.imports import (
+    PREVIEW_ROWS,
+    ProposedMapping,
+    RawTable,
+    RowsPreview,
+    file_sheets,
+    preview_rows,
+    propose_mapping,
+    read_preview,
+)
 
 
 class ImportDraft(QObject):
@@ -63,12 +68,7 @@ class ImportDraft(QObject):
         self._project = project
         self.sheet = self.encoding = self.delimiter = None
         self.kind = self.day_first = None
-        self.sheets = []
-        if path is not None:
-            try:
-                self.sheets = list_sheets(path)
-            except PushwiseError:
-                self.sheets = []  # read_preview says what is wrong
+        self.sheets = [] if path is None else file_sheets(path)
         self._reread()
 
     def set_read_options(

@@ -17,11 +17,11 @@ from PySide6.QtWidgets import (
 
 from app.errors import log_exception
 from app.importwizard.problem import ProblemBox
-from app.importwizard.run import ImportOutcome, ImportRequest, run_import
 from app.jobs import Job
 from app.state import AppState
 from app.widgets.progress import TimeLeftLabel
 from ml.errors import PushwiseError
+from ml.workflows.imports import ImportOutcome, ImportRequest, run_import
 
 _STEPS = 1000  # progress bar resolution
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ml.columns import Columns, Kind
-from ml.reading.encoding import ENCODING_NAMES
+from ml.reading.model import ENCODING_NAMES
 
 C = Columns
 

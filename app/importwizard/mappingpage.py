@@ -28,7 +28,7 @@ from app.importwizard.previewmodel import LINE, PreviewTableModel, fit_columns
 from app.importwizard.problem import ProblemBox
 from app.tables import percent
 from ml.columns import CANONICAL, REQUIRED, Columns
-from ml.importing.preview import IMPORTED, OUTCOME
+from ml.workflows.imports import IMPORTED, OUTCOME
 
 EXAMPLES = 3
 EXAMPLE_CHARS = 48

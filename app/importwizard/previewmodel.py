@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QTableView
 
 from app.tables import DataFrameTableModel, Index, TableModelBase
 from app.widgets.table import fit_columns as fit_table_columns
-from ml.importing.preview import IMPORTED, OUTCOME
-from ml.reading import LINE_COLUMN
+from ml.reading.model import LINE_COLUMN
+from ml.workflows.imports import IMPORTED, OUTCOME
 
 LINE = LINE_COLUMN  # the file's own row number, shown first
 _REJECTED = QColor(192, 57, 43)

@@ -24,7 +24,7 @@ from app.importwizard.labels import (
 )
 from app.importwizard.previewmodel import LINE, PreviewTableModel, fit_columns
 from app.importwizard.problem import ProblemBox
-from ml.reading.encoding import ENCODING_NAMES
+from ml.reading.model import ENCODING_NAMES
 
 _DAY_FIRST_CHOICES = (
     (True, "Day first (31/12/2024)"),

@@ -27,11 +27,11 @@ from app.importwizard.labels import (
     text_kind,
 )
 from app.importwizard.previewmodel import fit_columns
-from app.importwizard.run import ImportOutcome
 from app.tables import DataFrameTableModel
 from ml.columns import Kind
 from ml.importing.report import REASON_TEXT, ImportReport
 from ml.safecells import write_safe_csv
+from ml.workflows.imports import ImportOutcome
 
 SHOWN_COLUMNS = ("line", "column", "value", "reason", "message")
 REJECT_LABELS = {

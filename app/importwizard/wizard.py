@@ -15,8 +15,8 @@ from app.importwizard.importpage import ImportPage
 from app.importwizard.mappingpage import MappingPage
 from app.importwizard.previewpage import PreviewPage
 from app.importwizard.reportpage import ReportPage
-from app.importwizard.run import ImportOutcome, ImportRequest
 from app.state import AppState
+from ml.workflows.imports import ImportOutcome, ImportRequest
 
 FILE_PAGE, PREVIEW_PAGE, MAPPING_PAGE, IMPORT_PAGE, REPORT_PAGE = range(5)
 

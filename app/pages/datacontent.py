@@ -10,9 +10,10 @@ import pandas as pd
 from app.tables import money, percent
 from ml.store.importlog import ImportRecord, imports, rejects
 from ml.store.overview import (
-    TABLE_VIEWS,
     DataOverview,
     collect_overview,
+    filled_columns,
+    table_view,
     weekly_activity,
 )
 
@@ -126,24 +127,17 @@ class DataPageContent:
 
 def read_content(con: duckdb.DuckDBPyConnection) -> DataPageContent:
     """Read what the Data page shows from a project connection (any thread)."""
-    filled = {}
-    for table, columns in STORED_COLUMNS.items():
-        counts = con.execute(
-            "SELECT "
-            + ", ".join(f"count({name})" for name in columns)
-            + f" FROM {table}"
-        ).fetchone()
-        filled[table] = {
-            name for name, count in zip(columns, counts or (), strict=False) if count
-        }
     records = imports(con)
     latest = max((record.import_id for record in records), default=None)
     return DataPageContent(
         overview=collect_overview(con),
         weekly=weekly_activity(con),
-        offerings=con.execute(TABLE_VIEWS["offerings"]).df(),
-        customers=con.execute(TABLE_VIEWS["customers"]).df(),
+        offerings=table_view(con, "offerings"),
+        customers=table_view(con, "customers"),
         imports=records,
         rejects={} if latest is None else {latest: rejects(con, latest)},
-        filled=filled,
+        filled={
+            table: filled_columns(con, table, columns)
+            for table, columns in STORED_COLUMNS.items()
+        },
     )

@@ -6,7 +6,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ml.backtest import BacktestReport
+    from ml.backtest.report import BacktestReport
     from ml.modelmeta import ModelMeta
     from ml.workflows.train import ModelResult
 

@@ -14,12 +14,11 @@ from ml.cli.common import (
     progress,
 )
 from ml.columns import Kind
-from ml.importing.importer import import_file
-from ml.importing.report import ImportReport
 from ml.mapping.mapping import ColumnMapping
 from ml.reading.sources import not_a_file_reason
 from ml.safecells import write_safe_csv
 from ml.store.project import Project
+from ml.workflows.imports import ImportOutcome, ImportRequest, run_import
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -77,19 +76,19 @@ def run(args: argparse.Namespace) -> int:
         for file in args.files:
             # The commit is the truth: if it happened, a later failure or
             # Ctrl-C is reported as "stopped after the import was saved".
+            request = ImportRequest(
+                file,
+                mapping,
+                sheet=args.sheet,
+                kind=kind,
+                keep_duplicates=args.keep_duplicates,
+            )
             with outcome.saving(project, f"the import of {file.name}"):
-                report = import_file(
-                    project,
-                    file,
-                    kind=kind,
-                    mapping=mapping,
-                    sheet=args.sheet,
-                    keep_duplicates=args.keep_duplicates,
-                    report=progress(),
-                )
+                imported = run_import(project, request, progress())
+            report = imported.report
             print(report.to_text())
             if report.rows_rejected and report.import_id is not None:
-                written = _rejects_or_warning(project, report)
+                written = _rejects_or_warning(project, imported)
                 if written is None:
                     code = EXIT_SAVED_WITH_WARNING
                 else:
@@ -110,11 +109,12 @@ def run(args: argparse.Namespace) -> int:
     return code
 
 
-def _rejects_or_warning(project: Project, report: ImportReport) -> Path | None:
+def _rejects_or_warning(project: Project, imported: ImportOutcome) -> Path | None:
     """Write the rejected rows; if that fails, say so on stderr (the import is
     saved all the same) and return None."""
+    report = imported.report
     try:
-        return _write_rejects(project, report)
+        return _write_rejects(project, imported)
     except OSError as error:
         where = error.filename or f"the folder of {project.path.name}"
         reason = error.strerror or str(error)
@@ -127,11 +127,10 @@ def _rejects_or_warning(project: Project, report: ImportReport) -> Path | None:
         return None
 
 
-def _write_rejects(project: Project, report: ImportReport) -> Path:
-    """Write an import's rejected rows beside the project, as CSV."""
-    assert report.import_id is not None
+def _write_rejects(project: Project, imported: ImportOutcome) -> Path:
+    """Write an import's rejected rows beside the project, as CSV (the columns
+    of the import wizard's export)."""
+    import_id = imported.report.import_id
     stem = project.path.with_suffix("").name
-    target = project.path.with_name(f"{stem}-import{report.import_id}-rejects.csv")
-    frame = project.rejects(report.import_id)
-    frame.insert(0, "file", report.file)
-    return write_safe_csv(frame, target)
+    target = project.path.with_name(f"{stem}-import{import_id}-rejects.csv")
+    return write_safe_csv(imported.rejects, target)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 from ml.errors import InputDataError
+from ml.reading.model import ENCODING_NAMES
 
 _REEXPORT = "Open it in a text editor or Excel and save it again as 'CSV UTF-8'."
 _NOT_TEXT_HINT = (
@@ -34,13 +35,6 @@ UTF8_MULTIBYTE = re.compile(
     rb"|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
 )
 _SAMPLE = 1 << 16
-# Encodings a user can choose instead of the detected one, with their names.
-ENCODING_NAMES = {
-    "utf-8": "UTF-8",
-    "utf-16": "UTF-16",
-    "cp1252": "Windows-1252 (Western European)",
-    "latin-1": "Latin-1 (ISO-8859-1)",
-}
 _CODECS = {"utf-8": "utf-8-sig", "utf-16": "utf-16"}  # these drop a byte-order mark
 
 

@@ -9,6 +9,15 @@ import pyarrow as pa
 # The physical 1-based line (CSV) or sheet row (Excel) of each table row.
 LINE_COLUMN = "__line__"
 
+# Encodings a user can choose instead of the detected one, with the names the
+# reader's notes give them.
+ENCODING_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-16": "UTF-16",
+    "cp1252": "Windows-1252 (Western European)",
+    "latin-1": "Latin-1 (ISO-8859-1)",
+}
+
 # How much raw text a BadLine keeps, so a report stays readable.
 MAX_TEXT = 200
 

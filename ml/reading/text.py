@@ -18,14 +18,13 @@ from ml.reading.broken import (
 from ml.reading.crvalues import find_layout_with_cr_values, quote_crs_in_values
 from ml.reading.delimited import Ragged, arrow_table, number_counted, parse_body
 from ml.reading.encoding import (
-    ENCODING_NAMES,
     Decoded,
     NotText,
     decode_as,
     decode_text,
 )
 from ml.reading.exact import parse_exact
-from ml.reading.model import RawTable, ReadInfo
+from ml.reading.model import ENCODING_NAMES, RawTable, ReadInfo
 from ml.reading.notes import bad_note, blank_note, footer_note, header_note
 from ml.reading.rows import BOM, Body, BodySpec, UnclosedQuote, offset_of_line
 from ml.reading.sniff import DELIMITERS, Footer, Layout, find_footer, find_layout

@@ -12,12 +12,15 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
+from ml.sqltext import quote_ident
 from ml.store.info import REVENUE_SQL
 
 __all__ = [
     "TABLE_VIEWS",
     "DataOverview",
     "collect_overview",
+    "filled_columns",
+    "table_view",
     "weekly_activity",
 ]
 
@@ -197,3 +200,20 @@ TABLE_VIEWS: dict[str, str] = {
         LEFT JOIN rated f ON f.customer_id = coalesce(b.customer_id, c.customer_id)
         ORDER BY revenue DESC NULLS LAST, customer_id""",
 }
+
+
+def table_view(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
+    """All rows of one of the Data page's tables (a key of TABLE_VIEWS)."""
+    return con.execute(TABLE_VIEWS[name]).df()
+
+
+def filled_columns(
+    con: duckdb.DuckDBPyConnection, table: str, columns: list[str]
+) -> set[str]:
+    """Which of a stored table's columns hold a value in any row (one scan)."""
+    counts = con.execute(
+        "SELECT "
+        + ", ".join(f"count({quote_ident(name)})" for name in columns)
+        + f" FROM {quote_ident(table)}"
+    ).fetchone()
+    return {name for name, count in zip(columns, counts or (), strict=False) if count}

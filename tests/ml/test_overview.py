@@ -9,7 +9,12 @@ import pytest
 
 from ml.columns import Kind
 from ml.importing.importer import import_file
-from ml.store.overview import TABLE_VIEWS, collect_overview, weekly_activity
+from ml.store.overview import (
+    collect_overview,
+    filled_columns,
+    table_view,
+    weekly_activity,
+)
 from ml.store.project import Project
 
 ORDERS = """order,product,qty,date,price,customer
@@ -72,11 +77,21 @@ def test_an_empty_project_has_no_weeks(tmp_path: Path) -> None:
 
 
 def test_offerings_and_customers_are_derived_from_the_orders(project) -> None:
-    offerings = project.con.execute(TABLE_VIEWS["offerings"]).df()
+    offerings = table_view(project.con, "offerings")
     assert list(offerings["offering_id"]) == ["A1", "B2", "C3"]  # by revenue
     first = offerings.iloc[0]
     assert (first["order_lines"], first["customers"], first["returns"]) == (2, 2, 1)
-    customers = project.con.execute(TABLE_VIEWS["customers"]).df()
+    customers = table_view(project.con, "customers")
     c2 = customers.set_index("customer_id").loc["C2"]
     assert (c2["orders"], c2["feedback"]) == (1, 1)
     assert c2["average_rating"] == pytest.approx(0.25)
+
+
+def test_filled_columns_are_those_with_a_value_in_any_row(project) -> None:
+    columns = ["customer_id", "rating", "comment", "title", "order_id"]
+    # One feedback row has no rating; no file gave a title or an order.
+    assert filled_columns(project.con, "feedback", columns) == {
+        "customer_id",
+        "rating",
+        "comment",
+    }

@@ -305,7 +305,7 @@ def test_rejects_export_of_the_import_wizard(
     qtbot, payload_project: tuple[Path, Path], tmp_path: Path
 ) -> None:
     from app.importwizard.reportpage import ReportPage
-    from app.importwizard.run import ImportOutcome, rejects_frame
+    from ml.workflows.imports import ImportOutcome, rejects_frame
 
     project, _ = payload_project
     with Project.open(project) as opened:

@@ -4,11 +4,15 @@ Widgets read the state and change it only through its methods. The open
 project's DuckDB connection belongs to one thread at a time: the GUI thread
 reads through ``state.reader`` (a cursor of its own), and a job that needs the
 project gets it through ``start_project_job``, which lends the project to that
-job alone until it ends.
+job alone until it ends. A heavy job runs in a worker process
+(``start_worker_job``): the window closes its connection so that the worker
+may open the file, and opens it again (off the GUI thread) once the worker
+has ended; ``reader_changed`` tells the pages that read through the old one.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,8 +21,10 @@ import duckdb
 from PySide6.QtCore import QObject, Signal
 
 from app.jobs import Job, JobRunner
+from ml.errors import PushwiseError
 from ml.progress import ReportFn, StopFn
 from ml.store.project import Project, ProjectInfo
+from ml.workerprocess import WorkerFn, run_in_worker
 
 ProjectJobFn = Callable[[Project, ReportFn, StopFn], Any]
 
@@ -33,14 +39,19 @@ class AppState(QObject):
     backtest_changed = Signal()
     selection_changed = Signal()
     busy_changed = Signal(bool)  # a job took the project / gave it back
+    reader_changed = Signal()  # state.reader closed or opened again
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.jobs = JobRunner(self)
         self._project: Project | None = None
+        self._path: Path | None = None  # also while a worker has the file
+        self._read_only_reason: str | None = None
         self._reader: duckdb.DuckDBPyConnection | None = None
         self._info: ProjectInfo | None = None
         self._lent_to: Job | None = None
+        # Opened again by a worker job's thread, for the GUI thread to take.
+        self._reopened: list[Project] = []
         self.model: Any = None  # the current model run (set by the Model page)
         self.plan: Any = None  # the current push plan
         self.backtest: Any = None  # the latest backtest result
@@ -51,7 +62,7 @@ class AppState(QObject):
     @property
     def project_path(self) -> Path | None:
         """The open project's file, or None."""
-        return None if self._project is None else self._project.path
+        return self._path
 
     @property
     def project(self) -> Project | None:
@@ -61,7 +72,7 @@ class AppState(QObject):
     @property
     def has_project(self) -> bool:
         """Whether a project is open (even if a job has it right now)."""
-        return self._project is not None
+        return self._path is not None
 
     @property
     def info(self) -> ProjectInfo | None:
@@ -70,13 +81,14 @@ class AppState(QObject):
 
     @property
     def reader(self) -> duckdb.DuckDBPyConnection | None:
-        """A read connection for the GUI thread (usable while a job runs)."""
+        """A read connection for the GUI thread (usable while a job in this
+        process runs; None while a worker process has the file)."""
         return self._reader
 
     @property
     def read_only_reason(self) -> str | None:
         """Why the open project can be viewed but not changed, or None."""
-        return None if self._project is None else self._project.read_only_reason
+        return self._read_only_reason
 
     @property
     def busy(self) -> bool:
@@ -102,7 +114,7 @@ class AppState(QObject):
 
     def close_project(self) -> None:
         """Close the open project (cancelling and waiting for its job)."""
-        if self._project is None:
+        if self._path is None:
             return
         self._release()
         self._info = None
@@ -156,6 +168,69 @@ class AppState(QObject):
         self.busy_changed.emit(True)
         return job
 
+    def start_worker_job(
+        self,
+        fn: WorkerFn,
+        *args: Any,
+        task: str,
+        name: str = "",
+        changes_data: bool = True,
+    ) -> Job:
+        """Run fn(project, *args, report=, stop_requested=) in a worker process
+        (ml.workerprocess), `task` naming it in messages ("the training").
+
+        The window's connection is closed while the worker has the file
+        (state.reader is None, reader_changed is emitted) and opened again,
+        off the GUI thread, once the worker has ended; then as for
+        start_project_job. RuntimeError while busy.
+        """
+        path = self._path
+        if path is None:
+            raise RuntimeError("no project is open")
+        if self._lent_to is not None:
+            raise RuntimeError("another job is using the project")
+        self._close_connection()  # the worker opens the file itself
+        reopened = self._reopened
+
+        def run(report: ReportFn, stop: StopFn) -> Any:
+            # The file is opened again here, off the GUI thread (opening reads
+            # every block); if it cannot be, the job fails saying why.
+            try:
+                result = run_in_worker(
+                    path, fn, *args, task=task, report=report, stop_requested=stop
+                )
+            except BaseException:
+                with contextlib.suppress(PushwiseError):
+                    reopened.append(Project.open(path))
+                raise
+            reopened.append(Project.open(path))
+            return result
+
+        job = Job(run, name=name)
+        self._lent_to = job
+
+        def give_back() -> None:
+            if self._lent_to is not job:
+                return  # the window closed the project meanwhile (_release)
+            self._lent_to = None
+            if reopened:
+                self._install(reopened.pop())
+                self.reader_changed.emit()
+                self.busy_changed.emit(False)
+            else:  # the file cannot be opened any more: show no project
+                self.close_project()
+
+        def refresh() -> None:
+            if changes_data and self._project is not None:
+                self.refresh()
+
+        job.returned.connect(give_back)
+        job.succeeded.connect(refresh)
+        self.jobs.start(job, slot="project")
+        self.reader_changed.emit()
+        self.busy_changed.emit(True)
+        return job
+
     def start_job(self, fn: Callable[[ReportFn, StopFn], Any], slot: str) -> Job:
         """Run a job that does not touch the open project (cancels the slot's old)."""
         return self.jobs.start(Job(fn, name=slot), slot=slot)
@@ -201,8 +276,7 @@ class AppState(QObject):
             project.close()
             raise
         self._release()
-        self._project = project
-        self._reader = reader
+        self._install(project, reader)
         self._info = info
         self.selection = {}
         # Nothing of the previous project stays on any page.
@@ -211,17 +285,34 @@ class AppState(QObject):
         self.set_backtest(None)
         self.project_changed.emit()
 
-    def _release(self) -> None:
+    def _install(
+        self, project: Project, reader: duckdb.DuckDBPyConnection | None = None
+    ) -> None:
+        """Make an open project file the current connection."""
+        self._project = project
+        self._path = project.path
+        self._read_only_reason = project.read_only_reason
+        self._reader = project.con.cursor() if reader is None else reader
+
+    def _close_connection(self) -> None:
+        """Close the window's connection (keeping which project is open)."""
         # Every job reads the project through its connection or a cursor of it:
         # they all end before the connection closes.
         self.jobs.cancel_all()
         self.jobs.wait_all(60.0)
-        if self._lent_to is not None:
-            self._lent_to = None
-            self.busy_changed.emit(False)
         if self._reader is not None:
             self._reader.close()
             self._reader = None
         if self._project is not None:
             self._project.close()
             self._project = None
+
+    def _release(self) -> None:
+        self._close_connection()
+        while self._reopened:  # a worker job ended as the project closed
+            self._reopened.pop().close()
+        if self._lent_to is not None:
+            self._lent_to = None
+            self.busy_changed.emit(False)
+        self._path = None
+        self._read_only_reason = None

@@ -36,7 +36,6 @@ from app.widgets.progress import JobProgressPanel
 from app.widgets.start import StartScreen
 from app.windowactions import import_icon, make_actions, make_menus
 from ml.errors import PushwiseError
-from ml.progress import ReportFn, StopFn, scaled
 from ml.resources import sample_orders
 from ml.store.project import EXTENSION, Project, ProjectInfo
 
@@ -269,24 +268,13 @@ class MainWindow(QMainWindow):
     def start_import(
         self, files: list[Path], message: str = "Importing…"
     ) -> Job | None:
-        """Import files with the engine's automatic mapping, in a job."""
-
-        def run(
-            project: Project, report: ReportFn, stop_requested: StopFn
-        ) -> list[Any]:
-            from ml.importing.importer import import_file  # heavy: off the GUI
-
-            reports = []
-            for number, file in enumerate(files):
-                part = scaled(report, number / len(files), (number + 1) / len(files))
-                reports.append(
-                    import_file(
-                        project, file, report=part, stop_requested=stop_requested
-                    )
-                )
-            return reports
-
-        job = self.state.start_project_job(run, name="import")
+        """Import files with the engine's automatic mapping, in a worker process."""
+        job = self.state.start_worker_job(
+            "ml.workflows.imports:import_files",
+            list(files),
+            task="the import",
+            name="import",
+        )
         self.progress.bind(job, message)
         job.succeeded.connect(self._on_import_job_succeeded)
         job.failed.connect(

@@ -12,10 +12,13 @@ and since the engine writes in transactions, the project is as it was.
 
 ``fn`` and ``args`` must be picklable (a module-level function, plain data):
 the child starts a fresh interpreter ("spawn"), the same on every platform.
+``fn`` may also be named as "package.module:function", so that the caller
+need not load the engine module itself (the window does not).
 """
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import signal
 import time
@@ -42,9 +45,12 @@ class WorkerFailed(PushwiseError):
     crashed, or an unexpected error stopped it."""
 
 
+WorkerFn = Callable[..., Any] | str
+
+
 def run_in_worker(
     path: Path,
-    fn: Callable[..., Any],
+    fn: WorkerFn,
     *args: Any,
     task: str = "the job",
     report: ReportFn = no_report,
@@ -161,7 +167,7 @@ def _end(child: Any) -> None:
 
 def _child_main(
     path: Path,
-    fn: Callable[..., Any],
+    fn: WorkerFn,
     args: tuple[Any, ...],
     sender: Connection,
     stop: Any,
@@ -181,6 +187,10 @@ def _child_main(
 
     outcome: tuple[Any, ...]
     try:
+        if isinstance(fn, str):
+            module, _, name = fn.partition(":")
+            fn = getattr(importlib.import_module(module), name)
+            assert callable(fn)
         with Project.open(path) as project:
             result = fn(project, *args, report=report, stop_requested=stop.is_set)
         outcome = ("result", result)

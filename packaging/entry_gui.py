@@ -1,7 +1,12 @@
 """The bundle's `pushwise-gui` executable (PyInstaller runs this script)."""
 
+import multiprocessing
 import sys
 
-from app.main import main
+if __name__ == "__main__":
+    # A worker process (ml.workerprocess) starts this same executable: it
+    # runs its job here and never opens a window.
+    multiprocessing.freeze_support()
+    from app.main import main
 
-sys.exit(main())
+    sys.exit(main())

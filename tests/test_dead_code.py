@@ -18,6 +18,8 @@ from pathlib import Path
 from tests.conftest import ROOT
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# A workflow named for a worker process: "ml.workflows.train:train_and_check".
+WORKER_TASK = re.compile(r"[\w.]+:(\w+)")
 # Methods the caller never names: Qt overrides (camelCase), Python's own
 # protocols (__dunder__) and what the io machinery calls on a stream.
 CALLED_BY_PYTHON_OR_QT = re.compile(r"^(__\w+__|[a-z]+[A-Z]\w*)$")
@@ -40,6 +42,10 @@ def _used_names(paths: list[Path]) -> set[str]:
                 used.add(node.name.rsplit(".", 1)[-1])
             elif isinstance(node, ast.Constant) and _is_identifier(node.value):
                 used.add(node.value)
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                named = WORKER_TASK.fullmatch(node.value)
+                if named:
+                    used.add(named.group(1))
     return used
 
 

@@ -29,7 +29,7 @@ from app.widgets.chart import ChartView
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ml.backtest import BacktestReport
+    from ml.backtest.report import BacktestReport
 
 TOTAL = "total:"
 _MODES = {"all": "All offerings", "repeat": "Bought before", "new": "New to them"}

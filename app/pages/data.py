@@ -125,6 +125,7 @@ class DataPage(QWidget):
         layout.addWidget(splitter)
         state.project_changed.connect(self._on_state_project_changed)
         state.data_changed.connect(self._on_state_data_changed)
+        state.reader_changed.connect(self._on_state_reader_changed)
         self._on_state_project_changed()
 
     # -- loading -----------------------------------------------------------------
@@ -157,6 +158,16 @@ class DataPage(QWidget):
             model = self.orders_model if key == "orders" else self.feedback_model
             model.set_source(reader, key, STORED_COLUMNS[key])
         self.reload()
+
+    def _on_state_reader_changed(self) -> None:
+        """A worker took the file (nothing to read) or gave it back (read again)."""
+        reader = self.state.reader
+        for key in ("orders", "feedback"):
+            model = self.orders_model if key == "orders" else self.feedback_model
+            model.set_source(reader, key, STORED_COLUMNS[key])
+        self.imports_panel.set_connection(reader)
+        if reader is not None:
+            self.reload()
 
     def _on_state_data_changed(self) -> None:
         self.orders_model.reload()

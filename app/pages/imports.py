@@ -137,6 +137,11 @@ class ImportHistoryPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
+    def set_connection(self, con: duckdb.DuckDBPyConnection | None) -> None:
+        """Read rejected rows through con from now on (None: a worker process
+        has the file; the rows already read are still shown)."""
+        self._con = con
+
     def set_records(
         self,
         con: duckdb.DuckDBPyConnection | None,

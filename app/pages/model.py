@@ -30,8 +30,9 @@ from app.state import AppState
 from app.widgets.chart import ChartView
 from app.widgets.progress import JobProgressPanel
 from ml.progress import ReportFn, StopFn
+from ml.store.connection import cannot_change
 from ml.store.project import Project
-from ml.workflows.settings import CheckSettings, TrainSettings
+from ml.workflows.settings import CHECK_STARTS, CheckSettings, TrainSettings
 
 if TYPE_CHECKING:
     from ml.workflows.train import ModelResult
@@ -49,6 +50,10 @@ def include_bought(state: AppState) -> bool:
 
 class ModelPage(QWidget):
     """Settings and Train on the left; the model card and its drivers on the right."""
+
+    # The workflows the worker process runs (named: the window loads none).
+    TRAIN = "ml.workflows.train:train_and_check"
+    CHECK_AGAIN = "ml.workflows.train:check_again"
 
     model_shown = Signal()  # the card shows state.model (or says there is none)
 
@@ -246,29 +251,30 @@ class ModelPage(QWidget):
     def train(self) -> None:
         """Train, check on past weeks and save (in a job with progress)."""
         self.state.setProperty(INCLUDE_BOUGHT, self.include_bought_check.isChecked())
+        path, read_only = self.state.project_path, self.state.read_only_reason
+        if path is not None and read_only is not None:  # said before the minutes
+            show_error(self, cannot_change(path, read_only), context="Training a model")
+            return
         settings, check = self.settings(), self.check_settings()
-
-        def train(project: Project, report: ReportFn, stop: StopFn) -> ModelResult:
-            from ml.workflows.train import train_and_check
-
-            return train_and_check(project, settings, check, report, stop)
-
-        self._start(train, "Training the model…")
+        self._start_in_worker(
+            self.TRAIN,
+            (settings, check),
+            task="the training",
+            name="train",
+            message="Training the model…",
+        )
 
     def backtest_again(self) -> None:
         """Check the current model on past weeks (nothing is saved)."""
         if self.result is None:
             return
-        check, result = self.check_settings(), self.result
-
-        def check_model(
-            project: Project, report: ReportFn, stop: StopFn
-        ) -> ModelResult:
-            from ml.workflows.train import check_again
-
-            return check_again(project, result, check, report, stop)
-
-        self._start(check_model, "Checking the model on past weeks…")
+        self._start_in_worker(
+            self.CHECK_AGAIN,
+            (self.result, self.check_settings()),
+            task="the check on past weeks",
+            name="check",
+            message="Checking the model on past weeks…",
+        )
 
     def load_newest(self) -> None:
         """Show the newest model saved in the project (loaded in a job)."""
@@ -284,14 +290,33 @@ class ModelPage(QWidget):
 
         self._start(load, "Loading the saved model…")
 
+    def _start_in_worker(
+        self, fn: str, args: tuple[Any, ...], *, task: str, name: str, message: str
+    ) -> None:
+        """Run a heavy workflow in a worker process (the window stays free)."""
+        try:
+            job = self.state.start_worker_job(
+                fn, *args, task=task, name=name, changes_data=False
+            )
+        except RuntimeError:
+            self._say_busy()
+            return
+        self._follow(job, message)
+
     def _start(self, fn: Any, message: str) -> None:
         try:
             job = self.state.start_project_job(fn, name="model", changes_data=False)
         except RuntimeError:
-            self.status_label.setText(
-                "Another task is using the project; try again when it has finished."
-            )
+            self._say_busy()
             return
+        self._follow(job, message)
+
+    def _say_busy(self) -> None:
+        self.status_label.setText(
+            "Another task is using the project; try again when it has finished."
+        )
+
+    def _follow(self, job: Job, message: str) -> None:
         self.job = job
         self.status_label.setText("")
         job.succeeded.connect(self._on_job_succeeded)
@@ -322,8 +347,16 @@ class ModelPage(QWidget):
         show_error(self, error, context="Training a model")
 
     def _on_job_cancelled(self) -> None:
-        self.job = None
-        self.status_label.setText("Stopped. The project is as it was.")
+        job, self.job = self.job, None
+        if job is not None and job.name == "train" and job.fraction > CHECK_STARTS:
+            # Saved before the check started: show it, unchecked.
+            self.load_newest()
+            self.status_label.setText(
+                "Stopped during the check on past weeks. The model is trained "
+                "and saved: click Check on past weeks to check it."
+            )
+        else:
+            self.status_label.setText("Stopped. The project is as it was.")
         self._update_buttons()
 
     # -- state --------------------------------------------------------------------

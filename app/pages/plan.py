@@ -47,7 +47,7 @@ from app.widgets.progress import JobProgressPanel
 from app.widgets.table import TablePanel
 from ml.columns import Columns
 from ml.errors import PushwiseError
-from ml.plan import PlanRules
+from ml.plan.rules import PlanRules
 from ml.plan.rulesfile import RULES_SETTING, rules_to_json, saved_rules
 from ml.progress import ReportFn, StopFn
 from ml.store.project import Project
@@ -60,7 +60,7 @@ if TYPE_CHECKING:
 
 C = Columns
 REPLAN_DELAY_MS = 300  # wait for a pause in rule changes before re-planning
-ALL_COLUMNS = [C.CUSTOMER, "offering_name", "probability", "expected_revenue", "reason"]
+ALL_COLUMNS = [C.CUSTOMER, "offering_name", "probability", "reason", "expected_revenue"]
 
 
 class PushPlanPage(QWidget):
@@ -103,6 +103,8 @@ class PushPlanPage(QWidget):
         state.project_changed.connect(self._on_state_project_changed)
         state.plan_changed.connect(self._on_plan_changed)
         state.busy_changed.connect(self._on_busy_changed)
+        # Rules changed while a worker had the file are saved once it is back.
+        state.reader_changed.connect(self.save_rules)
         self._on_state_project_changed()
 
     def _build_content(self) -> QWidget:

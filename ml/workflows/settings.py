@@ -12,6 +12,10 @@ import pandas as pd
 
 from ml.dataset import Interactions, OfferingLevel
 
+# Train's progress (train_and_check) once the model is saved and the check on
+# past weeks starts: a Cancel from then on keeps the saved model.
+CHECK_STARTS = 0.32
+
 
 @dataclass(frozen=True, slots=True)
 class TrainSettings:

@@ -32,14 +32,12 @@ from ml.store.savedmodels import (
     save_model,
 )
 from ml.workflows.backtest import check_model
-from ml.workflows.settings import CheckSettings, TrainSettings
+from ml.workflows.settings import CHECK_STARTS, CheckSettings, TrainSettings
 
 C = Columns
 # What a saved model holds, with the version of its internals: a model saved
 # with other internals (2: sparse neighbour lists) is retrained, not reused.
 COMPONENTS = ("ranker:2",)
-# Train's progress when the model is saved and the check on past weeks starts.
-CHECK_STARTS = 0.32
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from ml.columns import Kind
 from ml.importing.importer import import_file
 from ml.store.project import Project
 from tests.conftest import SAMPLE
+from tests.ml.builders import weekly_world
 
 ORDERS_CSV = """\
 InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country
@@ -29,6 +30,16 @@ C1,2024-01-05,5,Lovely mug
 C2,2024-01-12,2,Arrived broken
 C3,2024-01-20,4,Nice bowl
 """
+
+# The weekly buyers' orders as a shop would export them.
+HEADERS = {
+    "customer_id": "Customer ID",
+    "offering_id": "Product",
+    "ordered_at": "Order date",
+    "quantity": "Quantity",
+    "amount": "Amount",
+    "order_id": "Order ID",
+}
 
 
 HERE = Path(__file__).parent
@@ -114,3 +125,22 @@ def window(qtbot, settings: Settings) -> Iterator:
     main_window.show()
     yield main_window
     main_window.state.shutdown()
+
+
+@pytest.fixture(scope="module")
+def weekly_template(tmp_path_factory) -> Path:
+    """A project of weekly buyers (40 customers, 160 days), imported once."""
+    folder = tmp_path_factory.mktemp("weekly")
+    orders = folder / "orders.csv"
+    weekly_world().rename(columns=HEADERS).to_csv(orders, index=False)
+    path = folder / "weekly.pushwise"
+    with Project.create(path) as project:
+        import_file(project, orders)
+    return path
+
+
+@pytest.fixture
+def weekly_project(weekly_template: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "weekly.pushwise"
+    copy.write_bytes(weekly_template.read_bytes())
+    return copy

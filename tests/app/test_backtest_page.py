@@ -18,7 +18,8 @@ from ml.progress import never, no_report
 from ml.store.project import Project
 from ml.workflows.settings import CheckSettings, TrainSettings
 from ml.workflows.train import ModelResult, train_and_check
-from tests.app.test_model_page import HEADERS, TINY
+from tests.app.conftest import HEADERS
+from tests.app.test_model_page import TINY
 from tests.ml.builders import weekly_world
 
 SHOTS = Path("/tmp/shots")

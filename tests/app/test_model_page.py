@@ -12,21 +12,12 @@ from threadpoolctl import threadpool_limits
 
 from app.pages.model import ModelPage, include_bought
 from app.state import AppState
-from ml.importing.importer import import_file
 from ml.store.project import Project
 from ml.store.savedmodels import list_models
 from ml.workflows.settings import CheckSettings, TrainSettings
 from ml.workflows.train import CHECK_STARTS, train_and_check
-from tests.ml.builders import SMALL_RANKER, weekly_world
+from tests.ml.builders import SMALL_RANKER
 
-HEADERS = {
-    "customer_id": "Customer ID",
-    "offering_id": "Product",
-    "ordered_at": "Order date",
-    "quantity": "Quantity",
-    "amount": "Amount",
-    "order_id": "Order ID",
-}
 # Tiny trees on weekly windows: seconds per training and backtest.
 TINY = {k: v for k, v in SMALL_RANKER.items() if k not in ("horizon_days",)}
 TINY["max_iter"] = 10
@@ -36,25 +27,6 @@ TINY["max_iter"] = 10
 def one_thread() -> Iterator[None]:
     with threadpool_limits(1):
         yield
-
-
-@pytest.fixture(scope="module")
-def weekly_template(tmp_path_factory) -> Path:
-    """A project of weekly buyers (40 customers, 160 days), imported once."""
-    folder = tmp_path_factory.mktemp("weekly")
-    orders = folder / "orders.csv"
-    weekly_world().rename(columns=HEADERS).to_csv(orders, index=False)
-    path = folder / "weekly.pushwise"
-    with Project.create(path) as project:
-        import_file(project, orders)
-    return path
-
-
-@pytest.fixture
-def weekly_project(weekly_template: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "weekly.pushwise"
-    copy.write_bytes(weekly_template.read_bytes())
-    return copy
 
 
 @pytest.fixture

@@ -112,7 +112,7 @@ def test_the_plan_shows_and_the_cap_changes_it_live(qtbot, page) -> None:
     assert shown == len(state.plan.rows) > 0
     assert "pushes to" in page.heading.text()
     headings = [page.all_model.label(c) for c in page.all_model.visible_columns()]
-    assert headings == ["Customer", "Offering", "Chance", "Expected revenue", "Why"]
+    assert headings == ["Customer", "Offering", "Chance", "Why", "Expected revenue"]
     cap_label = page.rules.removed["per_customer_cap"]
     before = state.plan.removed_by_rule["per_customer_cap"]
     assert cap_label.text() == f"removed {before:,}"

@@ -111,7 +111,7 @@ def test_the_why_column_is_in_view_at_the_default_size(
         in_view[name] = _width_in_view(panel, "reason")
     # Its heading at least; in the views by customer and by offering, where
     # Why follows the chance, a good part of each reason.
-    assert in_view["All pushes"] >= 3
+    assert in_view["All pushes"] >= 12
     assert in_view["By customer"] >= 12 and in_view["By offering"] >= 12
     # A name or reason cut with "…" can be read whole in its tooltip.
     model = page.by_customer.panel.model

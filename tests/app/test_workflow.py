@@ -18,7 +18,8 @@ from ml.importing.importer import import_file
 from ml.store.project import Project
 from ml.store.savedmodels import list_models
 from ml.workflows.train import CHECK_STARTS
-from tests.app.test_model_page import HEADERS, TINY
+from tests.app.conftest import HEADERS
+from tests.app.test_model_page import TINY
 from tests.ml.builders import weekly_world
 
 LEFT = Qt.MouseButton.LeftButton

@@ -61,19 +61,19 @@ def wait_for_stop(
     raise Cancelled
 
 
-def run_out_of_memory(project: Project, **progress: object) -> None:
+def run_out_of_memory(project: Project, *args: object, **progress: object) -> None:
     raise MemoryError
 
 
-def killed_by_the_system(project: Project, **progress: object) -> None:
+def killed_by_the_system(project: Project, *args: object, **progress: object) -> None:
     os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer does
 
 
-def fail_on_bad_input(project: Project, **progress: object) -> None:
+def fail_on_bad_input(project: Project, *args: object, **progress: object) -> None:
     raise InputDataError("the dates cannot be read.", file="x.csv", row=3, hint="Fix.")
 
 
-def crash(project: Project, **progress: object) -> None:
+def crash(project: Project, *args: object, **progress: object) -> None:
     raise KeyError("offering_id")
 
 

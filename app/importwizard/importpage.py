@@ -21,7 +21,7 @@ from app.jobs import Job
 from app.state import AppState
 from app.widgets.progress import TimeLeftLabel
 from ml.errors import PushwiseError
-from ml.workflows.imports import ImportOutcome, ImportRequest, run_import
+from ml.workflows.imports import ImportOutcome, ImportRequest
 
 _STEPS = 1000  # progress bar resolution
 
@@ -102,10 +102,11 @@ class ImportPage(QWizardPage):
             return
         request = self._request_fn()
         self.status_label.setText(f"Starting the import of {request.path.name}…")
-        self.job = self.state.start_project_job(
-            lambda project, report, stop: run_import(project, request, report, stop),
+        self.job = self.state.start_worker_job(
+            "ml.workflows.imports:run_import",
+            request,
+            task=f"the import of {request.path.name}",
             name="import",
-            changes_data=True,
         )
         self.job.progressed.connect(self._on_job_progressed)
         self.job.succeeded.connect(self._on_job_succeeded)

@@ -65,6 +65,16 @@ class ModelPage(QWidget):
         self.ranker_options: dict[str, Any] = {}  # extra TwoStageRanker settings
         self._load_pending = False
         self._build_settings()
+        # What every project starts with (none keeps the previous one's).
+        self._default_spins = {
+            spin: spin.value()
+            for spin in (
+                self.horizon_spin,
+                self.folds_spin,
+                self.k_spin,
+                self.windows_spin,
+            )
+        }
         self.progress = JobProgressPanel()
         self.card = QLabel()
         self.card.setObjectName("model_card")
@@ -364,7 +374,13 @@ class ModelPage(QWidget):
     def _on_state_project_changed(self) -> None:
         self.result = None
         self._reset_as_of()
-        self.include_bought_check.setChecked(True)  # not the previous project's
+        # Not the previous project's settings; its saved model shows its own.
+        self.include_bought_check.setChecked(True)
+        self.horizon_unit.blockSignals(True)
+        self.horizon_unit.setCurrentText("weeks")
+        self.horizon_unit.blockSignals(False)
+        for spin, value in self._default_spins.items():
+            spin.setValue(value)
         self._show()
         if self.state.has_project:
             self.load_newest()

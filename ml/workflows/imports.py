@@ -91,7 +91,7 @@ def run_import(
     project: Project,
     request: ImportRequest,
     report: ReportFn = no_report,
-    stop: StopFn = never,
+    stop_requested: StopFn = never,
 ) -> ImportOutcome:
     """Import the file into the project (all or nothing) and read its rejects."""
     project.check_writable()  # before reading the file, not at its end
@@ -105,7 +105,7 @@ def run_import(
         delimiter=request.delimiter,
         keep_duplicates=request.keep_duplicates,
         report=report,
-        stop_requested=stop,
+        stop_requested=stop_requested,
     )
     rejects = pd.DataFrame(columns=list(REJECT_COLUMNS))
     if result.import_id is not None and result.rows_rejected:

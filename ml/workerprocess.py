@@ -143,11 +143,14 @@ def _failure(
             "as-of date, or import fewer months).",
         )
     text = details[0] if details else "an unexpected error"
-    return WorkerFailed(
+    failure = WorkerFailed(
         f"{_capital(task)} stopped on an unexpected error ({text}).",
         hint="Nothing was changed in the project. Try again; if it happens "
         "again, send the log file to support.",
     )
+    if len(details) > 1:  # for the log file, not the message
+        failure.add_note(f"In the worker process:\n{details[1]}")
+    return failure
 
 
 def _capital(text: str) -> str:
@@ -201,8 +204,7 @@ def _child_main(
     except PushwiseError as error:
         outcome = ("error", error)
     except BaseException as error:  # everything else is a crash, said plainly
-        traceback.print_exc()
-        outcome = ("crash", f"{type(error).__name__}: {error}")
+        outcome = ("crash", f"{type(error).__name__}: {error}", traceback.format_exc())
     try:
         sender.send(outcome)
     except MemoryError:

@@ -151,3 +151,5 @@ def test_a_crash_is_said_plainly_without_a_traceback(shop: Path) -> None:
         run_in_worker(shop, crash, task="the plan")
     assert caught.value.reason.startswith("The plan stopped on an unexpected error")
     assert "Traceback" not in caught.value.message
+    # The log file gets where it happened, in the worker.
+    assert "in crash" in "".join(caught.value.__notes__)

@@ -24,7 +24,7 @@ from app.jobs import Job, JobRunner
 from ml.errors import PushwiseError
 from ml.progress import ReportFn, StopFn
 from ml.store.project import Project, ProjectInfo
-from ml.workerprocess import WorkerFn, run_in_worker
+from ml.workerprocess import WorkerFn, WorkerSession, run_in_worker
 
 ProjectJobFn = Callable[[Project, ReportFn, StopFn], Any]
 
@@ -175,9 +175,11 @@ class AppState(QObject):
         task: str,
         name: str = "",
         changes_data: bool = True,
+        session: WorkerSession | None = None,
     ) -> Job:
         """Run fn(project, *args, report=, stop_requested=) in a worker process
-        (ml.workerprocess), `task` naming it in messages ("the training").
+        (ml.workerprocess), `task` naming it in messages ("the training");
+        with a session, fn(memory, project, *args, ...) in that session's.
 
         The window's connection is closed while the worker has the file
         (state.reader is None, reader_changed is emitted) and opened again,
@@ -196,9 +198,19 @@ class AppState(QObject):
             # The file is opened again here, off the GUI thread (opening reads
             # every block); if it cannot be, the job fails saying why.
             try:
-                result = run_in_worker(
-                    path, fn, *args, task=task, report=report, stop_requested=stop
-                )
+                if session is None:
+                    result = run_in_worker(
+                        path, fn, *args, task=task, report=report, stop_requested=stop
+                    )
+                else:
+                    result = session.call(
+                        fn,
+                        *args,
+                        path=path,
+                        task=task,
+                        report=report,
+                        stop_requested=stop,
+                    )
             except BaseException:
                 with contextlib.suppress(PushwiseError):
                     reopened.append(Project.open(path))

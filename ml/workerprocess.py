@@ -14,13 +14,21 @@ and since the engine writes in transactions, the project is as it was.
 the child starts a fresh interpreter ("spawn"), the same on every platform.
 ``fn`` may also be named as "package.module:function", so that the caller
 need not load the engine module itself (the window does not).
+
+A ``WorkerSession`` is a worker that stays alive between calls: each call
+runs ``fn(memory, project or None, *args, report=, stop_requested=)``, and
+``memory`` (a dict) keeps what one call leaves for the next (the push plan's
+scored candidates, re-planned on every rule change without the window ever
+holding them).
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import multiprocessing
 import signal
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -76,6 +84,78 @@ def run_in_worker(
     finally:
         receiver.close()
         _end(child)
+
+
+class WorkerSession:
+    """A worker process that stays alive between calls and keeps, in its
+    memory, what they leave there; started on the first call.
+
+    Calls run one at a time (from any thread). A call that is cancelled,
+    runs out of memory or crashes ends the worker: its memory is gone and
+    the next call starts a fresh one.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._child: Any = None
+        self._connection: Connection | None = None
+        self._stop: Any = None
+
+    def call(
+        self,
+        fn: WorkerFn,
+        *args: Any,
+        path: Path | None = None,
+        task: str = "the job",
+        report: ReportFn = no_report,
+        stop_requested: StopFn = never,
+    ) -> Any:
+        """fn(memory, project at path or None, *args, report=,
+        stop_requested=) in the worker; as run_in_worker otherwise."""
+        with self._lock:
+            connection, stop = self._started()
+            stop.clear()
+            connection.send(("call", path, fn, args))
+            try:
+                return _follow(
+                    self._child, connection, stop, task, report, stop_requested
+                )
+            except (Cancelled, WorkerFailed):
+                self._end()
+                raise
+
+    def close(self) -> None:
+        """End the worker (its memory with it)."""
+        with self._lock:
+            self._end()
+
+    def _started(self) -> tuple[Connection, Any]:
+        if self._child is None or not self._child.is_alive():
+            self._end()
+            context = multiprocessing.get_context("spawn")
+            mine, theirs = context.Pipe(duplex=True)
+            self._stop = context.Event()
+            self._child = context.Process(
+                target=_session_main,
+                args=(theirs, self._stop),
+                name="pushwise-session",
+                daemon=True,
+            )
+            self._child.start()
+            theirs.close()
+            self._connection = mine
+        assert self._connection is not None
+        return self._connection, self._stop
+
+    def _end(self) -> None:
+        if self._connection is not None:
+            with contextlib.suppress(OSError):
+                self._connection.send(("quit",))
+            self._connection.close()
+            self._connection = None
+        if self._child is not None:
+            _end(self._child)
+            self._child = None
 
 
 def _follow(
@@ -175,7 +255,36 @@ def _child_main(
     sender: Connection,
     stop: Any,
 ) -> None:
-    """The child process: open the project, run fn, send what came of it."""
+    """A one-call child process: run fn on the project, send what came of it."""
+    try:
+        _send(sender, _run_one(path, fn, args, sender, stop, memory=None))
+    finally:
+        sender.close()
+
+
+def _session_main(connection: Connection, stop: Any) -> None:
+    """A session's child process: run each call it is sent, keeping memory."""
+    memory: dict[str, Any] = {}
+    while True:
+        try:
+            message = connection.recv()
+        except (EOFError, OSError):
+            return  # the window went away
+        if message[0] == "quit":
+            return
+        _, path, fn, args = message
+        _send(connection, _run_one(path, fn, args, connection, stop, memory))
+
+
+def _run_one(
+    path: Path | None,
+    fn: WorkerFn,
+    args: tuple[Any, ...],
+    sender: Connection,
+    stop: Any,
+    memory: dict[str, Any] | None,
+) -> tuple[Any, ...]:
+    """Run one call (with the project at path open, when given); its outcome."""
     from ml.store.project import Project
 
     last = 0.0
@@ -188,28 +297,31 @@ def _child_main(
         last = now
         sender.send(("progress", float(fraction), str(message)))
 
-    outcome: tuple[Any, ...]
     try:
         if isinstance(fn, str):
             module, _, name = fn.partition(":")
             fn = getattr(importlib.import_module(module), name)
             assert callable(fn)
-        with Project.open(path) as project:
-            result = fn(project, *args, report=report, stop_requested=stop.is_set)
-        outcome = ("result", result)
+        opened = contextlib.nullcontext(None) if path is None else Project.open(path)
+        with opened as project:
+            head = (project,) if memory is None else (memory, project)
+            result = fn(*head, *args, report=report, stop_requested=stop.is_set)
+        return ("result", result)
     except Cancelled:
-        outcome = ("cancelled",)
+        return ("cancelled",)
     except MemoryError:
-        outcome = ("memory",)
+        return ("memory",)
     except PushwiseError as error:
-        outcome = ("error", error)
+        return ("error", error)
     except BaseException as error:  # everything else is a crash, said plainly
-        outcome = ("crash", f"{type(error).__name__}: {error}", traceback.format_exc())
+        return ("crash", f"{type(error).__name__}: {error}", traceback.format_exc())
+
+
+def _send(sender: Connection, outcome: tuple[Any, ...]) -> None:
+    """Send a call's outcome; one that cannot be sent is said as such."""
     try:
         sender.send(outcome)
     except MemoryError:
         sender.send(("memory",))
     except Exception as error:  # a result that cannot be pickled is a bug
         sender.send(("crash", f"the result could not be passed back: {error}"))
-    finally:
-        sender.close()

@@ -1,7 +1,9 @@
 """PushPlanPage: the push plan with its rules, filters, views, Why not? and export.
 
-When a model is set, a job scores every customer's candidates once
-(ml.workflows.plan.score_candidates); each rule change re-plans in another job
+When a model is set, a worker process scores every customer's candidates
+once and keeps them (ml.workflows.plan.score_in_session; the window holds
+only their summary); each rule change asks the same worker for the plan and
+its table (plan_in_session) in another job
 (debounced) and makes the new plan current through state.set_plan. The rules
 are the project's: read when it opens, saved when the user changes them (so
 `pushwise recommend` uses the same).
@@ -50,13 +52,13 @@ from ml.errors import PushwiseError
 from ml.plan.rules import PlanRules
 from ml.plan.rulesfile import RULES_SETTING, rules_to_json, saved_rules
 from ml.progress import ReportFn, StopFn
-from ml.store.project import Project
 from ml.store.settings import read_setting, write_setting
-from ml.workflows.plantable import TABLE_COLUMNS, crm_frame, plan_table
+from ml.workerprocess import WorkerSession
+from ml.workflows.plantable import TABLE_COLUMNS, crm_frame
 
 if TYPE_CHECKING:
     from ml.plan import PushPlan
-    from ml.workflows.plan import ScoredCandidates
+    from ml.workflows.plan import CandidatesSummary
 
 C = Columns
 REPLAN_DELAY_MS = 300  # wait for a pause in rule changes before re-planning
@@ -69,7 +71,9 @@ class PushPlanPage(QWidget):
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state
-        self.inputs: ScoredCandidates | None = None
+        self.inputs: CandidatesSummary | None = None  # scored, in the worker
+        self.worker = WorkerSession()  # keeps the scored candidates
+        self._planned: tuple[Any, pd.DataFrame] | None = None  # plan, its table
         self.table = pd.DataFrame()  # the plan's rows with their facts
         self.shown = pd.DataFrame()  # the rows that pass the filters
         self.prepare_job: Job | None = None
@@ -193,6 +197,7 @@ class PushPlanPage(QWidget):
     def _on_state_project_changed(self) -> None:
         self.save_timer.stop()
         self._saved_rules = None
+        self.worker.close()  # the previous project's candidates go with it
         self._reset_filters()
         if self.state.has_project and self.state.reader is not None:
             try:
@@ -240,6 +245,7 @@ class PushPlanPage(QWidget):
 
     def _on_model_changed(self) -> None:
         self.inputs = None
+        self._planned = None
         self.replan_timer.stop()
         if self.prepare_job is not None and not self.prepare_job.done:
             self.prepare_job.cancel()
@@ -271,16 +277,13 @@ class PushPlanPage(QWidget):
         model = self.state.model
         self._pending_model = False
         self._set_status("Scoring every customer's offerings…")
-
-        def score(project: Project, report: ReportFn, stop: StopFn) -> ScoredCandidates:
-            from ml.workflows.plan import score_candidates
-
-            return score_candidates(project, model, report=report, stop_requested=stop)
-
-        job = self.state.start_project_job(
-            score,
+        job = self.state.start_worker_job(
+            "ml.workflows.plan:score_in_session",
+            model,
+            task="scoring every customer's offerings",
             name="plan-inputs",
             changes_data=False,
+            session=self.worker,
         )
         self.prepare_job = job
         self.progress.bind(job, "Scoring every customer's offerings…")
@@ -294,7 +297,7 @@ class PushPlanPage(QWidget):
                 "Stopped before the plan was made. Change a rule to make it."
             )
 
-    def _on_prepared(self, job: Job, inputs: ScoredCandidates) -> None:
+    def _on_prepared(self, job: Job, inputs: CandidatesSummary) -> None:
         if job is not self.prepare_job or self._pending_model:
             return  # a newer model is on its way
         self.inputs = inputs
@@ -316,13 +319,18 @@ class PushPlanPage(QWidget):
         self.replan_timer.stop()
         if self.inputs is None:
             return None
-        inputs, rules = self.inputs, self.rules.rules()
+        rules, worker = self.rules.rules(), self.worker
         self._set_status("Updating…")
 
-        def plan(report: ReportFn, stop: StopFn) -> PushPlan:
-            from ml.workflows.plan import apply_rules
-
-            return apply_rules(inputs, rules, report, stop)
+        def plan(report: ReportFn, stop: StopFn) -> tuple[PushPlan, pd.DataFrame]:
+            # Not cancelled midway: a newer rule change waits the seconds it
+            # takes, and the worker keeps the scored candidates.
+            return worker.call(  # type: ignore[no-any-return]
+                "ml.workflows.plan:plan_in_session",
+                rules,
+                task="the push plan",
+                report=report,
+            )
 
         job = self.state.start_job(plan, "plan")
         self.plan_job = job
@@ -330,9 +338,10 @@ class PushPlanPage(QWidget):
         job.failed.connect(lambda error: self._on_failed(error))
         return job
 
-    def _on_planned(self, job: Job, plan: Any) -> None:
+    def _on_planned(self, job: Job, planned: tuple[Any, pd.DataFrame]) -> None:
         if job is self.plan_job and self.inputs is not None:
-            self.state.set_plan(plan)
+            self._planned = planned
+            self.state.set_plan(planned[0])
 
     def _on_failed(self, error: BaseException) -> None:
         self._set_status("")
@@ -342,10 +351,16 @@ class PushPlanPage(QWidget):
 
     def _on_plan_changed(self) -> None:
         plan = self.state.plan
-        if plan is None or self.inputs is None:
+        planned = self._planned
+        if (
+            plan is None
+            or self.inputs is None
+            or planned is None
+            or planned[0] is not plan
+        ):
             self._clear_plan()
             return
-        self.table = plan_table(plan, self.inputs)
+        self.table = planned[1]
         self.rules.show_removed(
             plan.removed_by_rule, returns_block=plan.returns_blocked
         )
@@ -358,14 +373,12 @@ class PushPlanPage(QWidget):
             f"{len(self.table):,} pushes to {customers:,} customers, "
             f"as of {plan.as_of:%d %b %Y}"
         )
-        candidates = pd.unique(self.inputs.pairs[C.CUSTOMER])
         names = self.inputs.names
-        offerings = sorted(pd.unique(self.inputs.pairs[C.OFFERING]))
         labelled = [
-            (f"{names.get(o, o)} ({o})" if names is not None else str(o), str(o))
-            for o in offerings
+            (f"{names.get(o, o)} ({o})" if names is not None else o, o)
+            for o in self.inputs.offerings
         ]
-        self.why_not.set_plan(plan, sorted(str(c) for c in candidates), labelled)
+        self.why_not.set_plan(plan, self.inputs.customers, labelled)
         self._refilter()
 
     def _clear_plan(self) -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -89,6 +90,13 @@ class PushPlan:
     intervals: RepurchaseIntervals | None = None
     returns: ReturnEvidence | None = None
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled with its counts as a plain dict (a worker process sends
+        plans to the window), read back read-only."""
+        values = [getattr(self, f.name) for f in fields(self)]
+        values[2] = dict(self.removed_by_rule)
+        return (_push_plan, tuple(values))
+
     @property
     def returns_blocked(self) -> bool:
         """Whether a return blocked offerings in this plan (then the
@@ -141,6 +149,16 @@ class PushPlan:
             "Not pushed: it was not among the candidates the model scored for "
             "this customer."
         )
+
+
+def _push_plan(
+    rows: pd.DataFrame,
+    suppressed: pd.DataFrame,
+    removed_by_rule: Mapping[str, int],
+    *rest: Any,
+) -> PushPlan:
+    """A pickled PushPlan back (see PushPlan.__reduce__)."""
+    return PushPlan(rows, suppressed, MappingProxyType(dict(removed_by_rule)), *rest)
 
 
 def _check_scored(scored: pd.DataFrame) -> pd.DataFrame:

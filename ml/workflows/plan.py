@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import pandas as pd
 import scipy.sparse as sp
 
 from ml.columns import Columns, Kind
 from ml.dataset import Interactions, OfferingLevel, load_catalogue, load_customers
+from ml.errors import ProjectError
 from ml.features import FeatureConfig, pair_features
 from ml.features.categories import load_categories
 from ml.features.comments import rate_comments
@@ -23,6 +25,7 @@ from ml.plan.returns import ReturnEvidence, learn_returns
 from ml.progress import ReportFn, StopFn, check_cancel, never, no_report, scaled
 from ml.store.project import Project
 from ml.store.savedmodels import data_fingerprint
+from ml.workflows.plantable import TABLE_COLUMNS
 from ml.workflows.settings import TrainSettings
 from ml.workflows.train import (
     LearningData,
@@ -37,6 +40,8 @@ C = Columns
 # yet) per customer: more than a push list holds, so that a rule change can
 # re-plan without scoring again.
 COLD_START_CANDIDATES = 30
+# Where a worker session keeps the scored candidates.
+_SCORED = "scored candidates"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +62,18 @@ class ScoredCandidates:
     intervals: RepurchaseIntervals | None = None
     returns: ReturnEvidence | None = None
     cooccurrence: tuple[sp.csr_matrix, pd.Index] | None = None  # the ranker's
+
+
+@dataclass(frozen=True, slots=True)
+class CandidatesSummary:
+    """What the window needs of the scored candidates kept in a worker: who
+    and what can be asked about (Why not?), the offerings' names and the
+    user's own id column names (the export)."""
+
+    customers: list[str]
+    offerings: list[str]
+    names: pd.Series | None  # offering_id -> name
+    id_columns: dict[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +194,48 @@ def apply_rules(
     return plan
 
 
+def score_in_session(
+    memory: dict[str, Any],
+    project: Project,
+    model: TrainedModel,
+    *,
+    report: ReportFn = no_report,
+    stop_requested: StopFn = never,
+) -> CandidatesSummary:
+    """score_candidates kept in a worker session's memory (for plan_in_session)."""
+    memory.pop(_SCORED, None)  # a failed scoring leaves none, not the old one
+    scored = score_candidates(
+        project, model, report=report, stop_requested=stop_requested
+    )
+    memory[_SCORED] = scored
+    return CandidatesSummary(
+        customers=sorted(str(c) for c in pd.unique(scored.pairs[C.CUSTOMER])),
+        offerings=sorted(str(o) for o in pd.unique(scored.pairs[C.OFFERING])),
+        names=scored.names,
+        id_columns=scored.id_columns,
+    )
+
+
+def plan_in_session(
+    memory: dict[str, Any],
+    project: None,
+    rules: PlanRules,
+    *,
+    report: ReportFn = no_report,
+    stop_requested: StopFn = never,
+) -> tuple[PushPlan, pd.DataFrame]:
+    """The plan for these rules from the candidates score_in_session kept,
+    with its table (plan_table)."""
+    scored = memory.get(_SCORED)
+    if scored is None:
+        raise ProjectError(
+            "the offerings have not been scored for this model yet.",
+            hint="Train or load a model; the plan is made once they are scored.",
+        )
+    plan = apply_rules(scored, rules, report, stop_requested)
+    return plan, plan_table(plan, scored)
+
+
 def plan_project(
     project: Project,
     settings: TrainSettings,
@@ -224,6 +283,31 @@ def plan_project(
     )
     plan = apply_rules(scored, rules, scaled(report, 0.95, 1.0), stop_requested)
     return ProjectPlan(plan=plan, model=model, note=note)
+
+
+def plan_table(plan: PushPlan, scored: ScoredCandidates) -> pd.DataFrame:
+    """The plan's rows with offering name, segment, country, category and
+    whether the customer bought the offering before (TABLE_COLUMNS)."""
+    rows = plan.rows
+    out = rows[[C.CUSTOMER, C.OFFERING, "rank", "probability"]].copy()
+    out["expected_revenue"] = rows["expected_revenue"]
+    out["reason"] = rows["reason"]
+    offering = out[C.OFFERING]
+    names = scored.names
+    named = (
+        offering.map(names) if names is not None else pd.Series(pd.NA, index=out.index)
+    )
+    out["offering_name"] = named.astype(object).where(named.notna(), offering)
+    facts = scored.customers
+    for column in (C.SEGMENT, C.COUNTRY):
+        out[column] = out[C.CUSTOMER].map(facts[column]) if len(facts) else None
+    categories = scored.categories
+    out[C.CATEGORY] = offering.map(categories) if categories is not None else None
+    seen = scored.features.set_index([C.CUSTOMER, C.OFFERING])["days_since_last"]
+    since = seen.reindex(pd.MultiIndex.from_frame(out[[C.CUSTOMER, C.OFFERING]]))
+    out["bought_before"] = since.notna().to_numpy()
+    table: pd.DataFrame = out[TABLE_COLUMNS]
+    return table
 
 
 def _customer_facts(table: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:

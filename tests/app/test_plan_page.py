@@ -281,27 +281,20 @@ def test_file_export_saves_the_shown_pushes(
 def test_stopped_scoring_starts_again_when_a_rule_changes(
     qtbot, trained, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import ml.workflows.plan as plan_module
-    from ml.errors import Cancelled
-
     template, model = trained
     path = tmp_path / "tiny.pushwise"
     shutil.copyfile(template, path)
-    real = plan_module.score_candidates
-
-    def stopped(project, model, **options):
-        raise Cancelled()
-
-    monkeypatch.setattr(plan_module, "score_candidates", stopped)
     state = AppState()
     state.open_project(path)
     widget = PushPlanPage(state)
     qtbot.addWidget(widget)
     try:
         state.set_model(model)
+        job = widget.prepare_job
+        assert job is not None
+        job.cancel()  # the user presses Stop while the worker scores
         qtbot.waitUntil(lambda: widget.status.text().startswith("Stopped"))
-        assert state.plan is None
-        monkeypatch.setattr(plan_module, "score_candidates", real)
+        assert state.plan is None and not state.busy
         with qtbot.waitSignal(state.plan_changed, timeout=60_000):
             widget.rules.per_customer.setValue(3)
         assert state.plan.rows.groupby("customer_id").size().max() == 3

@@ -102,8 +102,13 @@ def main() -> None:
     seconds = [s for s, _ in runs]
     heavy = sorted({h for _, h in runs})
     median = statistics.median(seconds)
+    title = (
+        "## Start-up under load (bench_startup.py --load)"
+        if load
+        else "## Start-up (bench_startup.py)"
+    )
     section = (
-        "## Start-up (bench_startup.py)\n\n"
+        f"{title}\n\n"
         f"From launching `pushwise-gui` on the sample project to its window on "
         f"screen (offscreen platform), {RUNS} fresh processes"
         + (f", {load} other processes keeping the cores busy" if load else "")
@@ -114,7 +119,7 @@ def main() -> None:
         f"on the jobs' worker threads that opening a project starts (the saved "
         f"model, the Data page's numbers): {', '.join(heavy)}.\n"
     )
-    replace_section("## Start-up (bench_startup.py)", section)
+    replace_section(title, section)
     print(section)
 
 

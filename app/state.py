@@ -195,8 +195,9 @@ class AppState(QObject):
         reopened = self._reopened
 
         def run(report: ReportFn, stop: StopFn) -> Any:
-            # The file is opened again here, off the GUI thread (opening reads
-            # every block); if it cannot be, the job fails saying why.
+            # The file is opened again here, off the GUI thread (the window
+            # checked its blocks when it first opened it); if it cannot be,
+            # the job fails saying why.
             try:
                 if session is None:
                     result = run_in_worker(
@@ -213,9 +214,9 @@ class AppState(QObject):
                     )
             except BaseException:
                 with contextlib.suppress(PushwiseError):
-                    reopened.append(Project.open(path))
+                    reopened.append(Project.open(path, check_blocks=False))
                 raise
-            reopened.append(Project.open(path))
+            reopened.append(Project.open(path, check_blocks=False))
             return result
 
         job = Job(run, name=name)

@@ -302,7 +302,12 @@ def _run_one(
             module, _, name = fn.partition(":")
             fn = getattr(importlib.import_module(module), name)
             assert callable(fn)
-        opened = contextlib.nullcontext(None) if path is None else Project.open(path)
+        # The caller checked the file's blocks when it opened it.
+        opened = (
+            contextlib.nullcontext(None)
+            if path is None
+            else Project.open(path, check_blocks=False)
+        )
         with opened as project:
             head = (project,) if memory is None else (memory, project)
             result = fn(*head, *args, report=report, stop_requested=stop.is_set)

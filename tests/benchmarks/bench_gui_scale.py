@@ -202,8 +202,8 @@ def render(
         "cores, one process. Longest stall = the GUI thread's largest gap "
         "between 10 ms ticks while a job ran, p99 = the 99th percentile of "
         "those gaps; window memory = the window's process so far, worker = "
-        "the largest worker process so far (Train, the check and imports "
-        "run in one; the push plan is still scored in the window's process)." + loaded,
+        "the largest worker process so far (Train, the check, imports and "
+        "the push plan's scoring run in worker processes)." + loaded,
         "",
         "| step | seconds | longest stall (ms) | p99 stall (ms) "
         "| window peak memory (MB) | worker peak memory (MB) |",

@@ -124,6 +124,11 @@ class WorkerSession:
                 self._end()
                 raise
 
+    @property
+    def alive(self) -> bool:
+        """Whether the worker runs (its memory kept since it started)."""
+        return self._child is not None and self._child.is_alive()
+
     def close(self) -> None:
         """End the worker (its memory with it)."""
         with self._lock:

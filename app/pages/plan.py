@@ -319,6 +319,11 @@ class PushPlanPage(QWidget):
         self.replan_timer.stop()
         if self.inputs is None:
             return None
+        if not self.worker.alive:  # it ended (out of memory, crashed): score again
+            self.inputs = None
+            self._pending_model = True
+            self._start_prepare()
+            return None
         rules, worker = self.rules.rules(), self.worker
         self._set_status("Updating…")
 
@@ -335,8 +340,13 @@ class PushPlanPage(QWidget):
         job = self.state.start_job(plan, "plan")
         self.plan_job = job
         job.succeeded.connect(lambda plan: self._on_planned(job, plan))
-        job.failed.connect(lambda error: self._on_failed(error))
+        job.failed.connect(lambda error: self._on_plan_failed(job, error))
         return job
+
+    def _on_plan_failed(self, job: Job, error: BaseException) -> None:
+        if job is self.plan_job and not self.worker.alive:
+            self.inputs = None  # the worker and its candidates are gone
+        self._on_failed(error)
 
     def _on_planned(self, job: Job, planned: tuple[Any, pd.DataFrame]) -> None:
         if job is self.plan_job and self.inputs is not None:

@@ -256,6 +256,28 @@ def test_sample_plan_names_real_products(qtbot, sample_project: Path) -> None:
         state.shutdown()
 
 
+def test_a_lost_plan_worker_is_started_again_and_nothing_is_lost(qtbot, page) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from app.errors import ErrorDialog
+
+    state = page.state
+    page.worker._child.kill()  # as the system does when memory runs out
+    page.worker._child.join(5)
+    page.rules.per_customer.setValue(3)
+    # The next rule change scores again in a new worker, then plans.
+    qtbot.waitUntil(
+        lambda: (
+            state.plan is not None
+            and state.plan.rows.groupby("customer_id").size().max() == 3
+        ),
+        timeout=60_000,
+    )
+    assert page.worker.alive
+    shown = QApplication.topLevelWidgets()
+    assert not [w for w in shown if isinstance(w, ErrorDialog) and w.isVisible()]
+
+
 def test_file_export_saves_the_shown_pushes(
     qtbot, page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

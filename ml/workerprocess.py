@@ -127,7 +127,8 @@ class WorkerSession:
     @property
     def alive(self) -> bool:
         """Whether the worker runs (its memory kept since it started)."""
-        return self._child is not None and self._child.is_alive()
+        child = self._child  # read once: a job's thread may end it meanwhile
+        return child is not None and bool(child.is_alive())
 
     def close(self) -> None:
         """End the worker (its memory with it)."""

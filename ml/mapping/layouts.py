@@ -79,6 +79,17 @@ _SALESFORCE_MARKERS = (
     "Fiscal Period; Probability (%); Lead Source; Amount; Created Date"
 )
 
+_BUSINESS_CENTRAL_MARKERS = (
+    "Document No.; Sell-to Customer No.; Bill-to Customer No.; Posting Date; Type; "
+    "No.; Description; Quantity; Unit of Measure Code; Unit Price; "
+    "Unit Price Excl. VAT; Line Amount; Line Amount Excl. VAT; Line No.; "
+    "Location Code; Shipment Date; Line Discount %; "
+    "Belegnr.; Verk. an Deb.-Nr.; Rech. an Deb.-Nr.; Buchungsdatum; Art; Nr.; "
+    "Beschreibung; Menge; Einheitencode; VK-Preis; VK-Preis ohne MwSt.; "
+    "Zeilenbetrag; Zeilenbetrag ohne MwSt.; Zeilennr.; Lagerortcode; "
+    "Warenausg.-Datum; Zeilenrabatt %"
+)
+
 LAYOUTS: tuple[Layout, ...] = (
     Layout(
         name="UCI Online Retail",
@@ -382,5 +393,172 @@ LAYOUTS: tuple[Layout, ...] = (
             order_id="Order ID",
         ),
         confidence=0.9,
+    ),
+    Layout(
+        # Posted sales (invoice) lines, English and German captions: the item
+        # is the bare "No." / "Nr." column beside "Type" / "Art".
+        name="Dynamics 365 Business Central sales lines",
+        kind=Kind.ORDERS,
+        markers=_candidates(_BUSINESS_CENTRAL_MARKERS),
+        required=(
+            (
+                "Sell-to Customer No.",
+                "Bill-to Customer No.",
+                "Verk. an Deb.-Nr.",
+                "Rech. an Deb.-Nr.",
+            ),
+            ("No.", "Nr."),
+        ),
+        min_markers=5,
+        columns=_cols(
+            customer_id="Sell-to Customer No.; Verk. an Deb.-Nr.; "
+            "Bill-to Customer No.=0.9; Rech. an Deb.-Nr.=0.9",
+            offering_id="No.; Nr.",
+            ordered_at="Posting Date; Buchungsdatum; Shipment Date=0.8; "
+            "Warenausg.-Datum=0.8",
+            quantity="Quantity; Menge",
+            unit_price="Unit Price; Unit Price Excl. VAT; VK-Preis; "
+            "VK-Preis ohne MwSt.",
+            amount="Line Amount; Line Amount Excl. VAT; Zeilenbetrag; "
+            "Zeilenbetrag ohne MwSt.",
+            order_id="Document No.; Belegnr.",
+            offering_name="Description; Beschreibung",
+        ),
+    ),
+    Layout(
+        # Magento / Adobe Commerce order items (sales_order, sales_order_item).
+        name="Magento order items",
+        kind=Kind.ORDERS,
+        markers=_candidates(
+            "increment_id; created_at; customer_id; customer_email; sku; name; "
+            "qty_ordered; price; row_total; base_row_total; item_id; order_id; "
+            "product_id; product_type; status; base_price; qty_invoiced"
+        ),
+        required=(("increment_id",), ("qty_ordered", "row_total")),
+        min_markers=5,
+        columns=_cols(
+            customer_id="customer_id; customer_email=0.9",
+            offering_id="sku; product_id=0.9",
+            ordered_at="created_at",
+            quantity="qty_ordered",
+            unit_price="price; base_price=0.9",
+            amount="row_total; base_row_total=0.9",
+            order_id="increment_id; order_id=0.9",
+            offering_name="name",
+            status="status",
+        ),
+    ),
+    Layout(
+        # BigCommerce order export template with one row per product.
+        name="BigCommerce orders",
+        kind=Kind.ORDERS,
+        markers=_candidates(
+            "Order ID; Customer ID; Customer Name; Customer Email; Order Date; "
+            "Order Status; Product ID; Product SKU; Product Name; Product Qty; "
+            "Product Unit Price; Product Total Price; Order Total (inc tax); "
+            "Order Total (ex tax); Subtotal (inc tax); Subtotal (ex tax); "
+            "Payment Method; Ship Method; Order Currency Code; Billing Country"
+        ),
+        required=(("Product Qty", "Product Unit Price", "Product Total Price"),),
+        min_markers=5,
+        columns=_cols(
+            customer_id="Customer ID; Customer Email=0.9",
+            offering_id="Product SKU; Product ID=0.95; Product Name=0.85",
+            ordered_at="Order Date",
+            quantity="Product Qty",
+            unit_price="Product Unit Price",
+            amount="Product Total Price",
+            order_id="Order ID",
+            offering_name="Product Name",
+            country="Billing Country",
+            status="Order Status",
+        ),
+    ),
+    Layout(
+        # Shopware 5 order details (s_order, s_order_details).
+        name="Shopware 5 order details",
+        kind=Kind.ORDERS,
+        markers=_candidates(
+            "orderID; ordernumber; customerID; ordertime; articleID; "
+            "articleordernumber; name; quantity; price; status; cleared; "
+            "invoice_amount; invoice_amount_net; paymentID; dispatchID"
+        ),
+        required=(("articleordernumber",), ("ordertime", "ordernumber")),
+        min_markers=4,
+        columns=_cols(
+            customer_id="customerID",
+            offering_id="articleordernumber; articleID=0.9",
+            ordered_at="ordertime",
+            quantity="quantity",
+            unit_price="price",
+            order_id="ordernumber; orderID=0.9",
+            offering_name="name",
+        ),
+    ),
+    Layout(
+        # Amazon Seller Central "All Orders" flat-file report: "item-price"
+        # is the price of the line's whole quantity, not of one unit.
+        name="Amazon Seller Central all orders",
+        kind=Kind.ORDERS,
+        markers=_candidates(
+            "amazon-order-id; merchant-order-id; purchase-date; last-updated-date; "
+            "order-status; fulfillment-channel; sales-channel; order-channel; "
+            "product-name; sku; asin; item-status; quantity; quantity-purchased; "
+            "currency; item-price; item-tax; shipping-price; ship-city; "
+            "ship-state; ship-postal-code; ship-country; order-id; buyer-email"
+        ),
+        required=(("amazon-order-id", "order-id"), ("asin", "sku")),
+        min_markers=6,
+        columns=_cols(
+            customer_id="buyer-email",
+            offering_id="sku; asin=0.9",
+            ordered_at="purchase-date",
+            quantity="quantity; quantity-purchased",
+            amount="item-price",
+            order_id="amazon-order-id; order-id",
+            offering_name="product-name",
+            channel="sales-channel=0.9",
+            country="ship-country=0.9",
+            status="order-status",
+        ),
+    ),
+    Layout(
+        # Mailchimp audience export: MEMBER_RATING rates the contact's
+        # engagement, it is no review.
+        name="Mailchimp audience",
+        kind=Kind.CUSTOMERS,
+        markers=_candidates(
+            "Email Address; First Name; Last Name; MEMBER_RATING; OPTIN_TIME; "
+            "OPTIN_IP; CONFIRM_TIME; CONFIRM_IP; LATITUDE; LONGITUDE; GMTOFF; "
+            "DSTOFF; TIMEZONE; CC; REGION; LAST_CHANGED; LEID; EUID; NOTES; TAGS; "
+            "UNSUB_TIME; UNSUB_CAMPAIGN_TITLE; UNSUB_REASON; CLEAN_TIME"
+        ),
+        required=(("MEMBER_RATING", "LEID", "EUID", "OPTIN_TIME"),),
+        min_markers=4,
+        columns=_cols(
+            customer_id="Email Address",
+            country="CC",
+            region="REGION",
+            opted_out="UNSUB_TIME=0.8",
+        ),
+    ),
+    Layout(
+        # Salesforce contacts (Data Export / Data Loader): the row is the
+        # contact; its Account ID repeats for colleagues of one company.
+        name="Salesforce contacts",
+        kind=Kind.CUSTOMERS,
+        markers=_candidates(
+            "Contact ID; Account ID; First Name; Last Name; Salutation; Title; "
+            "Email; Phone; Mailing City; Mailing Country; Mailing State/Province; "
+            "Email Opt Out; Lead Source; Contact Owner; Created Date"
+        ),
+        required=(("Contact ID",),),
+        min_markers=4,
+        columns=_cols(
+            customer_id="Contact ID; Email=0.9",
+            country="Mailing Country",
+            region="Mailing State/Province",
+            opted_out="Email Opt Out",
+        ),
     ),
 )

@@ -30,12 +30,21 @@ _PIECES = re.compile(
 STOPWORDS = frozenset(
     {"a", "d", "de", "del", "des", "den", "der", "die", "das", "du", "el", "en"}
     | {"et", "het", "l", "la", "las", "le", "les", "los", "of", "the", "van", "y"}
-    | {"und", "and", "to"}
+    | {"und", "and", "to", "an"}
+    # Italian and Portuguese ("codice dell'articolo", "data do pedido").
+    | {"di", "della", "dello", "dei", "degli", "delle", "do", "da", "dos", "das"}
+    # Time zones say how a time is written, not what it is ("Created UTC").
+    | {"utc", "gmt"}
 )
 
-# Spellings of "number" and "identifier" that headers abbreviate freely.
+# Abbreviations headers use freely, read as the word: "number" and
+# "identifier" ("Cust Nbr", "Kd.-Nr.", "Numero"), "code" ("Whse Cd", "Cod.
+# cliente", "Código"), and the words of US ERP and AS/400 column headings
+# ("Ord Dt", "Unit Prc", "Ext Amt", "Item Desc").
 _ALIASES = {
     "nr": "number",
+    "nbr": "number",
+    "nmbr": "number",
     "no": "number",
     "num": "number",
     "nro": "number",
@@ -44,7 +53,42 @@ _ALIASES = {
     "ids": "id",
     "identifier": "id",
     "identifiant": "id",
+    "cd": "code",
+    "cod": "code",
+    "codice": "code",
+    "codigo": "code",
+    "ref": "reference",
+    "referencia": "reference",
+    "riferimento": "reference",
+    "cust": "customer",
+    "acct": "account",
+    "kd": "kunden",
+    "deb": "debitor",
+    "ord": "order",
+    "prod": "product",
+    "dt": "date",
+    "prc": "price",
+    "amt": "amount",
+    "ext": "extended",
+    "desc": "description",
+    "descr": "description",
+    "doc": "document",
+    "tot": "total",
+    "txn": "transaction",
+    "trx": "transaction",
 }
+# Word endings that are "number" in German and Dutch compounds: "Debiteurnr",
+# "Kundennummer" read as "debiteur number", "kunden number".
+_NUMBER_ENDINGS = ("nummer", "nr")
+_MIN_STEM = 4
+# "Art." is "Artikel" beside a reference word ("Art.-Nr.", "Cod. art."); alone
+# it stays "art" (a kind, in German).
+_ARTICLE_NEIGHBOURS = frozenset({"number", "code", "id", "reference"})
+# "#" and "N°" / "Nº" / "N.º" are "number" ("Customer #", "N° client").
+_NUMBER_SIGNS = re.compile(r"#|(?<![^\W\d_])[Nn]\s*\.?\s*[º°](?![^\W\d_])")
+# A note in brackets at the end says where a value comes from or how it is
+# written, not what it is: "Customer (Order)", "Created (UTC)", "Price (EUR)".
+_TRAILING_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
 
 
 def normalize_header(header: str) -> str:
@@ -68,10 +112,37 @@ class HeaderForm:
 def header_form(header: str) -> HeaderForm:
     """Prepare a header (or a synonym phrase) for token matching."""
     words = normalize_header(header).split()
-    kept = [_ALIASES.get(w, w) for w in words if w not in STOPWORDS] or words
+    meant = normalize_header(_expand_signs(header)).split() or words
+    kept = _read_abbreviations([w for w in meant if w not in STOPWORDS] or meant)
     # "Product: Product Name" (a Salesforce report header) is "product name".
     tokens = tuple(w for i, w in enumerate(kept) if i == 0 or w != kept[i - 1])
     return HeaderForm(text=" ".join(words), tokens=tokens, squashed="".join(words))
+
+
+def _expand_signs(header: str) -> str:
+    """Write number signs as words and drop a trailing note in brackets."""
+    text = _NUMBER_SIGNS.sub(" number ", header)
+    bare = _TRAILING_NOTE.sub("", text)
+    return bare if bare.strip() else text
+
+
+def _read_abbreviations(words: list[str]) -> list[str]:
+    """Read abbreviated words as the words they stand for."""
+    split: list[str] = []
+    for word in words:
+        ending = next((e for e in _NUMBER_ENDINGS if word.endswith(e)), None)
+        if ending is not None and len(word) - len(ending) >= _MIN_STEM:
+            split += [word[: -len(ending)], "number"]
+        else:
+            split.append(_ALIASES.get(word, word))
+    if len(split) > 1 and split[0] == "n":  # "N. doc.", "N. ordine"
+        split[0] = "number"
+    return [
+        "artikel"
+        if w == "art" and _ARTICLE_NEIGHBOURS.intersection(split[max(i - 1, 0) : i + 2])
+        else w
+        for i, w in enumerate(split)
+    ]
 
 
 # Header words that say nothing about a column ("col3", "Unnamed: 0", "Feld 7").

@@ -1,4 +1,5 @@
-"""Header words for each canonical column, in English, German, French, Spanish, Dutch.
+"""Header words for each canonical column, in English, German, French, Spanish,
+Dutch, Italian and Portuguese, and SAP's technical field names.
 
 Each entry is "phrase" (strength 1.0) or "phrase=strength": how surely a header
 that *is* this phrase means the canonical column. Phrases are normalised like
@@ -16,57 +17,100 @@ _C = Columns
 
 _RAW: dict[str, dict[str, str]] = {
     _C.CUSTOMER: {
-        "en": "customer id; customer number; customer code; customer key; cust id; "
+        "en": "sold to party; sold to; sold to customer=0.95; bill to customer=0.9; "
+        "customer account; household key; household id; household=0.85; "
+        "member number; member=0.8; membership number=0.9; loyalty card=0.9; "
+        "loyalty card number; loyalty number=0.9; card number=0.75; shopper=0.8; "
+        "username=0.75; buyer username; organization=0.69; organisation=0.69; "
+        "company=0.65; reviewer=0.85; reviewer email=0.9; nickname=0.7; "
+        "customer id; customer number; customer code; customer key; cust id; "
         "customer=0.9; client id; client number; client=0.85; account id=0.95; "
         "account number=0.9; account=0.7; account name=0.75; buyer id=0.95; "
         "buyer=0.8; member id=0.9; user id=0.8; contact id=0.85; shopper id=0.95; "
         "customer email=0.85; email=0.7; email address=0.7; e mail=0.7; "
         "customer name=0.7; purchaser=0.8; customer user id=0.9",
-        "de": "kunde=0.9; kunden=0.85; kundennummer; kundennr; kunden id; kundenid; "
+        "de": "auftraggeber=0.95; debitor number; haushalt=0.85; haushalt key; "
+        "haushalt id; haushaltsnummer; kundenkarte=0.85; kundenkartennummer; "
+        "mitglied=0.8; mitglied id; "
+        "kunde=0.9; kunden=0.85; kundennummer; kundennr; kunden id; kundenid; "
         "kundenname=0.7; kaufer=0.8; kaufer id=0.95; mitgliedsnummer=0.8; "
         "debitor=0.8; debitorennummer=0.9; kunden email=0.85",
-        "fr": "numero client; id client; code client; identifiant client; "
+        "fr": "client=0.85; reference client; carte de fidelite=0.85; "
+        "numero de carte de fidelite; adherent=0.8; numero adherent; foyer=0.8; "
+        "numero client; id client; code client; identifiant client; "
         "nom client=0.7; acheteur=0.8; courriel=0.6; email client=0.85",
-        "es": "cliente=0.9; id cliente; numero de cliente; codigo de cliente; "
+        "es": "socio=0.8; numero de socio; tarjeta de fidelizacion=0.85; hogar=0.8; "
+        "cliente=0.9; id cliente; numero de cliente; codigo de cliente; "
         "nombre del cliente=0.7; comprador=0.8; correo electronico=0.6",
-        "nl": "klant=0.9; klantnummer; klantnr; klant id; klantcode; klantnaam=0.7; "
+        "nl": "debiteur=0.85; debiteurnummer; klantenkaart=0.85; lidnummer; "
+        "huishouden=0.8; "
+        "klant=0.9; klantnummer; klantnr; klant id; klantcode; klantnaam=0.7; "
         "koper=0.8",
+        "it": "cliente=0.9; codice cliente; id cliente; numero cliente; "
+        "nome cliente=0.7; acquirente=0.8; socio=0.8; numero tessera=0.9; "
+        "tessera fedelta=0.85; carta fedelta=0.85",
+        "pt": "cliente=0.9; codigo do cliente; id do cliente; numero do cliente; "
+        "nome do cliente=0.7; comprador=0.8; consumidor=0.8; cartao fidelidade=0.85; "
+        "socio=0.8",
+        "erp": "kunnr=0.95; kunag=0.95",
     },
     _C.OFFERING: {
-        "en": "product id; product code; product number; sku; item id=0.95; "
+        "en": "item key=0.9; product key=0.9; plu=0.85; plu code; upc code=0.9; "
+        "ean code=0.9; barcode=0.7; material code=0.9; asin=0.85; "
+        "product id; product code; product number; sku; item id=0.95; "
         "item code; item number=0.95; article id; article number; stock code; "
         "part number=0.9; product=0.8; item=0.7; article=0.8; variant id=0.8; "
         "material number=0.85; material=0.6; offering id; offering=0.9; "
         "service id=0.8; plan id=0.7; ean=0.8; gtin=0.8; upc=0.8; "
         "product reference=0.9; product sku",
-        "de": "artikel=0.85; artikelnummer; artikelnr; artikel id; produkt=0.8; "
+        "de": "ean nummer=0.9; "
+        "artikel=0.85; artikelnummer; artikelnr; artikel id; produkt=0.8; "
         "produktnummer; produkt id; produktcode; warennummer=0.9; "
         "materialnummer=0.9; sachnummer=0.9; teilenummer=0.85",
-        "fr": "produit=0.8; id produit; code produit; reference produit; "
+        "fr": "reference article; code barre=0.7; "
+        "produit=0.8; id produit; code produit; reference produit; "
         "reference=0.7; ref=0.6; numero article; code article",
-        "es": "producto=0.8; id producto; codigo de producto; referencia=0.7; "
+        "es": "referencia de producto; codigo de barras=0.7; "
+        "producto=0.8; id producto; codigo de producto; referencia=0.7; "
         "articulo=0.8; codigo de articulo; numero de articulo",
-        "nl": "productnummer; productcode; artikelcode",
+        "nl": "artikel=0.85; artikelnummer; artikelnr; "
+        "productnummer; productcode; artikelcode",
+        "it": "articolo=0.8; codice articolo; cod art; id articolo; prodotto=0.8; "
+        "codice prodotto; id prodotto; riferimento=0.7; codice a barre=0.7",
+        "pt": "produto=0.8; codigo do produto; id do produto; artigo=0.8; "
+        "codigo do artigo; ref artigo; referencia do produto",
+        "erp": "matnr=0.95",
     },
     _C.ORDER: {
-        "en": "order id; order number; order=0.8; invoice=0.85; invoice number; "
+        "en": "order reference=0.95; sales document=0.9; so number=0.9; sale id=0.9; "
+        "sale number=0.9; receipt id=0.9; basket=0.75; "
+        "order id; order number; order=0.8; invoice=0.85; invoice number; "
         "invoice id; transaction id=0.95; transaction=0.7; receipt number=0.85; "
         "receipt=0.7; purchase id=0.9; purchase order=0.8; sales order=0.9; "
         "sales order number; basket id=0.85; cart id=0.8; opportunity id=0.9; "
         "deal id=0.9; document number=0.7; booking id=0.8; order key=0.9",
-        "de": "bestellung=0.85; bestellnummer; bestellnr; auftrag=0.8; "
+        "de": "verkaufsbeleg=0.95; "
+        "bestellung=0.85; bestellnummer; bestellnr; auftrag=0.8; "
         "auftragsnummer; auftragsnr; rechnung=0.8; rechnungsnummer; "
         "rechnungsnr; belegnummer=0.9; beleg=0.7; transaktion=0.7; "
         "vorgangsnummer=0.8",
-        "fr": "commande=0.85; numero de commande; id commande; facture=0.8; "
+        "fr": "reference commande=0.95; numero de piece=0.8; "
+        "commande=0.85; numero de commande; id commande; facture=0.8; "
         "numero de facture",
         "es": "pedido=0.85; numero de pedido; id pedido; orden=0.8; "
         "numero de orden; factura=0.8; numero de factura",
         "nl": "bestelling=0.85; bestelnummer; ordernummer; order nummer; "
         "factuur=0.8; factuurnummer",
+        "it": "numero ordine; ordine=0.85; id ordine; numero documento=0.8; "
+        "n doc=0.8; fattura=0.8; numero fattura; scontrino=0.8",
+        "pt": "numero do pedido; pedido=0.85; id do pedido; numero do documento=0.8; "
+        "fatura=0.8; numero da fatura; nota fiscal=0.8",
+        "erp": "vbeln=0.95",
     },
     _C.ORDERED_AT: {
-        "en": "order date; ordered at; date=0.8; invoice date; purchase date; "
+        "en": "document date=0.9; won time=0.9; won date=0.9; created time=0.85; "
+        "created date=0.85; "
+        "order date; ordered at; date=0.8; invoice date; purchase date; "
         "transaction date; created at=0.85; created=0.7; create date=0.85; "
         "creation date=0.85; order time=0.95; timestamp=0.8; order timestamp; "
         "purchase timestamp; order purchase timestamp; date time=0.8; "
@@ -81,6 +125,11 @@ _RAW: dict[str, dict[str, str]] = {
         "es": "fecha=0.8; fecha de pedido; fecha de compra; fecha de factura; "
         "fecha de venta; fecha de creacion=0.85",
         "nl": "besteldatum; orderdatum; factuurdatum; aankoopdatum; verkoopdatum",
+        "it": "data=0.8; data ordine; data documento; data fattura; data vendita; "
+        "data acquisto; data creazione=0.85",
+        "pt": "data=0.8; data do pedido; data da venda; data da compra; "
+        "data de emissao=0.9; data do documento",
+        "erp": "erdat=0.9; audat=0.95; fkdat=0.9; bldat=0.9",
     },
     _C.QUANTITY: {
         "en": "quantity; qty; quantity ordered; ordered quantity; quantity sold; "
@@ -91,33 +140,55 @@ _RAW: dict[str, dict[str, str]] = {
         "fr": "quantite; qte; nombre=0.7; unites=0.8; nombre d articles=0.8",
         "es": "cantidad; cant=0.8; unidades=0.85; numero de unidades=0.9",
         "nl": "aantal; hoeveelheid; stuks=0.85; besteld aantal",
+        "it": "quantita; qta; pezzi=0.85",
+        "pt": "quantidade; qtd; qtde; unidades=0.85",
+        "erp": "kwmeng=0.95; fkimg=0.95",
     },
     _C.AMOUNT: {
-        "en": "amount=0.9; total=0.85; total amount; total price; line total; "
+        "en": "extended amount=0.95; line value=0.95; net value=0.95; "
+        "sales value=0.95; "
+        "amount=0.9; total=0.85; total amount; total price; line total; "
         "line amount; revenue; sales=0.8; sales amount; sale amount; "
         "net amount=0.95; gross amount=0.9; value=0.5; order value=0.85; "
-        "total value=0.9; subtotal=0.8; line subtotal=0.95; net price=0.75; "
+        "total value=0.9; subtotal=0.8; line subtotal=0.95; "
         "extended price=0.95; item total; spend=0.8; spent=0.7; turnover=0.9; "
         "sum=0.6; payment value=0.7; total spent=0.8; monetary=0.7; "
         "order total=0.85; order total amount=0.85",
-        "de": "betrag; umsatz; gesamtbetrag; gesamtpreis; summe=0.85; "
+        "de": "nettowert=0.95; bruttowert=0.9; zeilenbetrag=0.95; "
+        "positionsbetrag=0.95; "
+        "betrag; umsatz; gesamtbetrag; gesamtpreis; summe=0.85; "
         "nettobetrag=0.95; bruttobetrag=0.9; wert=0.6; positionswert=0.9; "
         "rechnungsbetrag=0.9; gesamt=0.8",
-        "fr": "montant; montant total; total ttc=0.9; total ht=0.9; "
+        "fr": "montant ht=0.95; montant ttc=0.9; total ligne; "
+        "montant; montant total; total ttc=0.9; total ht=0.9; "
         "chiffre d affaires; prix total; valeur=0.6; somme=0.8",
-        "es": "importe; importe total; monto; precio total; ventas=0.8; "
+        "es": "importe linea; total linea; "
+        "importe; importe total; monto; precio total; ventas=0.8; "
         "ingresos=0.9; valor=0.6; suma=0.7",
-        "nl": "bedrag; totaalbedrag; totaal=0.85; omzet; totaalprijs; waarde=0.6",
+        "nl": "regelbedrag=0.95; regeltotaal=0.95; "
+        "bedrag; totaalbedrag; totaal=0.85; omzet; totaalprijs; waarde=0.6",
+        "it": "importo; importo totale; totale=0.85; totale riga; tot riga; "
+        "importo riga; valore=0.6; imponibile=0.9; fatturato=0.9",
+        "pt": "valor total; total=0.85; total liquido=0.9; valor liquido=0.9; "
+        "valor=0.6; valor do item=0.9",
+        "erp": "netwr=0.95",
     },
     _C.UNIT_PRICE: {
-        "en": "unit price; price=0.85; price each; item price; sales price; "
+        "en": "unit amount=0.95; net price=0.8; sold for=0.9; unit net price; "
+        "unit price; price=0.85; price each; item price; sales price; "
         "sale price=0.95; selling price=0.95; list price=0.8; unit cost=0.8; "
         "item cost=0.85; cost=0.5; rate=0.5; price per unit; lineitem price",
-        "de": "preis=0.85; einzelpreis; stuckpreis; einheitspreis; "
+        "de": "nettopreis=0.9; vk preis=0.95; "
+        "preis=0.85; einzelpreis; stuckpreis; einheitspreis; "
         "verkaufspreis=0.95; listenpreis=0.8",
-        "fr": "prix=0.85; prix unitaire; pu=0.6; prix de vente=0.95",
+        "fr": "prix unitaire ht; prix unitaire ttc; "
+        "prix=0.85; prix unitaire; pu=0.6; prix de vente=0.95",
         "es": "precio=0.85; precio unitario; precio de venta=0.95; pvp=0.8",
         "nl": "prijs=0.85; eenheidsprijs; stukprijs; verkoopprijs=0.95",
+        "it": "prezzo unitario; prezzo=0.85; prezzo netto=0.8; prezzo di vendita=0.95",
+        "pt": "preco unitario; valor unitario; preco=0.85; preco unit; "
+        "preco de venda=0.95",
+        "erp": "netpr=0.95",
     },
     _C.OFFERING_NAME: {
         "en": "product name; item name; description=0.8; product description=0.9; "
@@ -132,6 +203,9 @@ _RAW: dict[str, dict[str, str]] = {
         "denominacion=0.8",
         "nl": "productnaam; artikelnaam; omschrijving=0.85; beschrijving=0.75; "
         "productomschrijving",
+        "it": "descrizione=0.8; descrizione articolo; nome prodotto; nome articolo",
+        "pt": "descricao=0.8; descricao do produto; nome do produto; designacao=0.9",
+        "erp": "arktx=0.95; maktx=0.95",
     },
     _C.CATEGORY: {
         "en": "category; product category; categories=0.9; product type=0.9; "
@@ -144,6 +218,8 @@ _RAW: dict[str, dict[str, str]] = {
         "es": "categoria; familia=0.8; tipo de producto=0.9; linea de producto=0.9; "
         "grupo=0.6",
         "nl": "categorie; productgroep; artikelgroep; productcategorie; groep=0.6",
+        "it": "categoria; famiglia=0.8; reparto=0.7",
+        "pt": "categoria; familia=0.8; grupo=0.6",
     },
     _C.CHANNEL: {
         "en": "channel; sales channel; source=0.6; order source=0.8; medium=0.6; "
@@ -152,6 +228,8 @@ _RAW: dict[str, dict[str, str]] = {
         "fr": "canal; canal de vente",
         "es": "canal de venta",
         "nl": "kanaal; verkoopkanaal",
+        "it": "canale; canale di vendita",
+        "pt": "canal; canal de venda",
     },
     _C.COUNTRY: {
         "en": "country; country code; billing country; shipping country=0.95; "
@@ -160,6 +238,8 @@ _RAW: dict[str, dict[str, str]] = {
         "fr": "pays; code pays",
         "es": "pais; codigo de pais",
         "nl": "landcode",
+        "it": "paese; nazione=0.8; codice paese",
+        "pt": "pais; codigo do pais",
     },
     _C.STATUS: {
         "en": "status; order status; financial status=0.95; payment status=0.9; "
@@ -171,6 +251,8 @@ _RAW: dict[str, dict[str, str]] = {
         "fr": "statut; etat=0.8; statut de commande; etat commande",
         "es": "estado=0.9; estado del pedido",
         "nl": "bestelstatus; orderstatus",
+        "it": "stato=0.9; stato ordine",
+        "pt": "estado=0.9; situacao=0.85",
     },
     _C.SUBMITTED_AT: {
         "en": "date=0.8; submitted at; submitted=0.8; submission date; "
@@ -184,6 +266,8 @@ _RAW: dict[str, dict[str, str]] = {
         "fr": "date de l avis; date de reponse; date de soumission",
         "es": "fecha=0.8; fecha de respuesta; fecha de valoracion; fecha de la resena",
         "nl": "datum beoordeling; reactiedatum; beoordelingsdatum",
+        "it": "data=0.8; data recensione; data valutazione",
+        "pt": "data=0.8; data da avaliacao; data da resposta",
     },
     _C.RATING: {
         "en": "rating; score=0.85; review score; stars=0.95; star rating; nps; "
@@ -197,6 +281,8 @@ _RAW: dict[str, dict[str, str]] = {
         "es": "valoracion; puntuacion; calificacion; estrellas=0.95; nota=0.7; "
         "satisfaccion=0.85",
         "nl": "beoordeling; waardering; sterren=0.95; cijfer=0.8; tevredenheid=0.85",
+        "it": "valutazione; voto=0.9; stelle=0.95; punteggio",
+        "pt": "nota=0.8; avaliacao=0.85; estrelas=0.95; classificacao=0.9; pontuacao",
     },
     _C.COMMENT: {
         "en": "comment; comments; review=0.8; review text; review comment=0.95; "
@@ -211,6 +297,10 @@ _RAW: dict[str, dict[str, str]] = {
         "mensaje=0.7; texto=0.6",
         "nl": "opmerking; opmerkingen; commentaar; reactie=0.8; toelichting=0.8; "
         "recensie=0.9; bericht=0.6",
+        "it": "commento; commenti; recensione=0.9; testo=0.6; opinione=0.8; "
+        "messaggio=0.7",
+        "pt": "comentario; comentarios; opiniao=0.8; mensagem=0.7; texto=0.6; "
+        "resenha=0.9",
     },
     _C.TITLE: {
         "en": "title=0.9; review title; review comment title; subject=0.8; "
@@ -219,6 +309,8 @@ _RAW: dict[str, dict[str, str]] = {
         "fr": "titre=0.9; objet=0.8",
         "es": "titulo=0.9; asunto=0.8",
         "nl": "onderwerp=0.8",
+        "it": "titolo=0.9; oggetto=0.8",
+        "pt": "titulo=0.9; assunto=0.8",
     },
     _C.FEEDBACK_KIND: {
         "en": "feedback type; review type; survey type=0.9; ticket type=0.9; "
@@ -227,6 +319,8 @@ _RAW: dict[str, dict[str, str]] = {
         "fr": "type d avis",
         "es": "tipo=0.6; tipo de comentario=0.9",
         "nl": "soort=0.6",
+        "it": "tipo=0.6",
+        "pt": "tipo=0.6",
     },
     _C.NAME: {
         "en": "name=0.9; product name; item name; title=0.8; description=0.7; "
@@ -235,6 +329,8 @@ _RAW: dict[str, dict[str, str]] = {
         "fr": "nom=0.9; libelle=0.9; designation=0.9; nom du produit",
         "es": "nombre=0.9; descripcion=0.7; nombre del producto",
         "nl": "naam=0.9; productnaam; omschrijving=0.85",
+        "it": "nome=0.9; descrizione=0.7",
+        "pt": "nome=0.9; descricao=0.7; designacao=0.9",
     },
     _C.PRICE: {
         "en": "price; unit price; list price; retail price; sales price; "
@@ -243,6 +339,8 @@ _RAW: dict[str, dict[str, str]] = {
         "fr": "prix; prix unitaire; prix de vente",
         "es": "precio; precio unitario; precio de venta; pvp=0.9",
         "nl": "prijs; verkoopprijs; eenheidsprijs",
+        "it": "prezzo; prezzo di listino; prezzo unitario",
+        "pt": "preco; preco unitario; preco de venda",
     },
     _C.ACTIVE: {
         "en": "active; is active; enabled=0.9; available=0.8; published=0.8; "
@@ -251,6 +349,8 @@ _RAW: dict[str, dict[str, str]] = {
         "fr": "actif; disponible=0.8",
         "es": "activo",
         "nl": "actief; beschikbaar=0.8",
+        "it": "attivo",
+        "pt": "ativo",
     },
     _C.LAUNCHED_AT: {
         "en": "launch date; launched at; launched=0.9; release date; released=0.8; "
@@ -261,6 +361,8 @@ _RAW: dict[str, dict[str, str]] = {
         "fr": "date de lancement; date de sortie; date de creation=0.7",
         "es": "fecha de lanzamiento; fecha de alta=0.8",
         "nl": "lanceerdatum; introductiedatum; releasedatum",
+        "it": "data di lancio",
+        "pt": "data de lancamento",
     },
     _C.MARGIN: {
         "en": "margin; gross margin; profit=0.8; margin percent; markup=0.7; "
@@ -269,6 +371,8 @@ _RAW: dict[str, dict[str, str]] = {
         "fr": "marge brute; benefice=0.7",
         "es": "margen; margen bruto; beneficio=0.7",
         "nl": "brutomarge; winst=0.7",
+        "it": "margine",
+        "pt": "margem",
     },
     _C.SEGMENT: {
         "en": "segment; customer segment; tier=0.8; customer type=0.85; "
@@ -278,6 +382,8 @@ _RAW: dict[str, dict[str, str]] = {
         "fr": "segment client; type de client=0.9; groupe client=0.9",
         "es": "segmento; tipo de cliente=0.9; grupo de clientes=0.9",
         "nl": "klantsegment; klantgroep; klanttype=0.9",
+        "it": "segmento; tipo cliente=0.9",
+        "pt": "segmento; tipo de cliente=0.9",
     },
     _C.REGION: {
         "en": "region; state=0.8; province=0.9; city=0.7; area=0.7; "
@@ -288,6 +394,8 @@ _RAW: dict[str, dict[str, str]] = {
         "fr": "ville=0.7; departement=0.9; code postal=0.5",
         "es": "provincia=0.9; ciudad=0.7; comunidad autonoma",
         "nl": "regio; provincie=0.9; stad=0.7; plaats=0.7",
+        "it": "regione; provincia=0.9; citta=0.7",
+        "pt": "regiao; distrito=0.8; cidade=0.7",
     },
     _C.OPTED_OUT: {
         "en": "opted out; opt out; unsubscribed; unsubscribe=0.9; do not contact; "
@@ -298,10 +406,14 @@ _RAW: dict[str, dict[str, str]] = {
         "fr": "desabonne; desinscrit; opposition=0.8; ne pas contacter",
         "es": "dado de baja; baja=0.7; no contactar",
         "nl": "afgemeld; uitgeschreven; niet benaderen",
+        "it": "disiscritto; non contattare",
+        "pt": "descadastrado; nao contatar",
     },
 }
 
-LANGUAGES = ("en", "de", "fr", "es", "nl")
+# "erp": technical field names of SAP tables (KUNNR, MATNR, VBELN), exported as
+# headers by data extracts.
+LANGUAGES = ("en", "de", "fr", "es", "nl", "it", "pt", "erp")
 
 # Words (or word stems) that give away what a survey question asks, wherever
 # they stand in it: "How likely are you to recommend us to a friend?" is the
@@ -319,6 +431,8 @@ _QUESTIONS: dict[str, str] = {
 def _parse(text: str) -> list[tuple[str, float]]:
     entries = []
     for item in text.split(";"):
+        if not item.strip():
+            continue  # a language without words for this column
         phrase, _, strength = item.strip().partition("=")
         entries.append((phrase.strip(), float(strength) if strength else 1.0))
     return entries

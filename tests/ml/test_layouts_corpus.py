@@ -1,0 +1,132 @@
+"""Mapping with no help on real export layouts (tests/data/layouts, see its README).
+
+Every corpus file is read and mapped exactly as `pushwise import FILE` does
+without --mapping, and the columns an import needs are compared with the
+expected mapping (expected.json): the share matched correctly must be at
+least 95 %.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from ml.cli import main
+from ml.columns import REQUIRED, Columns, Kind
+from ml.importing.importer import propose_mapping
+from ml.reading.readers import read_table
+
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "layouts"
+TARGET = 0.95
+
+# What an import of each kind needs: the columns it cannot do without, plus
+# who bought or answered (without it every line is anonymous demand) and, for
+# feedback, the rating.
+_NEEDED: dict[Kind, tuple[str, ...]] = {
+    Kind.ORDERS: (*REQUIRED[Kind.ORDERS], Columns.CUSTOMER),
+    Kind.FEEDBACK: (*REQUIRED[Kind.FEEDBACK], Columns.CUSTOMER, Columns.RATING),
+    Kind.OFFERINGS: REQUIRED[Kind.OFFERINGS],
+    Kind.CUSTOMERS: REQUIRED[Kind.CUSTOMERS],
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """How one corpus file was mapped: the needed columns found and missed."""
+
+    file: str
+    needed: int
+    misses: tuple[str, ...]  # "customer_id: got 'X', expected 'Y'"
+    all_expected: int
+    all_misses: tuple[str, ...]
+    price_is_line_total: bool
+
+
+@cache
+def expected() -> dict[str, dict[str, object]]:
+    """The expected kind and mapping of every corpus file."""
+    text = (CORPUS / "expected.json").read_text(encoding="utf-8")
+    return dict(json.loads(text))
+
+
+def _accepted(value: object) -> tuple[str, ...]:
+    return tuple(value) if isinstance(value, list) else (str(value),)
+
+
+@cache
+def map_file(name: str) -> FileResult:
+    """Map one corpus file as the CLI import does with no --mapping."""
+    spec = expected()[name]
+    kind = Kind(str(spec["kind"]))
+    columns = dict(spec["columns"])  # type: ignore[call-overload]
+    mapping = propose_mapping(None, read_table(CORPUS / name)).mapping
+    got = mapping.columns() if mapping.kind is kind else {}
+
+    def misses(canonicals: list[str]) -> tuple[str, ...]:
+        wrong = []
+        for canonical in canonicals:
+            source = got.get(canonical)
+            if source not in _accepted(columns[canonical]):
+                wrong.append(
+                    f"{canonical}: got {source!r}, expected {columns[canonical]!r}"
+                    + ("" if mapping.kind is kind else f" (read as {mapping.kind})")
+                )
+        return tuple(wrong)
+
+    needed = [c for c in _NEEDED[kind] if c in columns]
+    line_total = columns.get(Columns.AMOUNT)
+    return FileResult(
+        file=name,
+        needed=len(needed),
+        misses=misses(needed),
+        all_expected=len(columns),
+        all_misses=misses(list(columns)),
+        price_is_line_total=line_total is not None
+        and got.get(Columns.UNIT_PRICE) in _accepted(line_total),
+    )
+
+
+def corpus_share() -> tuple[float, float, list[FileResult]]:
+    """Share of needed (and of all expected) columns matched, and each file's result."""
+    results = [map_file(name) for name in sorted(expected())]
+    needed = sum(r.needed for r in results)
+    hits = needed - sum(len(r.misses) for r in results)
+    every = sum(r.all_expected for r in results)
+    every_hits = every - sum(len(r.all_misses) for r in results)
+    return hits / needed, every_hits / every, results
+
+
+def test_corpus_has_forty_real_layouts() -> None:
+    files = {p.name for p in CORPUS.iterdir() if p.suffix in {".csv", ".txt"}}
+    assert len(files) >= 40
+    assert files == set(expected())
+
+
+def test_needed_columns_are_found_without_help() -> None:
+    share, all_share, results = corpus_share()
+    misses = [f"{r.file}: {m}" for r in results for m in r.misses]
+    print(
+        f"\nneeded columns matched: {share:.1%}; all expected columns: {all_share:.1%}"
+    )
+    print("\n".join(misses))
+    assert share >= TARGET, "\n".join(misses)
+
+
+def test_a_line_total_is_never_read_as_the_unit_price() -> None:
+    _, _, results = corpus_share()
+    assert [r.file for r in results if r.price_is_line_total] == []
+
+
+@pytest.mark.slow
+def test_cli_imports_every_layout_without_a_mapping(tmp_path: Path) -> None:
+    failed = []
+    for name in sorted(expected()):
+        project = tmp_path / f"{Path(name).stem}.pushwise"
+        code = main(["import", str(CORPUS / name), "--project", str(project)])
+        if code != 0:
+            failed.append(f"{name}: exit {code}")
+    assert failed == []

@@ -10,11 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import joblib
-import numpy as np
 import pandas as pd
-import scipy
-import sklearn
 
 import ml
 
@@ -25,6 +21,13 @@ META_FORMAT = 1
 
 def library_versions() -> dict[str, str]:
     """The versions a pickled model depends on (Python as major.minor)."""
+    # Imported here: a window that only shows a model's description (this
+    # module) does not load scikit-learn.
+    import joblib
+    import numpy as np
+    import scipy
+    import sklearn
+
     return {
         "pushwise": ml.__version__,
         "python": ".".join(platform.python_version_tuple()[:2]),
@@ -56,7 +59,9 @@ class ModelMeta:
     imports; customers, offerings and purchases count the training data before
     as_of; validation holds figures on the held-out window [as_of - horizon,
     as_of) (e.g. "calibration_gap"); components names what the model holds
-    ("ranker", "demand"); seconds is the training time.
+    ("ranker", "demand"); seconds is the training time; drivers are what
+    drives the predictions, (plain-named driver, share of what the model
+    learned), largest first (empty for a model saved before they were kept).
     """
 
     model_id: str
@@ -73,6 +78,7 @@ class ModelMeta:
     validation: Mapping[str, float]
     components: tuple[str, ...]
     seconds: float
+    drivers: tuple[tuple[str, float], ...] = ()
 
     def to_json(self) -> str:
         """The description as JSON text (the form that is stored and signed)."""
@@ -93,6 +99,7 @@ class ModelMeta:
                 "validation": dict(self.validation),
                 "components": list(self.components),
                 "seconds": self.seconds,
+                "drivers": [list(pair) for pair in self.drivers],
             },
             sort_keys=True,
         )
@@ -119,6 +126,9 @@ class ModelMeta:
                 validation=_mapping(raw["validation"], float),
                 components=tuple(str(name) for name in raw["components"]),
                 seconds=float(raw["seconds"]),
+                drivers=tuple(
+                    (str(name), float(share)) for name, share in raw.get("drivers", ())
+                ),
             )
         except (KeyError, TypeError, AttributeError) as exc:
             raise ValueError(f"not a model description ({exc!r})") from exc

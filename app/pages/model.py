@@ -29,13 +29,11 @@ from app.pages.modelcard import card_html
 from app.state import AppState
 from app.widgets.chart import ChartView
 from app.widgets.progress import JobProgressPanel
-from ml.progress import ReportFn, StopFn
 from ml.store.connection import cannot_change
-from ml.store.project import Project
 from ml.workflows.settings import CHECK_STARTS, CheckSettings, TrainSettings
 
 if TYPE_CHECKING:
-    from ml.workflows.train import ModelResult
+    from ml.workflows.results import ModelResult
 
 # The AppState property the Push plan page reads: whether plans may include
 # offerings the customer already buys (False: new offerings only).
@@ -293,12 +291,18 @@ class ModelPage(QWidget):
             return
         self._load_pending = False
 
-        def load(project: Project, report: ReportFn, stop: StopFn) -> ModelResult | str:
-            from ml.workflows.train import newest_model
+        from ml.workflows.saved import newest_model
 
-            return newest_model(project, report, stop)
-
-        self._start(load, "Loading the saved model…")
+        # Light (descriptions only): a short job in this process, so the
+        # Data page keeps its connection while a project opens.
+        try:
+            job = self.state.start_project_job(
+                newest_model, name="model", changes_data=False
+            )
+        except RuntimeError:
+            self._say_busy()
+            return
+        self._follow(job, "Loading the saved model…")
 
     def _start_in_worker(
         self, fn: str, args: tuple[Any, ...], *, task: str, name: str, message: str
@@ -308,14 +312,6 @@ class ModelPage(QWidget):
             job = self.state.start_worker_job(
                 fn, *args, task=task, name=name, changes_data=False
             )
-        except RuntimeError:
-            self._say_busy()
-            return
-        self._follow(job, message)
-
-    def _start(self, fn: Any, message: str) -> None:
-        try:
-            job = self.state.start_project_job(fn, name="model", changes_data=False)
         except RuntimeError:
             self._say_busy()
             return
@@ -339,7 +335,7 @@ class ModelPage(QWidget):
         self.job = None
         if outcome is not None and not isinstance(outcome, str):
             self.result = outcome
-            self.state.set_model(outcome.model)
+            self.state.set_model(outcome.meta)
             if outcome.backtest is not None:
                 self.state.set_backtest(outcome.backtest)
             if outcome.check_stopped:
@@ -391,7 +387,7 @@ class ModelPage(QWidget):
         self._update_buttons()
 
     def _on_state_model_changed(self) -> None:
-        if self.result is not None and self.result.model is not self.state.model:
+        if self.result is not None and self.result.meta is not self.state.model:
             self.result = None
             self._show()
 
@@ -432,13 +428,13 @@ class ModelPage(QWidget):
 
     def _show_settings_of(self, result: ModelResult) -> None:
         """Show the horizon the shown model was trained for."""
-        days = result.model.meta.horizon_days
+        days = result.meta.horizon_days
         weeks = days % 7 == 0
         self.horizon_unit.blockSignals(True)
         self.horizon_unit.setCurrentText("weeks" if weeks else "days")
         self.horizon_unit.blockSignals(False)
         self.horizon_spin.setValue(days // 7 if weeks else days)
-        windows = result.model.meta.parameters.get("training_windows")
+        windows = result.meta.parameters.get("training_windows")
         if isinstance(windows, int):
             self.windows_spin.setValue(windows)
 

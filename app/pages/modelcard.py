@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ml.backtest.report import BacktestReport
     from ml.modelmeta import ModelMeta
-    from ml.workflows.train import ModelResult
+    from ml.workflows.results import ModelResult
 
 
 def card_html(result: ModelResult) -> str:
     """The model card as rich text for a QLabel."""
-    meta = result.model.meta
+    meta = result.meta
     parts = [_trained(meta), _data(meta), "<h3>How good is it?</h3>"]
     if result.backtest is not None:
         parts.append(_quality(result.backtest))

@@ -58,7 +58,7 @@ from ml.workflows.plantable import TABLE_COLUMNS, crm_frame
 
 if TYPE_CHECKING:
     from ml.plan import PushPlan
-    from ml.workflows.plan import CandidatesSummary
+    from ml.workflows.results import CandidatesSummary
 
 C = Columns
 REPLAN_DELAY_MS = 300  # wait for a pause in rule changes before re-planning

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
         load_offering_names,
         scored_pairs,
     )
-    from ml.plan.plan import PushPlan, build_plan
+    from ml.plan.plan import build_plan
+    from ml.plan.pushplan import PushPlan
 
 # Name -> the module that defines it, imported on first use.
 _HEAVY = {
@@ -36,7 +37,7 @@ _HEAVY = {
     "load_exclusions": "ml.plan.inputs",
     "load_offering_names": "ml.plan.inputs",
     "scored_pairs": "ml.plan.inputs",
-    "PushPlan": "ml.plan.plan",
+    "PushPlan": "ml.plan.pushplan",
     "build_plan": "ml.plan.plan",
 }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ml.plan.plan import PushPlan
+from ml.plan.pushplan import PushPlan
 from ml.safecells import write_safe_csv
 
 PLAN_COLUMNS = [

@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass
 from datetime import UTC
 
+import duckdb
 import joblib
 
 from ml.modelmeta import ModelMeta, version_mismatch
@@ -21,6 +22,8 @@ from ml.store.project import Project
 
 # The newest models kept per project; older ones are deleted when one is saved.
 KEEP = 5
+_OTHER_COMPUTER = "was trained on another computer"
+_UNREADABLE_META = "has a description Pushwise cannot read"
 # zlib level 3: a third of the size of the raw pickle at a fraction of a second.
 _COMPRESS = 3
 
@@ -100,13 +103,48 @@ def list_models(project: Project) -> list[ModelMeta]:
     return found
 
 
+def described_models(project: Project) -> list[ModelMeta | ModelUnavailable]:
+    """The saved models, newest first, each checked as far as it can be
+    without reading its bytes: signed on this computer, with this
+    installation's library versions (load_model checks the bytes too). A
+    window shows a model from this without loading anything heavy."""
+    with connection.reading(project.path):
+        rows = project.con.execute(
+            "SELECT model_id, meta_json, signature FROM models "
+            "ORDER BY created_at DESC, model_id DESC"
+        ).fetchall()
+    found: list[ModelMeta | ModelUnavailable] = []
+    for model_id, meta_json, signature in rows:
+        if not signing.signed_here(str(signature)):
+            found.append(ModelUnavailable(str(model_id), _OTHER_COMPUTER))
+            continue
+        try:
+            meta = ModelMeta.from_json(str(meta_json))
+        except ValueError:
+            found.append(ModelUnavailable(str(model_id), _UNREADABLE_META))
+            continue
+        mismatch = version_mismatch(meta.versions)
+        found.append(
+            meta
+            if mismatch is None
+            else ModelUnavailable(meta.model_id, f"was made with {mismatch}")
+        )
+    return found
+
+
 def load_model(project: Project, model_id: str) -> LoadedModel | ModelUnavailable:
     """Check a saved model's signature and versions, and only then unpickle it."""
-    with connection.reading(project.path):
+    try:
         row = project.con.execute(
             "SELECT meta_json, payload, signature FROM models WHERE model_id = ?",
             [model_id],
         ).fetchone()
+    except duckdb.Error as exc:  # its bytes are not checked when opening
+        if not connection.is_damage(exc):
+            raise
+        return ModelUnavailable(
+            model_id, "cannot be read back: the project file is damaged where it is"
+        )
     if row is None:
         return ModelUnavailable(model_id, "is not in the project")
     meta_json, payload, signature = str(row[0]), bytes(row[1]), str(row[2])
@@ -114,12 +152,12 @@ def load_model(project: Project, model_id: str) -> LoadedModel | ModelUnavailabl
         if signing.signed_here(signature):
             reason = "was changed after it was saved (its signature does not match)"
         else:
-            reason = "was trained on another computer"
+            reason = _OTHER_COMPUTER
         return ModelUnavailable(model_id, reason)
     try:
         meta = ModelMeta.from_json(meta_json)
     except ValueError:
-        return ModelUnavailable(model_id, "has a description Pushwise cannot read")
+        return ModelUnavailable(model_id, _UNREADABLE_META)
     mismatch = version_mismatch(meta.versions)
     if mismatch is not None:
         return ModelUnavailable(model_id, f"was made with {mismatch}")

@@ -4,13 +4,13 @@ dates: `pushwise backtest`, the Model page's check after Train, the demo."""
 from __future__ import annotations
 
 import pandas as pd
-from sklearn.base import clone
 
-from ml.backtest import run_backtest
 from ml.backtest.report import BacktestReport
+from ml.backtest.run import run_backtest
 from ml.dataset import Interactions, OfferingLevel, load_interactions
 from ml.errors import PushwiseError
 from ml.features.categories import load_categories
+from ml.modelmeta import ModelMeta
 from ml.models.ranker import TwoStageRanker
 from ml.plan import PlanRules, load_exclusions
 from ml.plan.rulesfile import load_project_rules
@@ -57,7 +57,7 @@ def backtest_project(
 
 def check_model(
     project: Project,
-    ranker: TwoStageRanker,
+    meta: ModelMeta,
     check: CheckSettings,
     *,
     level: OfferingLevel = OfferingLevel.OFFERING,
@@ -65,9 +65,10 @@ def check_model(
     report: ReportFn = no_report,
     stop_requested: StopFn = never,
 ) -> tuple[BacktestReport | None, str]:
-    """A fitted ranker's settings checked at earlier dates, the newest one a
-    horizon before its as-of date; or None and why it cannot be."""
-    horizon_days = ranker.horizon_days
+    """A trained model's settings (`meta`: its description; the fitted ranker
+    is not needed) checked at earlier dates, the newest one a horizon before
+    its as-of date; or None and why it cannot be."""
+    horizon_days = meta.horizon_days
     try:
         backtest = backtest_project(
             project,
@@ -75,8 +76,8 @@ def check_model(
             folds=check.folds,
             horizon_days=horizon_days,
             k=check.k,
-            as_of=ranker.as_of_ - pd.Timedelta(days=horizon_days),
-            ranker=clone(ranker),
+            as_of=meta.as_of - pd.Timedelta(days=horizon_days),
+            ranker=TwoStageRanker().set_params(**meta.parameters),
             data=data,
             report=report,
             stop_requested=stop_requested,

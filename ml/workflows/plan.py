@@ -17,6 +17,7 @@ from ml.errors import ProjectError
 from ml.features import FeatureConfig, pair_features
 from ml.features.categories import load_categories
 from ml.features.comments import rate_comments
+from ml.modelmeta import ModelMeta
 from ml.models.coldstart import cold_start_pairs
 from ml.plan import Exclusions, PlanRules, PushPlan, build_plan, load_offering_names
 from ml.plan.holdback import RepurchaseIntervals, learn_intervals
@@ -26,11 +27,13 @@ from ml.progress import ReportFn, StopFn, check_cancel, never, no_report, scaled
 from ml.store.project import Project
 from ml.store.savedmodels import data_fingerprint
 from ml.workflows.plantable import TABLE_COLUMNS
+from ml.workflows.results import CandidatesSummary
 from ml.workflows.settings import TrainSettings
 from ml.workflows.train import (
     LearningData,
     TrainedModel,
     load_or_train,
+    load_trained,
     read_learning_data,
     train_model,
 )
@@ -62,18 +65,6 @@ class ScoredCandidates:
     intervals: RepurchaseIntervals | None = None
     returns: ReturnEvidence | None = None
     cooccurrence: tuple[sp.csr_matrix, pd.Index] | None = None  # the ranker's
-
-
-@dataclass(frozen=True, slots=True)
-class CandidatesSummary:
-    """What the window needs of the scored candidates kept in a worker: who
-    and what can be asked about (Why not?), the offerings' names and the
-    user's own id column names (the export)."""
-
-    customers: list[str]
-    offerings: list[str]
-    names: pd.Series | None  # offering_id -> name
-    id_columns: dict[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,15 +188,22 @@ def apply_rules(
 def score_in_session(
     memory: dict[str, Any],
     project: Project,
-    model: TrainedModel,
+    meta: ModelMeta,
     *,
     report: ReportFn = no_report,
     stop_requested: StopFn = never,
 ) -> CandidatesSummary:
-    """score_candidates kept in a worker session's memory (for plan_in_session)."""
+    """score_candidates for the saved model `meta` describes, kept in a
+    worker session's memory (for plan_in_session)."""
     memory.pop(_SCORED, None)  # a failed scoring leaves none, not the old one
+    report(0.0, "Loading the saved model")
+    model = load_trained(project, meta)
+    check_cancel(stop_requested)
     scored = score_candidates(
-        project, model, report=report, stop_requested=stop_requested
+        project,
+        model,
+        report=scaled(report, 0.05, 1.0),
+        stop_requested=stop_requested,
     )
     memory[_SCORED] = scored
     return CandidatesSummary(

@@ -11,11 +11,9 @@ from datetime import UTC, datetime
 
 from sklearn.base import clone
 
-from ml.backtest.report import BacktestReport
 from ml.columns import Columns
 from ml.dataset import Interactions, OfferingLevel, load_interactions
-from ml.errors import Cancelled
-from ml.evaluation.charts import ChartData, ChartSeries
+from ml.errors import Cancelled, ProjectError
 from ml.features.comments import rate_comments
 from ml.modelmeta import ModelMeta, library_versions
 from ml.models.explain import feature_importances
@@ -32,6 +30,7 @@ from ml.store.savedmodels import (
     save_model,
 )
 from ml.workflows.backtest import check_model
+from ml.workflows.results import ModelResult, drivers_chart
 from ml.workflows.settings import CHECK_STARTS, CheckSettings, TrainSettings
 
 C = Columns
@@ -55,19 +54,6 @@ class LearningData:
 
     data: Interactions
     exclusions: Exclusions
-
-
-@dataclass(frozen=True, slots=True)
-class ModelResult:
-    """A model with its check at earlier dates (None, with backtest_problem
-    saying why, when there is none) and the chart of what drives it."""
-
-    model: TrainedModel
-    drivers: ChartData | None
-    backtest: BacktestReport | None = None
-    backtest_problem: str = ""
-    loaded: bool = False
-    check_stopped: bool = False  # saved, but Cancel came during the check
 
 
 def read_learning_data(
@@ -121,6 +107,7 @@ def train_model(
         validation=_validation(fitted),
         components=COMPONENTS,
         seconds=time.perf_counter() - started,
+        drivers=_drivers(fitted),
     )
     report(1.0, "Model trained")
     return TrainedModel(meta=meta, ranker=fitted)
@@ -230,26 +217,6 @@ def load_or_train(
     return model, f"{why} and saved it in the project."
 
 
-def newest_model(
-    project: Project, report: ReportFn = no_report, stop_requested: StopFn = never
-) -> ModelResult | str:
-    """The newest usable saved model, or why none is ("" if none is saved)."""
-    problem = ""
-    for meta in list_models(project):
-        check_cancel(stop_requested)
-        report(0.0, "Loading the saved model")
-        loaded = load_model(project, meta.model_id)
-        if isinstance(loaded, LoadedModel) and isinstance(loaded.model, TrainedModel):
-            return ModelResult(loaded.model, drivers_chart(loaded.model), loaded=True)
-        if not problem:
-            problem = (
-                f"The saved model {loaded.reason}."
-                if not isinstance(loaded, LoadedModel)
-                else "The saved model is not a Pushwise model."
-            )
-    return problem
-
-
 def train_and_check(
     project: Project,
     settings: TrainSettings,
@@ -272,11 +239,11 @@ def train_and_check(
         report=scaled(report, 0.02, CHECK_STARTS - 0.02),
         stop_requested=stop_requested,
     )
-    drivers = drivers_chart(model)
+    drivers = drivers_chart(model.meta)
     try:
         backtest, problem = check_model(
             project,
-            model.ranker,
+            model.meta,
             check,
             level=settings.level,
             data=learning.data,
@@ -284,9 +251,9 @@ def train_and_check(
             stop_requested=stop_requested,
         )
     except Cancelled:
-        return ModelResult(model, drivers, check_stopped=True)
+        return ModelResult(model.meta, drivers, check_stopped=True)
     report(1.0, "Model trained, saved and checked")
-    return ModelResult(model, drivers, backtest, problem)
+    return ModelResult(model.meta, drivers, backtest, problem)
 
 
 def check_again(
@@ -298,36 +265,34 @@ def check_again(
 ) -> ModelResult:
     """The same model with a check at earlier dates (nothing is saved)."""
     report(0.0, "Reading the orders")
-    level = OfferingLevel(result.model.meta.level)
+    level = OfferingLevel(result.meta.level)
     backtest, problem = check_model(
         project,
-        result.model.ranker,
+        result.meta,
         check,
         level=level,
         data=read_learning_data(project, level).data,
         report=report,
         stop_requested=stop_requested,
     )
-    return ModelResult(result.model, result.drivers, backtest, problem, result.loaded)
+    return ModelResult(result.meta, result.drivers, backtest, problem, result.loaded)
 
 
-def drivers_chart(model: TrainedModel, top: int = 12) -> ChartData:
-    """What drives the predictions, as bars of plain-named shares (percent)."""
-    drivers = feature_importances(model.ranker).head(top)
-    return ChartData(
-        title="What drives the predictions",
-        caption="The longer the bar, the more that reason weighs in the model's "
-        "predictions; each bar is its share of what the model learned.",
-        x_label="Reason",
-        y_label="Share of what the model learned (%)",
-        kind="bar",
-        series=(
-            ChartSeries(
-                "Weight",
-                tuple(drivers["driver"]),
-                tuple(float(v) * 100 for v in drivers["importance"]),
-            ),
-        ),
+def load_trained(project: Project, meta: ModelMeta) -> TrainedModel:
+    """The saved model `meta` describes, unpickled; ProjectError saying why
+    when it can no longer be read (removed, changed, other library versions)."""
+    loaded = load_model(project, meta.model_id)
+    if isinstance(loaded, LoadedModel) and isinstance(loaded.model, TrainedModel):
+        return loaded.model
+    reason = (
+        loaded.reason
+        if isinstance(loaded, ModelUnavailable)
+        else "does not hold a Pushwise model"
+    )
+    raise ProjectError(
+        f"the model trained on {meta.created_at.astimezone():%d %b %Y at %H:%M} "
+        f"{reason}.",
+        hint="Train the model again on the Model page.",
     )
 
 
@@ -336,6 +301,16 @@ def _ranker(settings: TrainSettings) -> TwoStageRanker:
     the same model)."""
     options = {"random_state": 0, **settings.ranker_options}
     return TwoStageRanker(**{**options, "horizon_days": settings.horizon_days})
+
+
+def _drivers(ranker: TwoStageRanker, top: int = 12) -> tuple[tuple[str, float], ...]:
+    """What drives the ranker's predictions, largest first (kept in its
+    description, so the window shows them without loading the model)."""
+    drivers = feature_importances(ranker).head(top)
+    return tuple(
+        (str(name), float(share))
+        for name, share in zip(drivers["driver"], drivers["importance"], strict=True)
+    )
 
 
 def _validation(ranker: TwoStageRanker) -> dict[str, float]:

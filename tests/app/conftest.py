@@ -13,6 +13,7 @@ from app.settings import Settings
 from ml.columns import Kind
 from ml.importing.importer import import_file
 from ml.store.project import Project
+from ml.store.signing import key_path
 from tests.conftest import SAMPLE
 from tests.ml.builders import weekly_world
 
@@ -144,3 +145,19 @@ def weekly_project(weekly_template: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "weekly.pushwise"
     copy.write_bytes(weekly_template.read_bytes())
     return copy
+
+
+def keep_signing_key(template: Path) -> None:
+    """Keep this test's model signing key beside a trained `template` project
+    (a module's fixture), for copy_trained."""
+    shutil.copyfile(key_path(), template.with_suffix(".key"))
+
+
+def copy_trained(template: Path, path: Path) -> Path:
+    """A copy of a trained template project at `path`, with this test's
+    signing key made the template's: its saved models were made "on this
+    computer" and load (the worker loads them by id)."""
+    shutil.copyfile(template, path)
+    key_path().parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(template.with_suffix(".key"), key_path())
+    return path

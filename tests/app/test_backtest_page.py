@@ -16,8 +16,9 @@ from app.state import AppState
 from ml.importing.importer import import_file
 from ml.progress import never, no_report
 from ml.store.project import Project
+from ml.workflows.results import ModelResult
 from ml.workflows.settings import CheckSettings, TrainSettings
-from ml.workflows.train import ModelResult, train_and_check
+from ml.workflows.train import train_and_check
 from tests.app.conftest import HEADERS
 from tests.app.test_model_page import TINY
 from tests.ml.builders import weekly_world

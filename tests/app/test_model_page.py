@@ -72,7 +72,7 @@ def test_train_shows_the_model_card_and_what_drives_it(qtbot, page, tmp_path) ->
     assert "push list caught" in card  # the backtest headline
     assert "Push the best sellers" in card  # next to the simple rules
     state = page.state
-    assert state.model is page.result.model
+    assert state.model is page.result.meta
     assert state.backtest is page.result.backtest
     chart = page.drivers_chart.chart
     assert chart is not None and chart.kind == "bar"
@@ -110,19 +110,19 @@ def test_cancel_during_the_check_keeps_the_saved_model(weekly_project) -> None:
         result = train_and_check(project, settings, CheckSettings(), report, stop)
         assert result.check_stopped and result.backtest is None
         saved = [meta.model_id for meta in list_models(project)]
-    assert saved == [result.model.meta.model_id]
+    assert saved == [result.meta.model_id]
 
 
 def test_reopening_shows_the_saved_model(qtbot, page) -> None:
     train(qtbot, page)
     path = page.state.project_path
-    trained_id = page.state.model.meta.model_id
+    trained_id = page.state.model.model_id
     page.state.close_project()
     assert "No project open" in page.card.text()
     with qtbot.waitSignal(page.model_shown, timeout=60_000):
         page.state.open_project(path)
     qtbot.waitUntil(lambda: page.result is not None, timeout=60_000)
-    assert page.state.model.meta.model_id == trained_id
+    assert page.state.model.model_id == trained_id
     assert "Check on past weeks" in page.card.text()
     assert page.check_button.isVisible()
     qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
@@ -154,7 +154,7 @@ def test_train_on_the_sample_project(qtbot, sample_project: Path) -> None:
         card = page.card.text()
         assert "Model trained on" in card and "push list caught" in card
         assert state.backtest is not None
-        assert list_models(state.project)[0].model_id == state.model.meta.model_id
+        assert list_models(state.project)[0].model_id == state.model.model_id
         page.grab().save("/tmp/shots/model_page_sample.png")
     finally:
         state.shutdown()

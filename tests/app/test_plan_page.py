@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,11 +12,12 @@ from PySide6.QtCore import Qt
 from app.pages.plan import PushPlanPage
 from app.state import AppState
 from ml.columns import Kind
-from ml.dataset import load_interactions
 from ml.importing.importer import import_file
+from ml.modelmeta import ModelMeta
 from ml.store.project import Project
 from ml.workflows.settings import TrainSettings
-from ml.workflows.train import TrainedModel, train_model
+from ml.workflows.train import train_and_save
+from tests.app.conftest import copy_trained, keep_signing_key
 from tests.ml.builders import SMALL_RANKER, weekly_world
 
 TINY_RANKER = {**SMALL_RANKER, "training_windows": 3, "max_iter": 20}
@@ -55,19 +55,18 @@ def write_plan_files(folder: Path) -> tuple[Path, Path]:
 
 
 @pytest.fixture(scope="module")
-def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, TrainedModel]:
-    """A tiny project and a model trained on it (once for the module)."""
+def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ModelMeta]:
+    """A tiny project with a model trained and saved in it (once for the
+    module): the window holds its description, the worker loads it."""
     folder = tmp_path_factory.mktemp("plan")
     orders, feedback = write_plan_files(folder)
     path = folder / "tiny.pushwise"
     with Project.create(path) as project:
         import_file(project, orders, kind=Kind.ORDERS)
         import_file(project, feedback, kind=Kind.FEEDBACK)
-        data = load_interactions(project)
-    model = train_model(
-        data, TrainSettings(ranker_options=TINY_RANKER), fingerprint="test"
-    )
-    return path, model
+        model = train_and_save(project, TrainSettings(ranker_options=TINY_RANKER))
+    keep_signing_key(path)
+    return path, model.meta
 
 
 @pytest.fixture
@@ -75,7 +74,7 @@ def page(qtbot, trained, tmp_path: Path) -> Iterator[PushPlanPage]:
     """The page over a copy of the tiny project, with the model set and planned."""
     template, model = trained
     path = tmp_path / "tiny.pushwise"
-    shutil.copyfile(template, path)
+    copy_trained(template, path)
     state = AppState()
     state.open_project(path)
     widget = PushPlanPage(state)
@@ -228,10 +227,8 @@ def test_export_an_offering_list_as_xlsx(qtbot, page, tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_sample_plan_names_real_products(qtbot, sample_project: Path) -> None:
     with Project.open(sample_project) as project:
-        data = load_interactions(project)
-    model = train_model(
-        data, TrainSettings(ranker_options=SMALL_RANKER), fingerprint="sample"
-    )
+        settings = TrainSettings(ranker_options=SMALL_RANKER)
+        model = train_and_save(project, settings).meta
     state = AppState()
     state.open_project(sample_project)
     widget = PushPlanPage(state)
@@ -305,7 +302,7 @@ def test_stopped_scoring_starts_again_when_a_rule_changes(
 ) -> None:
     template, model = trained
     path = tmp_path / "tiny.pushwise"
-    shutil.copyfile(template, path)
+    copy_trained(template, path)
     state = AppState()
     state.open_project(path)
     widget = PushPlanPage(state)

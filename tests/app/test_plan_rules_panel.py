@@ -3,7 +3,6 @@ it learnt, and the rules live in the project (shared with the CLI)."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from app.widgets.plan_rules import FIXED_DAYS, PlanRulesPanel
 from ml.plan import PlanRules
 from ml.plan.rulesfile import load_project_rules, save_project_rules
 from ml.store.project import Project
+from tests.app.conftest import copy_trained
 from tests.app.test_plan_page import trained  # noqa: F401  (module fixture)
 from tests.reliability.faults import deny_writing
 
@@ -34,7 +34,7 @@ def _open(qtbot, path: Path, model) -> tuple[AppState, PushPlanPage]:
 def project(trained, tmp_path: Path) -> Path:  # noqa: F811
     template, _ = trained
     path = tmp_path / "tiny.pushwise"
-    shutil.copyfile(template, path)
+    copy_trained(template, path)
     return path
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,11 +14,12 @@ from app.settings import Settings
 from app.widgets.table import TablePanel
 from app.window import MainWindow
 from ml.columns import Kind
-from ml.dataset import load_interactions
 from ml.importing.importer import import_file
+from ml.modelmeta import ModelMeta
 from ml.store.project import Project
 from ml.workflows.settings import TrainSettings
-from ml.workflows.train import TrainedModel, train_model
+from ml.workflows.train import train_and_save
+from tests.app.conftest import copy_trained, keep_signing_key
 from tests.ml.builders import SMALL_RANKER, weekly_world
 
 WAIT_MS = 60_000
@@ -36,8 +36,9 @@ NAMES = [
 
 
 @pytest.fixture(scope="module")
-def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, TrainedModel]:
-    """A small project with sample-length names, and a model trained on it."""
+def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ModelMeta]:
+    """A small project with sample-length names, and a model trained and
+    saved in it."""
     folder = tmp_path_factory.mktemp("why")
     world = weekly_world().dropna(subset=["customer_id"])
     codes = sorted(world["offering_id"].unique())
@@ -58,10 +59,10 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, TrainedMode
     orders.to_csv(folder / "orders.csv", index=False)
     with Project.create(path) as project:
         import_file(project, folder / "orders.csv", kind=Kind.ORDERS)
-        data = load_interactions(project)
-    options = {**SMALL_RANKER, "training_windows": 3, "max_iter": 20}
-    model = train_model(data, TrainSettings(ranker_options=options), fingerprint="t")
-    return path, model
+        options = {**SMALL_RANKER, "training_windows": 3, "max_iter": 20}
+        model = train_and_save(project, TrainSettings(ranker_options=options))
+    keep_signing_key(path)
+    return path, model.meta
 
 
 @pytest.fixture
@@ -90,7 +91,7 @@ def test_the_why_column_is_in_view_at_the_default_size(
 ) -> None:
     template, model = trained
     path = tmp_path / "shop.pushwise"
-    shutil.copyfile(template, path)
+    copy_trained(template, path)
     window = default_window
     assert window.open_project(path)
     qtbot.waitUntil(lambda: not window.state.busy, timeout=WAIT_MS)

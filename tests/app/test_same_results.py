@@ -80,13 +80,13 @@ def test_the_window_and_the_command_line_give_the_same_plan_and_check(
     state = window.state
     qtbot.waitUntil(lambda: state.plan is not None and not state.busy, timeout=WAIT_MS)
     assert page.result is not None and page.result.backtest is not None
-    model, check = page.result.model, page.result.backtest
+    meta, check = page.result.meta, page.result.backtest
     window_plan = to_plan_csv(state.plan, tmp_path / "window-plan.csv")
     check.write(tmp_path / "window-check")
     state.close_project()
 
     # The command line on the same project and as-of date.
-    as_of = model.meta.as_of
+    as_of = meta.as_of
     common = ["--project", str(shop), "--horizon", str(HORIZON_DAYS)]
     cli_plan = tmp_path / "cli-plan.csv"
     assert cli(["recommend", *common, "--out", str(cli_plan)]) == 0

@@ -3,7 +3,6 @@ opening another project, and with a model saved by the CLI."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,10 +20,10 @@ from app.window import MainWindow
 from ml.importing.importer import import_file
 from ml.progress import never, no_report
 from ml.store.project import Project
-from ml.store.signing import KEY_FILE, key_path
+from ml.workflows.results import ModelResult
 from ml.workflows.settings import CheckSettings, TrainSettings
-from ml.workflows.train import ModelResult, train_and_check
-from tests.app.conftest import HEADERS
+from ml.workflows.train import train_and_check
+from tests.app.conftest import HEADERS, copy_trained, keep_signing_key
 from tests.app.test_model_page import TINY
 from tests.ml.builders import weekly_world
 
@@ -54,7 +53,7 @@ def trained(tmp_path_factory) -> tuple[Path, ModelResult]:
         result = train_and_check(
             project, settings, CheckSettings(folds=1), no_report, never
         )
-    shutil.copyfile(key_path(), folder / KEY_FILE)
+    keep_signing_key(path)
     return path, result
 
 
@@ -62,10 +61,7 @@ def _open(qtbot, window: MainWindow, trained, tmp_path: Path) -> Path:
     """Open a copy of the trained project and wait for its plan."""
     template, _ = trained
     path = tmp_path / "weekly.pushwise"
-    shutil.copyfile(template, path)
-    # The model was saved on "this computer": this test's key is that key.
-    key_path().parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(template.parent / KEY_FILE, key_path())
+    copy_trained(template, path)
     assert window.open_project(path)
     qtbot.waitUntil(lambda: window.state.plan is not None, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: not window.state.busy, timeout=WAIT_MS)

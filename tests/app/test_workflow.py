@@ -123,5 +123,5 @@ def test_cancel_during_the_check_on_the_sample_keeps_the_trained_model(
     assert "The model is trained and saved" in page.status_label.text()
     assert window.state.model is not None and window.state.backtest is None
     saved = [meta.model_id for meta in list_models(window.state.project)]
-    assert saved == [window.state.model.meta.model_id]
+    assert saved == [window.state.model.model_id]
     assert page.check_button.isVisible()

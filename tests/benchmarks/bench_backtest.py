@@ -38,7 +38,7 @@ SECTION = "## Backtest (bench_backtest.py)"
 
 def measure(name: str, folds: int) -> dict[str, object]:
     """Import one dataset and backtest it; the figures as a JSON-able dict."""
-    from ml.backtest import run_backtest
+    from ml.backtest.run import run_backtest
     from ml.dataset import load_interactions
     from ml.features.categories import load_categories
     from ml.importing.importer import import_file

@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ml.backtest import BacktestReport, run_backtest
 from ml.backtest.report import (
     BASELINE_GAINS_COLUMNS,
     CALIBRATION_COLUMNS,
@@ -17,7 +16,9 @@ from ml.backtest.report import (
     LIST_COLUMNS,
     SUMMARY_COLUMNS,
     UPTAKE_COLUMNS,
+    BacktestReport,
 )
+from ml.backtest.run import run_backtest
 from ml.demand import MovingAverageForecaster
 from ml.demand.gbm import GradientBoostingDemandForecaster
 from ml.errors import InputDataError

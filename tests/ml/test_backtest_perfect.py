@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from sklearn.base import BaseEstimator
 
-from ml.backtest import run_backtest
+from ml.backtest.run import run_backtest
 from ml.demand.series import horizon_actuals, window_uptake
 from ml.errors import Cancelled
 from ml.models.ranker import as_interactions

@@ -7,7 +7,7 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from ml.backtest import BacktestReport
+from ml.backtest.report import BacktestReport
 from ml.errors import ProjectError
 from tests.ml.backtest_builders import customer_recall, small_report
 

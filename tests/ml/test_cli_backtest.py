@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ml.backtest import BacktestReport
+from ml.backtest.report import BacktestReport
 from ml.cli import main
 from tests.conftest import SAMPLE
 

@@ -39,3 +39,17 @@ def test_rules_import_without_scikit_learn_or_pandas(code: str) -> None:
 
 def test_the_plan_package_still_gives_its_heavy_names() -> None:
     assert "pandas" in _loaded_after("from ml.plan import PushPlan, build_plan")
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "from ml.workflows.results import CandidatesSummary, ModelResult",
+        "from ml.plan.pushplan import PushPlan",
+        "from ml.backtest import charts",
+        "from ml.modelmeta import ModelMeta",
+    ],
+)
+def test_what_the_window_unpickles_loads_no_model_code(code: str) -> None:
+    # Results come back from worker processes; the window keeps its memory.
+    assert {"sklearn", "scipy"} & set(_loaded_after(code)) == set()

@@ -4,6 +4,7 @@ signed them with the same library versions."""
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,6 +20,7 @@ from ml.store.savedmodels import (
     LoadedModel,
     ModelUnavailable,
     data_fingerprint,
+    described_models,
     list_models,
     load_model,
     save_model,
@@ -161,3 +163,24 @@ def test_any_import_changes_the_data_fingerprint(project, tmp_path) -> None:
     assert len({empty, first, second}) == 3
     import_file(project, orders)  # the same file again adds nothing
     assert data_fingerprint(project) == second
+
+
+def test_what_drives_a_model_is_kept_in_order_and_older_models_still_read() -> None:
+    drivers = (("Bought it before", 0.6), ("A best seller", 0.3), ("Due again", 0.1))
+    saved = meta(drivers=drivers)
+    assert ModelMeta.from_json(saved.to_json()).drivers == drivers
+    older = json.loads(meta().to_json())
+    del older["drivers"]  # saved before the drivers were kept
+    assert ModelMeta.from_json(json.dumps(older)).drivers == ()
+
+
+def test_the_window_s_list_needs_no_unpickling_and_says_why_one_is_unusable(
+    project,
+) -> None:
+    older = {**library_versions(), "scikit-learn": "0.1"}
+    save_model(project, meta("old", versions=older), Bomb("old"))
+    save_model(project, meta("new", minutes=1), Bomb("new"))
+    new, old = described_models(project)
+    assert isinstance(new, ModelMeta) and new.model_id == "new"
+    assert isinstance(old, ModelUnavailable) and "scikit-learn 0.1" in old.reason
+    assert EXPLODED == []  # nothing was unpickled

@@ -4,6 +4,7 @@ as damaged when it is opened, by every command, before any work is done."""
 from __future__ import annotations
 
 import hashlib
+import random
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -13,8 +14,15 @@ import pytest
 
 from ml.cli import main as cli
 from ml.errors import ProjectError
+from ml.importing.importer import import_file
 from ml.store import integrity
 from ml.store.project import Project
+from ml.store.savedmodels import ModelUnavailable, list_models, load_model
+from ml.workflows.settings import TrainSettings
+from ml.workflows.train import load_or_train, read_learning_data, train_and_save
+from tests.app.conftest import HEADERS as SHOP_HEADERS
+from tests.app.test_model_page import TINY
+from tests.ml.builders import weekly_world
 from tests.reliability.faults import make_orders_csv, make_project, one_plain_line
 
 # DuckDB's file: three 4 KiB headers, then blocks of 256 KiB.
@@ -126,3 +134,36 @@ def test_damage_met_after_opening_is_reported_too(
     line = one_plain_line(capsys.readouterr().err)
     assert code == 3
     assert "damaged" in line and "backup" in line
+
+
+def test_a_damaged_saved_model_is_retrained_not_the_project_refused(
+    tmp_path: Path,
+) -> None:
+    # A model's bytes are checked by their signature when the model is loaded
+    # (opening does not read them: they would fill the window's memory).
+    orders = tmp_path / "orders.csv"
+    weekly_world().rename(columns=SHOP_HEADERS).to_csv(orders, index=False)
+    path = tmp_path / "shop.pushwise"
+    settings = TrainSettings(horizon_days=7, ranker_options=TINY)
+    with Project.create(path) as project:
+        import_file(project, orders)
+        train_and_save(project, settings)
+    # Bytes the size of a real model's (this tiny one shares its block).
+    payload = random.Random(0).randbytes(3_000_000)
+    with Project.open(path) as project, project.transaction() as con:
+        con.execute("UPDATE models SET payload = ?", [payload])
+    data = bytearray(path.read_bytes())
+    middle = len(payload) // 2
+    at = data.find(bytes(payload[middle : middle + 64]))
+    assert at > 0, "the model's bytes are not stored as they are"
+    data[at] ^= 0x5A
+    path.write_bytes(bytes(data))
+
+    with Project.open(path) as project:  # opens: the data is sound
+        (meta,) = list_models(project)
+        loaded = load_model(project, meta.model_id)
+        assert isinstance(loaded, ModelUnavailable)
+        assert "damaged" in loaded.reason
+        learning = read_learning_data(project)
+        _, note = load_or_train(project, settings, learning=learning)
+    assert "cannot be read back" in note and "retrained" in note

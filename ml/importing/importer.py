@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
 from ml.columns import Kind
 from ml.errors import InputDataError
 from ml.importing.formats import ColumnFormats, detect_formats
+from ml.importing.repairs import repair_sentences
 from ml.importing.report import ImportReport
 from ml.importing.writer import store_rows
 from ml.mapping.evidence import sample_columns
@@ -87,7 +88,7 @@ def import_file(
     report(0.5, "Checking and storing the rows")
     with project.transaction():
         import_id = project.next_import_id()
-        counts = store_rows(
+        stored = store_rows(
             project,
             raw,
             mapping,
@@ -98,9 +99,11 @@ def import_file(
             stop_requested=stop_requested,
         )
         check_cancel(stop_requested)
-        imported, returns, reasons = counts
+        imported, returns, reasons = stored.imported, stored.returns, stored.reasons
         rejected = sum(reasons.values())
         rows_read = raw.table.num_rows + len(raw.bad_lines)
+        # What was repaired or kept is said where the reader's notes are said.
+        notes = (*raw.info.notes, *repair_sentences(stored.repairs))
         project.add_import(
             ImportRecord(
                 import_id=import_id,
@@ -117,7 +120,7 @@ def import_file(
                 rows_returns=returns,
                 rows_rejected=rejected,
                 reasons=reasons,
-                notes=raw.info.notes,
+                notes=notes,
             )
         )
         project.save_mapping(_signature(raw), str(kind), mapping.to_json())
@@ -133,10 +136,11 @@ def import_file(
         rows_returns=returns,
         rows_rejected=rejected,
         reasons=reasons,
-        read_info=raw.info,
+        read_info=replace(raw.info, notes=notes),
         mapping=mapping,
         formats=formats.descriptions(),
         examples=examples,
+        adjusted={code: count for code, (count, _) in stored.repairs.items()},
     )
 
 

@@ -65,6 +65,8 @@ class ImportReport:
     formats: Mapping[str, str] = field(default_factory=dict)
     examples: tuple[str, ...] = ()
     previous_import_id: int | None = None
+    # imported lines the export got half right, by ml/importing/repairs.py code
+    adjusted: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def already_imported(self) -> bool:
@@ -92,6 +94,7 @@ class ImportReport:
                 m.canonical: m.source for m in self.mapping.matches if m.source
             },
             "previous_import_id": self.previous_import_id,
+            "adjusted": dict(self.adjusted),
         }
 
     def to_text(self) -> str:

@@ -4,11 +4,13 @@ offerings, customers, and every rejected row with its reason."""
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass
 
 import duckdb
 
 from ml.columns import CANONICAL, Columns, Kind
 from ml.importing.formats import ColumnFormats
+from ml.importing.repairs import count_repairs, repaired_select
 from ml.importing.rules import applicable_checks, message_sql, reason_sql
 from ml.importing.staging import OTHER_COLUMNS, raw_name, staging_select
 from ml.importing.targets import (
@@ -32,6 +34,17 @@ REPEATS = "import_repeats"
 GOOD = f"(SELECT * FROM {CHECKED} WHERE reason IS NULL)"
 
 
+@dataclass(frozen=True, slots=True)
+class StoredRows:
+    """Where the rows of one file ended up."""
+
+    imported: int  # purchases, feedback, offerings or customers written
+    returns: int  # order lines written as returns
+    reasons: dict[str, int]  # rejected rows by reason code
+    # imported lines the export got half right: code -> (count, first rows)
+    repairs: dict[str, tuple[int, tuple[int, ...]]]
+
+
 def store_rows(
     project: Project,
     raw: RawTable,
@@ -42,10 +55,9 @@ def store_rows(
     *,
     report: ReportFn = no_report,
     stop_requested: StopFn = never,
-) -> tuple[int, int, dict[str, int]]:
+) -> StoredRows:
     """Check and write every row of the file within the caller's transaction.
 
-    Returns (rows imported, rows imported as returns, rejected rows by reason).
     Cancelling raises `Cancelled` between steps; the caller's rollback then
     undoes everything.
     """
@@ -64,6 +76,7 @@ def store_rows(
         step(0.4, "Recording rejected rows")
         _reject_failed_checks(con, mapping, formats, raw.info.file, import_id)
         _reject_bad_lines(con, raw, import_id)
+        repairs: dict[str, tuple[int, tuple[int, ...]]] = {}
         if mapping.kind in ENTITY_KEYS:
             step(0.6, f"Storing {mapping.kind}")
             imported, returns = _store_entities(con, mapping.kind, raw.info.file)
@@ -74,6 +87,7 @@ def store_rows(
             )
             step(0.6, f"Storing {mapping.kind}")
             imported, returns = _store_lines(con, mapping.kind, formats)
+        repairs = count_repairs(con, mapping.kind, GOOD)
         step(1.0, "Stored")
     finally:
         # After a failed statement DuckDB refuses everything until the caller's
@@ -88,7 +102,8 @@ def store_rows(
         "GROUP BY ALL ORDER BY 2 DESC",
         [import_id],
     ).fetchall()
-    return imported, returns, {str(code): int(n) for code, n in rows}
+    reasons = {str(code): int(n) for code, n in rows}
+    return StoredRows(imported, returns, reasons, repairs)
 
 
 def _check_rows(
@@ -114,7 +129,8 @@ def _check_rows(
         CREATE OR REPLACE TEMP TABLE {CHECKED} AS
         SELECT * EXCLUDE ({", ".join(dropped)}), {import_id} AS import_id,
                {", ".join(extra)}
-        FROM (SELECT *, {reason_sql(checks)} AS reason FROM ({staged}))""")
+        FROM (SELECT *, {reason_sql(checks)} AS reason
+              FROM ({repaired_select(kind, staged)}))""")
 
 
 def _reject_failed_checks(

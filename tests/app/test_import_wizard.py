@@ -161,6 +161,8 @@ def test_import_the_sample_as_a_user(
     assert f"{expected.rows_imported:,}</b> purchases" in summary
     assert f"{expected.rows_returns:,}</b> returns" in summary
     assert f"{expected.rows_rejected:,}</b> rows rejected" in summary
+    details = wizard.report_page.details_label.text()
+    assert "have no customer" in details and "anonymous demand" in details
     assert state.info is not None and state.info.orders_rows == expected.rows_imported
 
     # The rejected rows, exported and read back.

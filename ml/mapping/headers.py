@@ -35,7 +35,11 @@ _FAMILIES = (
 # "Product Category Name" is about the category, "Customer ID" about the customer.
 _GENERIC = frozenset(
     {"id", "name", "code", "number", "key", "description", "title", "label", "text"}
+    | {"reference"}
 )
+# Words that make a header a reference to the thing named before them: "Buyer
+# No.", "Client Ref", "Member Key" are ids of the buyer, client and member.
+_REFERENCE = frozenset({"id", "number", "code", "key", "reference"})
 _ENTITIES = frozenset({"customer_id", "offering_id", "order_id"})
 _FAMILY = {
     c: family for family in _FAMILIES for c in family
@@ -148,9 +152,24 @@ def _score(canonical: str, header: str) -> float:
                 # customer or order, not its id (that would be "Customer No").
                 score *= FOREIGN_HEAD
         best = max(best, score)
+    if canonical in _ENTITIES:
+        best = max(best, _reference_to(canonical, form))
     if _is_question(header, form):
         best = max(best, _question_score(canonical, form))
     return round(best, 4)
+
+
+def _reference_to(canonical: str, form: HeaderForm) -> float:
+    """Score "<word for the thing> <reference words>" ("Buyer No.", "Client Ref")
+    by how surely the word alone names it, moved halfway to certain."""
+    cut = len(form.tokens)
+    while cut > 0 and form.tokens[cut - 1] in _REFERENCE:
+        cut -= 1
+    if cut in (0, len(form.tokens)):
+        return 0.0
+    head = form.tokens[:cut]
+    strengths = [s for p, s in _phrases()[canonical] if p.tokens == head]
+    return EXACT * (1 + max(strengths)) / 2 if strengths else 0.0
 
 
 def _is_question(header: str, form: HeaderForm) -> bool:

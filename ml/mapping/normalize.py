@@ -63,6 +63,7 @@ _ALIASES = {
     "cust": "customer",
     "acct": "account",
     "kd": "kunden",
+    "verk": "verkauf",
     "deb": "debitor",
     "ord": "order",
     "prod": "product",

@@ -18,6 +18,7 @@ _C = Columns
 _RAW: dict[str, dict[str, str]] = {
     _C.CUSTOMER: {
         "en": "sold to party; sold to; sold to customer=0.95; bill to customer=0.9; "
+        "bill to=0.8; "
         "customer account; household key; household id; household=0.85; "
         "member number; member=0.8; membership number=0.9; loyalty card=0.9; "
         "loyalty card number; loyalty number=0.9; card number=0.75; shopper=0.8; "
@@ -29,7 +30,8 @@ _RAW: dict[str, dict[str, str]] = {
         "buyer=0.8; member id=0.9; user id=0.8; contact id=0.85; shopper id=0.95; "
         "customer email=0.85; email=0.7; email address=0.7; e mail=0.7; "
         "customer name=0.7; purchaser=0.8; customer user id=0.9",
-        "de": "auftraggeber=0.95; debitor number; haushalt=0.85; haushalt key; "
+        "de": "auftraggeber=0.95; debitor number; verkauf an debitor; "
+        "haushalt=0.85; haushalt key; "
         "haushalt id; haushaltsnummer; kundenkarte=0.85; kundenkartennummer; "
         "mitglied=0.8; mitglied id; "
         "kunde=0.9; kunden=0.85; kundennummer; kundennr; kunden id; kundenid; "

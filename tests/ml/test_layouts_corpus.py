@@ -18,6 +18,7 @@ import pytest
 from ml.cli import main
 from ml.columns import REQUIRED, Columns, Kind
 from ml.importing.importer import propose_mapping
+from ml.mapping.headers import header_score
 from ml.reading.readers import read_table
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "layouts"
@@ -119,6 +120,81 @@ def test_needed_columns_are_found_without_help() -> None:
 def test_a_line_total_is_never_read_as_the_unit_price() -> None:
     _, _, results = corpus_share()
     assert [r.file for r in results if r.price_is_line_total] == []
+
+
+# Headers for who buys and what, abbreviated and suffixed as exports write them.
+BUYERS = (
+    "Customer #",
+    "Cust Nbr",
+    "Customer Cd",
+    "Sold-To #",
+    "Bill-To #",
+    "Acct #",
+    "Buyer No.",
+    "Client Ref",
+    "Member Key",
+    "Household Key",
+    "Loyalty Card No",
+    "Shopper ID",
+    "Kd.-Nr.",
+    "Verk. an Deb.-Nr.",
+    "Auftraggeber",
+    "Debiteurnr",
+    "N° client",
+    "Nº Cliente",
+    "Cod. cliente",
+    "Codice cliente",
+    "Código do cliente",
+    "Klantnr",
+    "KUNNR",
+)
+PRODUCTS = (
+    "Item #",
+    "Item Nbr",
+    "Item Cd",
+    "Prod Code",
+    "Part #",
+    "Material No.",
+    "Product Key",
+    "Article Ref",
+    "PLU",
+    "UPC",
+    "EAN",
+    "GTIN",
+    "Art.-Nr.",
+    "Cod. art.",
+    "Codice articolo",
+    "Código do produto",
+    "Ref. Artigo",
+    "Référence article",
+    "Artikelnr",
+    "MATNR",
+)
+
+
+@pytest.mark.parametrize("header", BUYERS)
+def test_words_for_who_buys_name_the_customer(header: str) -> None:
+    score = header_score(Columns.CUSTOMER, header)
+    assert score >= 0.8
+    assert score > header_score(Columns.OFFERING, header)
+    assert score > header_score(Columns.ORDER, header)
+
+
+@pytest.mark.parametrize("header", PRODUCTS)
+def test_words_for_what_is_bought_name_the_offering(header: str) -> None:
+    score = header_score(Columns.OFFERING, header)
+    assert score >= 0.7
+    assert score > header_score(Columns.CUSTOMER, header)
+    assert score > header_score(Columns.ORDER, header)
+
+
+@pytest.mark.parametrize(
+    "header", ["Ext Price", "Ext Amt", "Extended Amount", "Line Total", "Line Value"]
+)
+def test_a_line_total_header_names_the_amount_not_the_unit_price(header: str) -> None:
+    assert header_score(Columns.AMOUNT, header) > header_score(
+        Columns.UNIT_PRICE, header
+    )
 
 
 @pytest.mark.slow

@@ -234,7 +234,8 @@ _RAW: dict[str, dict[str, str]] = {
         "pt": "canal; canal de venda",
     },
     _C.COUNTRY: {
-        "en": "country; country code; billing country; shipping country=0.95; "
+        "en": "country region=0.95; "
+        "country; country code; billing country; shipping country=0.95; "
         "ship country=0.95; nation=0.7",
         "de": "land; lieferland=0.95; landercode; staat=0.5",
         "fr": "pays; code pays",
@@ -388,7 +389,8 @@ _RAW: dict[str, dict[str, str]] = {
         "pt": "segmento; tipo de cliente=0.9",
     },
     _C.REGION: {
-        "en": "region; state=0.8; province=0.9; city=0.7; area=0.7; "
+        "en": "state region; state province; "
+        "region; state=0.8; province=0.9; city=0.7; area=0.7; "
         "territory=0.85; county=0.7; zip=0.5; zip code=0.5; postal code=0.5; "
         "postcode=0.5; location=0.6; market=0.6",
         "de": "bundesland; stadt=0.7; ort=0.7; plz=0.5; postleitzahl=0.5; "

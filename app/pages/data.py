@@ -168,6 +168,11 @@ class DataPage(QWidget):
         self.imports_panel.set_connection(reader)
         if reader is not None:
             self.reload()
+        elif self.state.has_project:  # a worker has the file: say so, not "0"
+            for key in ("orders", "feedback"):
+                self.tables[key].count_label.setText(
+                    "Shown again when the current task has finished"
+                )
 
     def _on_state_data_changed(self) -> None:
         self.orders_model.reload()

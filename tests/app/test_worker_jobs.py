@@ -36,8 +36,11 @@ def test_training_in_a_worker_gives_the_project_back_to_the_window(
     state = window.state
     orders_before = state.info.orders_rows
     page.train_button.click()
-    # While the worker has the file, the window reads nothing through it.
+    # While the worker has the file, the window reads nothing through it,
+    # and the Data page's stored tables say when they come back.
     assert state.busy and state.reader is None
+    orders = window.pages["data"].tables["orders"]  # type: ignore[attr-defined]
+    assert orders.count_label.text().startswith("Shown again when the current task")
     qtbot.waitUntil(lambda: page.job is None and not state.busy, timeout=WAIT_MS)
     assert state.model is not None and page.result.backtest is not None
     assert state.reader is not None and state.project is not None

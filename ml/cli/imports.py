@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -13,12 +14,22 @@ from ml.cli.common import (
     UsageError,
     progress,
 )
-from ml.columns import Kind
+from ml.columns import Columns, Kind
+from ml.errors import InputDataError
+from ml.importing.importer import MAPPING_SAMPLE_ROWS
+from ml.mapping import sample_columns
+from ml.mapping.infer import customer_candidates
 from ml.mapping.mapping import ColumnMapping
 from ml.reading.sources import not_a_file_reason
 from ml.safecells import write_safe_csv
 from ml.store.project import Project
-from ml.workflows.imports import ImportOutcome, ImportRequest, run_import
+from ml.workflows.imports import (
+    ImportOutcome,
+    ImportRequest,
+    propose_mapping,
+    read_preview,
+    run_import,
+)
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -44,6 +55,14 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--keep-duplicates",
         action="store_true",
         help="keep exact duplicate lines instead of importing them once",
+    )
+    imp.add_argument(
+        "--no-customers",
+        action="store_true",
+        help="import order lines as demand without customers (no push plan can "
+        "be made for anyone from them). Without it, an orders file where no "
+        "customer column is found but a column might hold one is refused, "
+        "naming that column",
     )
     imp.add_argument(
         "--save-mapping",
@@ -78,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
             # Ctrl-C is reported as "stopped after the import was saved".
             request = ImportRequest(
                 file,
-                mapping,
+                _customers_settled(project, file, args, mapping, kind),
                 sheet=args.sheet,
                 kind=kind,
                 keep_duplicates=args.keep_duplicates,
@@ -107,6 +126,52 @@ def run(args: argparse.Namespace) -> int:
                 )
     print(f"Project: {args.project}")
     return code
+
+
+def _customers_settled(
+    project: Project,
+    file: Path,
+    args: argparse.Namespace,
+    mapping: ColumnMapping | None,
+    kind: Kind | None,
+) -> ColumnMapping | None:
+    """The mapping to import `file` with, once its customers are settled.
+
+    With --no-customers, the mapping (given, or proposed from the file's first
+    rows) without a customer column. Otherwise the given mapping (None:
+    detect), after refusing an orders file where no customer column is found
+    but a column might hold one: imported silently, every line would be
+    demand without a customer.
+    """
+    if mapping is not None:
+        if args.no_customers and mapping.kind is Kind.ORDERS:
+            return mapping.with_source(Columns.CUSTOMER, None)
+        return mapping
+    raw = read_preview(file, sheet=args.sheet, rows=MAPPING_SAMPLE_ROWS)
+    proposed = propose_mapping(project, raw, kind=kind).mapping
+    if proposed.kind is not Kind.ORDERS or proposed.missing_required():
+        return None  # not orders, or refused later for what is missing
+    if args.no_customers:
+        return proposed.with_source(Columns.CUSTOMER, None)
+    sample = sample_columns(raw.table, rows=MAPPING_SAMPLE_ROWS)
+    candidates = customer_candidates(raw.headers, sample, proposed)
+    if not candidates:
+        return None
+    named = " or ".join(map(repr, candidates))
+    picked = proposed.with_source(Columns.CUSTOMER, candidates[0])
+    columns = {c: s for c, s in picked.columns().items() if s is not None}
+    example = json.dumps({"version": 1, "kind": "orders", "columns": columns})
+    raise InputDataError(
+        "no customer column was found, so every line would be imported as "
+        "demand without a customer and no push plan could be made from it. "
+        f"The column {named} may hold the customer.",
+        file=raw.info.file,
+        hint=f"To use {candidates[0]!r}, save this in a file and run again with "
+        f"--mapping FILE: {example} (put another column name there if the "
+        "customer is elsewhere). If the file really has no customers, run "
+        "again with --no-customers to import the lines as demand without "
+        "customers.",
+    )
 
 
 def _rejects_or_warning(project: Project, imported: ImportOutcome) -> Path | None:

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from ml.columns import CANONICAL, DATE_COLUMNS, Columns, Kind
+from ml.mapping import relations
 from ml.mapping.evidence import (
     MIN_CONFIDENCE,
     VALUES_ONLY_MAX,
@@ -57,7 +58,13 @@ from ml.mapping.values import (
 )
 
 # The whole inference API in one place (the importer imports it from here).
-__all__ = ["apply_saved", "infer_kind", "infer_mapping", "layout_signature"]
+__all__ = [
+    "apply_saved",
+    "customer_candidates",
+    "infer_kind",
+    "infer_mapping",
+    "layout_signature",
+]
 
 _C = Columns
 _ALL_CANONICALS = tuple(dict.fromkeys(c for cs in CANONICAL.values() for c in cs))
@@ -104,6 +111,10 @@ def infer_mapping(
     known = layout.marker_keys if layout is not None else frozenset()
     _assign(ev, canonicals, chosen, skip=known)
     _fix_value_guesses(ev, chosen)
+    if kind is Kind.ORDERS:
+        # Where names do not decide, how columns go together does.
+        relations.apply(chosen, relations.decide_ids(ev, chosen))
+        relations.apply(chosen, relations.decide_money(ev, chosen))
     matches = tuple(
         chosen.get(c, ColumnMatch(c, None, 0.0, "none")) for c in canonicals
     )
@@ -240,21 +251,8 @@ def _fix_value_guesses(ev: Evidence, chosen: dict[str, ColumnMatch]) -> None:
         and ev.profile(customer.source).distinct > ev.profile(order.source).distinct
     ):
         swap(_C.ORDER, _C.CUSTOMER)
-    amount, price, quantity = (
-        by_values(_C.AMOUNT),
-        by_values(_C.UNIT_PRICE),
-        chosen.get(_C.QUANTITY),
-    )
-    # Two money columns: the line amount is quantity x unit price.
-    if (
-        amount
-        and price
-        and quantity
-        and amount.source
-        and price.source
-        and _is_product(ev, price.source, quantity.source, amount.source)
-    ):
-        swap(_C.AMOUNT, _C.UNIT_PRICE)
+    # Two money columns are told apart by their values (ml.mapping.relations).
+    amount = by_values(_C.AMOUNT)
     if amount and _C.QUANTITY in chosen and _C.UNIT_PRICE not in chosen:
         # With a quantity beside it, a lone money column is more often the unit
         # price (the line amount is then quantity x price).
@@ -264,30 +262,13 @@ def _fix_value_guesses(ev: Evidence, chosen: dict[str, ColumnMatch]) -> None:
         del chosen[_C.AMOUNT]
 
 
-def _numbers(values: Sequence[str | None]) -> list[float | None]:
-    result: list[float | None] = []
-    for value in values:
-        try:
-            result.append(float((value or "").replace(",", "").strip("£$€ ")))
-        except ValueError:
-            result.append(None)
-    return result
-
-
-def _is_product(ev: Evidence, total: str, quantity: str | None, price: str) -> bool:
-    """Whether most sample rows have total = quantity x price."""
-    if quantity is None or not all(map(ev.has_values, (total, quantity, price))):
-        return False
-    rows = zip(
-        _numbers(ev.sample[total]),
-        _numbers(ev.sample[quantity]),
-        _numbers(ev.sample[price]),
-        strict=False,
-    )
-    checked = hits = 0
-    for t, q, p in rows:
-        if t is None or q is None or p is None:
-            continue
-        checked += 1
-        hits += abs(t - q * p) <= 0.01 * max(1.0, abs(t))
-    return checked > 0 and hits >= 0.8 * checked
+def customer_candidates(
+    headers: Sequence[str], sample: Sample, mapping: ColumnMapping
+) -> tuple[str, ...]:
+    """Return the unused id-like columns that may hold the customer of an
+    orders file mapped without one (none when a customer column is mapped)."""
+    if mapping.kind is not Kind.ORDERS or mapping.source_of(_C.CUSTOMER) is not None:
+        return ()
+    ev = evidence_of(headers, sample)
+    chosen = {m.canonical: m for m in mapping.matches if m.source is not None}
+    return tuple(relations.customer_candidates(ev, chosen))

@@ -26,6 +26,9 @@ class ColumnMatch:
     source: str | None
     confidence: float  # 0..1, shown to the user for confirmation
     method: str  # "layout" | "synonym" | "values" | "saved" | "user" | "none"
+    # Which values decided, in plain words ("chosen from its values: one per
+    # order, repeats across orders"); "" when the header alone decided.
+    evidence: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +112,7 @@ class ColumnMapping:
                     "source": m.source,
                     "confidence": m.confidence,
                     "method": m.method,
+                    **({"evidence": m.evidence} if m.evidence else {}),
                 }
                 for m in self.matches
             },
@@ -151,7 +155,7 @@ class _Reader:
             detail = details.get(canonical)
             if detail is not None and detail[0] == source:
                 # Unchanged since it was saved: keep how it was found.
-                matches.append(ColumnMatch(canonical, source, detail[1], detail[2]))
+                matches.append(ColumnMatch(canonical, source, *detail[1:]))
             elif source is None:
                 matches.append(ColumnMatch(canonical, None, 0.0, "none"))
             else:  # written or changed by hand
@@ -213,11 +217,11 @@ class _Reader:
 
     def _details(
         self, data: dict[str, Any], kind: Kind
-    ) -> dict[str, tuple[str | None, float, str]]:
+    ) -> dict[str, tuple[str | None, float, str, str]]:
         details = data.get("details", {})
         if not isinstance(details, dict):
             raise self.fail('has a "details" entry that is not an object.')
-        result: dict[str, tuple[str | None, float, str]] = {}
+        result: dict[str, tuple[str | None, float, str, str]] = {}
         for canonical, entry in details.items():
             if canonical not in CANONICAL[kind] or not isinstance(entry, dict):
                 continue  # detail of a column edited away: harmless, ignored
@@ -231,7 +235,9 @@ class _Reader:
                 and 0.0 <= confidence <= 1.0
                 and method in METHODS
             ):
-                result[canonical] = (source, float(confidence), method)
+                evidence = entry.get("evidence", "")
+                evidence = evidence if isinstance(evidence, str) else ""
+                result[canonical] = (source, float(confidence), method, evidence)
         return result
 
     def _strings(self, data: dict[str, Any], key: str) -> list[str]:

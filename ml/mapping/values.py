@@ -126,7 +126,8 @@ def _is_rating(counts: Counter[str], numbers: float) -> bool:
     return detect_rating_scale(list(counts.elements())) is not None
 
 
-def _id_likeness(p: ColumnProfile) -> float:
+def id_likeness(p: ColumnProfile) -> float:
+    """Return how much a column's values look like ids (codes, keys), 0..1."""
     # Codes ("85123A", "c1", a hash) are the usual ids, but CRM reports name
     # customers ("Acme GmbH"). Money, dates and long free text are no ids.
     like = (0.7 + 0.3 * p.codes) * (1 - p.money) * (1 - p.dates)
@@ -157,7 +158,7 @@ def value_score(canonical: str, p: ColumnProfile) -> float | None:
     if canonical in DATE_COLUMNS:
         return p.dates
     if canonical in IDS:
-        like = _id_likeness(p)
+        like = id_likeness(p)
         return max(like, p.emails) if canonical == _C.CUSTOMER else like
     if canonical == _C.QUANTITY:
         return p.numbers * (0.3 + 0.7 * p.small_integers) * (1 - 0.5 * p.money)

@@ -7,6 +7,8 @@ import argparse
 import contextlib
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -147,17 +149,33 @@ def offering_level(project: Project, column: str | None) -> OfferingLevel:
 
 
 class ProgressPrinter:
-    """Shows progress on one terminal line; silent when not on a terminal."""
+    """Progress on stderr: one line kept up to date on a terminal; elsewhere
+    (a log file, `make run` without a terminal) a plain line every
+    `every_s` seconds once the command has run that long, so a long demo is
+    never silent and a quick command prints nothing but its result."""
 
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
+    def __init__(
+        self,
+        terminal: bool,
+        every_s: float = 15.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.terminal = terminal
+        self.every_s = every_s
+        self._clock = clock
+        self._next_line_at = clock() + every_s
 
     def __call__(self, fraction: float, message: str) -> None:
-        if self.enabled:
+        if self.terminal:
             end = "\n" if fraction >= 1.0 else ""
             print(f"\r{fraction:4.0%}  {message:<60}", end=end, file=sys.stderr)
+            return
+        now = self._clock()
+        if now >= self._next_line_at:
+            self._next_line_at = now + self.every_s
+            print(f"{fraction:4.0%}  {message}", file=sys.stderr, flush=True)
 
 
 def progress() -> ProgressPrinter:
-    """Progress on stderr when it is a terminal."""
+    """Progress on stderr (see ProgressPrinter)."""
     return ProgressPrinter(sys.stderr.isatty())

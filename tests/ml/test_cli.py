@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from ml.cli import main
+from ml.cli.common import ProgressPrinter
 from tests.conftest import SAMPLE
 
 
@@ -111,3 +112,27 @@ def test_help_lists_the_commands(capsys) -> None:
         main(["--help"])
     out = capsys.readouterr().out
     assert "import" in out and "info" in out
+
+
+def test_progress_without_a_terminal_is_a_line_now_and_then_for_long_commands(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # `make run` without a terminal: a 5-minute demo must not look stuck, and
+    # a quick command prints nothing but its result.
+    now = [0.0]
+    printer = ProgressPrinter(terminal=False, every_s=15.0, clock=lambda: now[0])
+    printer(0.1, "Reading the orders")
+    now[0] = 10.0
+    printer(0.2, "Learning")
+    assert capsys.readouterr().err == ""
+    now[0] = 16.0
+    printer(0.3, "Learning from the purchases")
+    now[0] = 20.0
+    printer(0.4, "Checking")
+    now[0] = 31.0
+    printer(0.6, "Checking at 2011-11-11")
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == [
+        " 30%  Learning from the purchases",
+        " 60%  Checking at 2011-11-11",
+    ]

@@ -13,8 +13,10 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from app.errors import log_exception
-from ml.columns import Kind
+from ml.columns import Columns, Kind
 from ml.errors import PushwiseError
+from ml.mapping import sample_columns
+from ml.mapping.infer import customer_candidates
 from ml.mapping.mapping import ColumnMapping
 from ml.store.project import Project
 from ml.workflows.imports import (
@@ -49,6 +51,11 @@ class ImportDraft(QObject):
         self.proposal: ProposedMapping | None = None
         self.mapping: ColumnMapping | None = None
         self.rows: RowsPreview | None = None
+        # Orders without a customer column: the user's explicit choice to import
+        # every line as demand without a customer, and the columns that might
+        # hold the customer instead.
+        self.no_customers = False
+        self.customer_candidates: tuple[str, ...] = ()
         self._project: Project | None = None
         self._editing: tuple[str, ColumnMapping] | None = None  # column, before
 
@@ -59,8 +66,31 @@ class ImportDraft(QObject):
 
     @property
     def importable(self) -> bool:
-        """Whether the preview rows convert with the current mapping."""
-        return self.ready and self.rows is not None and self.rows.problem is None
+        """Whether the preview rows convert with the current mapping, and the
+        customers are settled."""
+        return (
+            self.ready
+            and self.rows is not None
+            and self.rows.problem is None
+            and not self.customers_unsettled
+        )
+
+    @property
+    def customers_unsettled(self) -> bool:
+        """Whether an orders file has no customer column and the user has not
+        chosen to import its lines without customers."""
+        mapping = self.mapping
+        return (
+            mapping is not None
+            and mapping.kind is Kind.ORDERS
+            and mapping.source_of(Columns.CUSTOMER) is None
+            and not self.no_customers
+        )
+
+    def set_no_customers(self, no_customers: bool) -> None:
+        """Import an orders file's lines as demand without customers (or not)."""
+        self.no_customers = no_customers
+        self.mapping_changed.emit()
 
     def set_file(self, path: Path | None, project: Project | None) -> None:
         """Start over with a new file (settings back to 'detect')."""
@@ -117,6 +147,8 @@ class ImportDraft(QObject):
         if read:
             self.raw = None
         self.proposal = self.mapping = self.rows = None
+        self.no_customers = False
+        self.customer_candidates = ()
         try:
             if read and self.path is not None:
                 self.raw = read_preview(
@@ -132,6 +164,9 @@ class ImportDraft(QObject):
                 if self.day_first is not None:
                     mapping = replace(mapping, day_first=self.day_first)
                 self.mapping = mapping
+                self.customer_candidates = customer_candidates(
+                    self.raw.headers, sample_columns(self.raw.table), mapping
+                )
                 self.rows = preview_rows(self.raw, mapping)
         except PushwiseError as error:
             self.error = error

@@ -94,6 +94,7 @@ DATE_ORDER_LABELS: dict[str, str] = {
 }
 
 NOT_IN_FILE = "(not in the file)"
+NO_CUSTOMERS = "Import all lines as demand without customers"
 
 
 def column_label(canonical: str) -> str:
@@ -120,11 +121,21 @@ def plain_note(note: str) -> str:
     return note
 
 
-def confidence_text(confidence: float, method: str) -> str:
-    """'92% sure, from the column name' for a mapping's match."""
+_BY_VALUES = "chosen from its values"
+
+
+def confidence_text(confidence: float, method: str, evidence: str = "") -> str:
+    """'92% sure, from the column name' for a mapping's match; with the values
+    that decided: '75% sure, chosen from its values: one per order, ...'."""
     if method == "none":
         return ""
     how = METHOD_LABELS.get(method, method)
     if method in ("user", "saved"):
         return how[:1].upper() + how[1:]
+    if evidence and method == "values":
+        return f"{confidence:.0%} sure, {evidence}"
+    if evidence:  # the values confirmed what the name said
+        return f"{confidence:.0%} sure, {how}; " + evidence.replace(
+            _BY_VALUES, "its values agree", 1
+        )
     return f"{confidence:.0%} sure, {how}"

@@ -6,9 +6,11 @@ import pyarrow as pa
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QGridLayout,
     QLabel,
+    QPushButton,
     QScrollArea,
     QSplitter,
     QTableView,
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
 from app.importwizard.draft import ImportDraft
 from app.importwizard.labels import (
     COLUMN_TIPS,
+    NO_CUSTOMERS,
     NOT_IN_FILE,
     column_label,
     confidence_text,
@@ -27,7 +30,7 @@ from app.importwizard.labels import (
 from app.importwizard.previewmodel import LINE, PreviewTableModel, fit_columns
 from app.importwizard.problem import ProblemBox
 from app.tables import percent
-from ml.columns import CANONICAL, REQUIRED, Columns
+from ml.columns import CANONICAL, REQUIRED, Columns, Kind
 from ml.workflows.imports import IMPORTED, OUTCOME
 
 EXAMPLES = 3
@@ -53,6 +56,7 @@ class MappingPage(QWizardPage):
         self._examples: dict[str, QLabel] = {}
         self.grid_widget = QWidget()
         self.grid = QGridLayout(self.grid_widget)
+        self.customers_box = self._customers_box()
         self.unused_label = QLabel(wordWrap=True)
         self.formats_label = QLabel(wordWrap=True)
         scroll = QScrollArea()
@@ -61,6 +65,7 @@ class MappingPage(QWizardPage):
         top_layout = QVBoxLayout(top)
         top_layout.addWidget(self.banner_label)
         top_layout.addWidget(self.grid_widget)
+        top_layout.addWidget(self.customers_box)
         top_layout.addWidget(self.unused_label)
         top_layout.addWidget(self.formats_label)
         top_layout.addStretch(1)
@@ -97,6 +102,69 @@ class MappingPage(QWizardPage):
     def isComplete(self) -> bool:
         return self.draft.importable
 
+    def _customers_box(self) -> QWidget:
+        """The choice asked when orders have no customer column."""
+        box = QWidget()
+        box.setObjectName("customersChoice")
+        self.customers_label = QLabel(wordWrap=True)
+        self.use_customer_button = QPushButton()
+        self.use_customer_button.clicked.connect(self._on_use_customer_clicked)
+        self.no_customers_check = QCheckBox(NO_CUSTOMERS)
+        self.no_customers_check.setToolTip(
+            "Every line then counts towards what sells, but belongs to no "
+            "customer: no push plan can be made for anyone from this file."
+        )
+        self.no_customers_check.toggled.connect(self.draft.set_no_customers)
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.customers_label)
+        layout.addWidget(self.use_customer_button)
+        layout.addWidget(self.no_customers_check)
+        box.hide()
+        return box
+
+    def _on_use_customer_clicked(self) -> None:
+        candidates = self._free_candidates()
+        if candidates:
+            self.draft.set_source(Columns.CUSTOMER, candidates[0])
+
+    def _free_candidates(self) -> list[str]:
+        """The columns that might hold the customer and fill no other column."""
+        mapping = self.draft.mapping
+        used = {m.source for m in mapping.matches} if mapping is not None else set()
+        return [c for c in self.draft.customer_candidates if c not in used]
+
+    def _show_customers_choice(self) -> None:
+        """Ask, for orders without a customer column: pick one, or import the
+        lines as demand without customers."""
+        mapping = self.draft.mapping
+        asked = (
+            mapping is not None
+            and mapping.kind is Kind.ORDERS
+            and mapping.source_of(Columns.CUSTOMER) is None
+        )
+        self.customers_box.setVisible(asked)
+        if not asked:
+            return
+        candidates = self._free_candidates()
+        maybe = ""
+        if candidates:
+            named = " or ".join(f"'{c}'" for c in candidates)
+            maybe = f" The column {named} might hold it."
+        self.customers_label.setText(
+            "<b>Which column holds the customer?</b> No column is chosen for "
+            "the customer, so every line would be imported as demand without a "
+            "customer and no push plan could be made from this file."
+            f"{maybe} Choose it above as the Customer, or tick the box below if "
+            "the file really has no customers."
+        )
+        self.use_customer_button.setVisible(bool(candidates))
+        if candidates:
+            self.use_customer_button.setText(f"Use '{candidates[0]}' as the customer")
+        self.no_customers_check.blockSignals(True)
+        self.no_customers_check.setChecked(self.draft.no_customers)
+        self.no_customers_check.blockSignals(False)
+
     def _on_draft_read_changed(self) -> None:
         """Lay out one row per canonical column of the file's kind."""
         while self.grid.count():
@@ -114,7 +182,10 @@ class MappingPage(QWizardPage):
             ("Pushwise column", "Column in your file", "How sure", "First values")
         ):
             self.grid.addWidget(QLabel(f"<b>{title}</b>"), 0, column)
-        required = REQUIRED[mapping.kind]
+        required = set(REQUIRED[mapping.kind])
+        if mapping.kind is Kind.ORDERS:
+            # Not needed to import, but needed to plan anything: asked below.
+            required.add(Columns.CUSTOMER)
         for row, canonical in enumerate(CANONICAL[mapping.kind], start=1):
             name = column_label(canonical) + (" *" if canonical in required else "")
             label = QLabel(name)
@@ -159,9 +230,9 @@ class MappingPage(QWizardPage):
                 continue
             source = match.source
             combo.setCurrentIndex(0 if source is None else combo.findData(source))
-            self._sure[match.canonical].setText(
-                confidence_text(match.confidence, match.method)
-            )
+            sure = confidence_text(match.confidence, match.method, match.evidence)
+            self._sure[match.canonical].setText(sure)
+            self._sure[match.canonical].setToolTip(sure)
             self._examples[match.canonical].setText(_examples(raw.table, match.source))
         self.banner_label.setText(_banner(draft))
         self.banner_label.setVisible(bool(self.banner_label.text()))
@@ -169,6 +240,7 @@ class MappingPage(QWizardPage):
         self.unused_label.setText(
             f"Columns of your file not used: {unused}" if unused else ""
         )
+        self._show_customers_choice()
         self._show_rows()
         self.completeChanged.emit()
 

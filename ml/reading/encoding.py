@@ -14,6 +14,8 @@ import codecs
 import re
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 
 from ml.errors import InputDataError
@@ -35,6 +37,7 @@ UTF8_MULTIBYTE = re.compile(
     rb"|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
 )
 _SAMPLE = 1 << 16
+_SCAN = 1 << 22  # bytes looked at at once for UTF-8 sequences (bounds memory)
 _CODECS = {"utf-8": "utf-8-sig", "utf-16": "utf-16"}  # these drop a byte-order mark
 
 
@@ -157,8 +160,49 @@ def _raise_not_utf8(data: bytes, bad: int, file: str, *, after_bom: bool) -> Non
     )
 
 
+def has_utf8_multibyte(data: bytes) -> bool:
+    """True when `data` holds a sequence UTF8_MULTIBYTE matches, found with
+    numpy (the regular expression takes 30 s per GB on Windows-1252 text)."""
+    view = np.frombuffer(data, dtype=np.uint8)
+    for start in range(0, len(view), _SCAN):
+        part = view[start : start + _SCAN]
+        leads = np.flatnonzero((part >= 0xC2) & (part <= 0xF4)) + start
+        if leads.size and _any_sequence(view, leads):
+            return True
+    return False
+
+
+def _any_sequence(view: npt.NDArray[np.uint8], leads: npt.NDArray[np.intp]) -> bool:
+    """Whether a well-formed UTF-8 sequence starts at any of the `leads`."""
+
+    def after(k: int) -> npt.NDArray[np.uint8]:
+        """The k-th byte after each lead (0, never a continuation, past the end)."""
+        at = leads + k
+        inside = at < len(view)
+        found = np.zeros(len(leads), dtype=np.uint8)
+        found[inside] = view[at[inside]]
+        return found
+
+    lead = view[leads]
+    b1, b2, b3 = after(1), after(2), after(3)
+    c1, c2, c3 = ((b & 0xC0) == 0x80 for b in (b1, b2, b3))
+    two = (lead <= 0xDF) & c1
+    three_lead = (
+        ((lead == 0xE0) & (b1 >= 0xA0))
+        | (((lead >= 0xE1) & (lead <= 0xEC)) | (lead == 0xEE) | (lead == 0xEF))
+        | ((lead == 0xED) & (b1 <= 0x9F))
+    )
+    four_lead = (
+        ((lead == 0xF0) & (b1 >= 0x90))
+        | ((lead >= 0xF1) & (lead <= 0xF3))
+        | ((lead == 0xF4) & (b1 <= 0x8F))
+    )
+    found = two | (three_lead & c1 & c2) | (four_lead & c1 & c2 & c3)
+    return bool(found.any())
+
+
 def _decode_single_byte(data: bytes, file: str) -> Decoded:
-    if UTF8_MULTIBYTE.search(data) is not None:
+    if has_utf8_multibyte(data):
         try:
             data.decode("utf-8")
         except UnicodeDecodeError as exc:

@@ -15,8 +15,6 @@ from PySide6.QtCore import QObject, Signal
 from app.errors import log_exception
 from ml.columns import Columns, Kind
 from ml.errors import PushwiseError
-from ml.mapping import sample_columns
-from ml.mapping.infer import customer_candidates
 from ml.mapping.mapping import ColumnMapping
 from ml.store.project import Project
 from ml.workflows.imports import (
@@ -51,11 +49,9 @@ class ImportDraft(QObject):
         self.proposal: ProposedMapping | None = None
         self.mapping: ColumnMapping | None = None
         self.rows: RowsPreview | None = None
-        # Orders without a customer column: the user's explicit choice to import
-        # every line as demand without a customer, and the columns that might
-        # hold the customer instead.
+        # Orders without a customer column: the user's explicit choice to
+        # import every line as demand without a customer.
         self.no_customers = False
-        self.customer_candidates: tuple[str, ...] = ()
         self._project: Project | None = None
         self._editing: tuple[str, ColumnMapping] | None = None  # column, before
 
@@ -148,7 +144,6 @@ class ImportDraft(QObject):
             self.raw = None
         self.proposal = self.mapping = self.rows = None
         self.no_customers = False
-        self.customer_candidates = ()
         try:
             if read and self.path is not None:
                 self.raw = read_preview(
@@ -164,9 +159,6 @@ class ImportDraft(QObject):
                 if self.day_first is not None:
                     mapping = replace(mapping, day_first=self.day_first)
                 self.mapping = mapping
-                self.customer_candidates = customer_candidates(
-                    self.raw.headers, sample_columns(self.raw.table), mapping
-                )
                 self.rows = preview_rows(self.raw, mapping)
         except PushwiseError as error:
             self.error = error

@@ -132,7 +132,9 @@ class MappingPage(QWizardPage):
         """The columns that might hold the customer and fill no other column."""
         mapping = self.draft.mapping
         used = {m.source for m in mapping.matches} if mapping is not None else set()
-        return [c for c in self.draft.customer_candidates if c not in used]
+        proposal = self.draft.proposal
+        proposed = proposal.mapping.customer_candidates if proposal else ()
+        return [c for c in proposed if c not in used]
 
     def _show_customers_choice(self) -> None:
         """Ask, for orders without a customer column: pick one, or import the

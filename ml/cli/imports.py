@@ -17,8 +17,6 @@ from ml.cli.common import (
 from ml.columns import Columns, Kind
 from ml.errors import InputDataError
 from ml.importing.importer import MAPPING_SAMPLE_ROWS
-from ml.mapping import sample_columns
-from ml.mapping.infer import customer_candidates
 from ml.mapping.mapping import ColumnMapping
 from ml.reading.sources import not_a_file_reason
 from ml.safecells import write_safe_csv
@@ -153,8 +151,7 @@ def _customers_settled(
         return None  # not orders, or refused later for what is missing
     if args.no_customers:
         return proposed.with_source(Columns.CUSTOMER, None)
-    sample = sample_columns(raw.table, rows=MAPPING_SAMPLE_ROWS)
-    candidates = customer_candidates(raw.headers, sample, proposed)
+    candidates = proposed.customer_candidates
     if not candidates:
         return None
     named = " or ".join(map(repr, candidates))

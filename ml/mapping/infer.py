@@ -60,7 +60,6 @@ from ml.mapping.values import (
 # The whole inference API in one place (the importer imports it from here).
 __all__ = [
     "apply_saved",
-    "customer_candidates",
     "infer_kind",
     "infer_mapping",
     "layout_signature",
@@ -125,12 +124,16 @@ def infer_mapping(
         prefix = detect_cancellation_prefix(ev.sample[order_source])
     if prefix is None and layout is not None and order_source is not None:
         prefix = layout.cancellation_prefix
+    candidates: tuple[str, ...] = ()
+    if kind is Kind.ORDERS and _C.CUSTOMER not in chosen:
+        candidates = tuple(relations.customer_candidates(ev, chosen))
     return ColumnMapping(
         kind=kind,
         matches=matches,
         unmapped_sources=tuple(h for h in ev.headers if h not in used),
         layout=layout.name if layout is not None else None,
         cancellation_prefix=prefix,
+        customer_candidates=candidates,
     )
 
 
@@ -260,15 +263,3 @@ def _fix_value_guesses(ev: Evidence, chosen: dict[str, ColumnMatch]) -> None:
             _C.UNIT_PRICE, amount.source, amount.confidence, "values"
         )
         del chosen[_C.AMOUNT]
-
-
-def customer_candidates(
-    headers: Sequence[str], sample: Sample, mapping: ColumnMapping
-) -> tuple[str, ...]:
-    """Return the unused id-like columns that may hold the customer of an
-    orders file mapped without one (none when a customer column is mapped)."""
-    if mapping.kind is not Kind.ORDERS or mapping.source_of(_C.CUSTOMER) is not None:
-        return ()
-    ev = evidence_of(headers, sample)
-    chosen = {m.canonical: m for m in mapping.matches if m.source is not None}
-    return tuple(relations.customer_candidates(ev, chosen))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ml.columns import CANONICAL, REQUIRED, Kind
@@ -43,6 +43,9 @@ class ColumnMapping:
     cancellation_prefix: str | None = (
         None  # order ids starting with it are cancellations
     )
+    # Orders mapped without a customer: unused id-like columns that may hold
+    # it, for asking the user. Proposed, not part of what is saved.
+    customer_candidates: tuple[str, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", Kind(self.kind))  # "orders" -> Kind.ORDERS

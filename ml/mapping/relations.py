@@ -256,16 +256,19 @@ def decide_money(ev: Evidence, chosen: dict[str, ColumnMatch]) -> list[Decision]
     qty = numbers_of(ev.sample[quantity])
     columns = _money_columns(ev, chosen)
     values = {h: numbers_of(ev.sample[h]) for h in columns}
-    best: tuple[float, str, str, int, int] | None = None
+    mapped = {chosen[c].source for c in (_C.AMOUNT, _C.UNIT_PRICE) if c in chosen}
+    best: tuple[tuple[int, float], str, str, int, int] | None = None
     for price in columns:
         for total in columns:
             if price == total:
                 continue
             hits, checked = _products(qty, values[price], values[total])
             if checked >= _MIN_ROWS and hits >= _AGREE * checked:
-                share = hits / checked
-                if best is None or share > best[0]:
-                    best = (share, price, total, hits, checked)
+                # A unit cost and its extended cost multiply up too: the pair
+                # the headers proposed comes first.
+                rank = (len(mapped & {price, total}), hits / checked)
+                if best is None or rank > best[0]:
+                    best = (rank, price, total, hits, checked)
     if best is not None:
         _, price, total, hits, checked = best
         why = (
@@ -368,13 +371,17 @@ def apply(chosen: dict[str, ColumnMatch], decisions: Sequence[Decision]) -> None
 
 
 def customer_candidates(ev: Evidence, chosen: dict[str, ColumnMatch]) -> list[str]:
-    """Return the unused id-like columns that might be the customer."""
+    """Return the unused id-like columns that might be the customer: none whose
+    header names something else, nor one that changes within an order."""
     used = {m.source for m in chosen.values()}
+    order = chosen[_C.ORDER].source if _C.ORDER in chosen else None
+    orders = _column(ev, order) if order is not None else None
     return [
         h
         for h in id_like_columns(ev, used)
         if not _other_party(h)
         and all(header_score(c, h) < HAS_HEADER for c in _NOT_CUSTOMER)
+        and (orders is None or _determines(orders, _column(ev, h)) >= _AGREE)
     ]
 
 

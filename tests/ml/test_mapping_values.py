@@ -176,3 +176,29 @@ def test_no_customers_is_documented(capsys) -> None:
 def test_a_file_with_its_customer_found_is_imported(tmp_path) -> None:
     file = write_csv(tmp_path / "crm.csv", *crm_report())
     assert main(["import", str(file), "--project", str(tmp_path / "p.pushwise")]) == 0
+
+
+def test_a_code_that_changes_within_an_order_is_no_customer(tmp_path) -> None:
+    # A barcode under a header no synonym knows: it changes from line to line
+    # of one order, so it cannot be who bought; the file is not refused for it.
+    headers, rows = erp_lines({"unit": "Price", "total": "Ext Price"})
+    keep = [i for i, h in enumerate(headers) if h != "Customer #"]
+    rnd = random.Random(2)
+    headers = [headers[i] for i in keep] + [BUYER]
+    rows = [[r[i] for i in keep] + [f"{rnd.randint(10**12, 10**13)}"] for r in rows]
+    file = write_csv(tmp_path / "lines.csv", headers, rows)
+    assert main(["import", str(file), "--project", str(tmp_path / "p.pushwise")]) == 0
+
+
+def test_a_unit_cost_and_its_extension_do_not_displace_the_prices() -> None:
+    headers, rows = erp_lines({"unit": "Price", "total": "Ext Price"})
+    headers = [*headers, "Cost", "Ext Cost"]
+    costs = [[*r, f"{float(r[5]) / 2:.3f}", f"{float(r[6]) / 2:.3f}"] for r in rows]
+    # A few lines were discounted: the prices multiply up on fewer rows.
+    rows = [
+        [*r[:6], f"{float(r[6]) * 0.9:.2f}", *r[7:]] if i % 15 == 7 else r
+        for i, r in enumerate(costs)
+    ]
+    mapping = infer(headers, rows)
+    assert mapping.source_of(C.UNIT_PRICE) == "Price"
+    assert mapping.source_of(C.AMOUNT) == "Ext Price"

@@ -35,6 +35,7 @@ from ml.workflows.imports import IMPORTED, OUTCOME
 
 EXAMPLES = 3
 EXAMPLE_CHARS = 48
+SURE_WIDTH = 320  # pixels for "How sure" and the evidence that decided
 
 
 class MappingPage(QWizardPage):
@@ -64,8 +65,9 @@ class MappingPage(QWizardPage):
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.addWidget(self.banner_label)
-        top_layout.addWidget(self.grid_widget)
+        # The question comes first: Import stays disabled until it is answered.
         top_layout.addWidget(self.customers_box)
+        top_layout.addWidget(self.grid_widget)
         top_layout.addWidget(self.unused_label)
         top_layout.addWidget(self.formats_label)
         top_layout.addStretch(1)
@@ -118,7 +120,7 @@ class MappingPage(QWizardPage):
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.customers_label)
-        layout.addWidget(self.use_customer_button)
+        layout.addWidget(self.use_customer_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.no_customers_check)
         box.hide()
         return box
@@ -206,7 +208,9 @@ class MappingPage(QWizardPage):
                     c, box.currentData()
                 )
             )
-            sure, examples = QLabel(), QLabel()
+            sure, examples = QLabel(wordWrap=True), QLabel()
+            # Which values decided can take a sentence: wrapped, not widened.
+            sure.setFixedWidth(SURE_WIDTH)
             self.grid.addWidget(label, row, 0)
             self.grid.addWidget(combo, row, 1)
             self.grid.addWidget(sure, row, 2)
@@ -236,6 +240,8 @@ class MappingPage(QWizardPage):
             self._sure[match.canonical].setText(sure)
             self._sure[match.canonical].setToolTip(sure)
             self._examples[match.canonical].setText(_examples(raw.table, match.source))
+        # Wrapped evidence makes rows taller: keep the grid's height in step.
+        self.grid_widget.setMinimumHeight(self.grid.sizeHint().height())
         self.banner_label.setText(_banner(draft))
         self.banner_label.setVisible(bool(self.banner_label.text()))
         unused = ", ".join(mapping.unmapped_sources)

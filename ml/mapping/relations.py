@@ -177,8 +177,8 @@ def _offering(
                 decision = Decision(
                     _C.OFFERING,
                     header,
-                    f"chosen from its values: {distinct} different codes that "
-                    f"repeat across orders, each with one description in '{name}'",
+                    "chosen from its values: codes that repeat across orders, "
+                    f"each with one description in '{name}'",
                 )
                 if best is None or distinct > best[0]:
                     best = (distinct, decision)
@@ -327,20 +327,15 @@ def _lone_money(
     if told < 3:
         return []
     if as_total >= _AGREE * told and as_price < 0.5 * told:
-        canonical, what = _C.AMOUNT, "divided by the quantity, they"
+        canonical = _C.AMOUNT
+        why = f"a line total (divided by the quantity, the same for {as_total}"
     elif as_price >= _AGREE * told and as_total < 0.5 * told:
-        canonical, what = _C.UNIT_PRICE, "they"
+        canonical = _C.UNIT_PRICE
+        why = f"a unit price (whatever the quantity, the same for {as_price}"
     else:
         return []
-    return [
-        Decision(
-            canonical,
-            header,
-            f"chosen from its values: {what} stay the same for "
-            f"{as_total if canonical == _C.AMOUNT else as_price} of {told} "
-            "offerings bought in different quantities",
-        )
-    ]
+    why += f" of {told} offerings)"
+    return [Decision(canonical, header, f"chosen from its values: {why}")]
 
 
 def _same(values: Iterable[float]) -> bool:

@@ -8,6 +8,7 @@ import csv
 import random
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from ml.cli import main
@@ -202,3 +203,14 @@ def test_a_unit_cost_and_its_extension_do_not_displace_the_prices() -> None:
     mapping = infer(headers, rows)
     assert mapping.source_of(C.UNIT_PRICE) == "Price"
     assert mapping.source_of(C.AMOUNT) == "Ext Price"
+
+
+def test_no_customers_leaves_out_a_customer_column_found(tmp_path) -> None:
+    file = write_csv(tmp_path / "crm.csv", *crm_report())
+    project = tmp_path / "p.pushwise"
+    assert main(["import", str(file), "--project", str(project), "--no-customers"]) == 0
+    with duckdb.connect(str(project), read_only=True) as con:
+        lines, customers = con.execute(
+            "SELECT count(*), count(customer_id) FROM orders"
+        ).fetchone() or (0, 0)
+    assert lines > 0 and customers == 0

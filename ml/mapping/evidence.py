@@ -9,7 +9,13 @@ import pyarrow as pa
 
 from ml.mapping.headers import header_score
 from ml.mapping.normalize import LINE_COLUMN, data_headers
-from ml.mapping.values import LOOSE, ColumnProfile, profile_column, value_score
+from ml.mapping.values import (
+    LOOSE,
+    ColumnProfile,
+    numbers_of,
+    profile_column,
+    value_score,
+)
 from ml.mapping.width import check_width
 
 Sample = Mapping[str, Sequence[str | None]]
@@ -62,12 +68,29 @@ class Evidence:
         self.headers = data_headers(headers)
         self.sample = sample
         self._profiles: dict[str, ColumnProfile] = {}
+        self._cleaned: dict[str, list[str | None]] = {}
+        self._numbers: dict[str, list[float | None]] = {}
 
     def profile(self, header: str) -> ColumnProfile:
         """Return the value profile of a column (empty when not sampled)."""
         if header not in self._profiles:
             self._profiles[header] = profile_column(self.sample.get(header, ()))
         return self._profiles[header]
+
+    def cleaned(self, header: str) -> list[str | None]:
+        """Return a column's sample values stripped, None for empty ones."""
+        if header not in self._cleaned:
+            self._cleaned[header] = [
+                v.strip() if v is not None and v.strip() else None
+                for v in self.sample.get(header, ())
+            ]
+        return self._cleaned[header]
+
+    def numbers(self, header: str) -> list[float | None]:
+        """Return a column's sample values as numbers (None: not a number)."""
+        if header not in self._numbers:
+            self._numbers[header] = numbers_of(self.sample.get(header, ()))
+        return self._numbers[header]
 
     def has_values(self, header: str) -> bool:
         """Return whether the sample holds values of this column."""

@@ -13,7 +13,6 @@ Each decision says in plain words which evidence decided, for the user.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -24,7 +23,6 @@ from ml.mapping.headers import header_score
 from ml.mapping.mapping import ColumnMatch
 from ml.mapping.normalize import header_form
 from ml.mapping.values import NAMES, id_likeness, value_score
-from ml.parsing.numbers import detect_number_format
 
 _C = Columns
 
@@ -35,7 +33,7 @@ RELATION_CONFIDENCE = 0.75
 # Share of rows (or orders, or offerings) that must agree with a relation.
 _AGREE = 0.9
 _MIN_ROWS = 5  # fewer sample rows than this say nothing about relations
-_NUMBER_JUNK = re.compile(r"[^0-9.,+\-]")
+_HEAD = 100  # rows checked first, to drop pairs of columns that clearly do not fit
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +91,7 @@ def decide_ids(ev: Evidence, chosen: dict[str, ColumnMatch]) -> list[Decision]:
     settled = {m.source for c, m in chosen.items() if c not in want}
     candidates = id_like_columns(ev, settled)
     order = chosen[_C.ORDER].source if _C.ORDER in chosen else None
-    orders = _column(ev, order) if order is not None else None
+    orders = ev.cleaned(order) if order is not None else None
     decisions: list[Decision] = []
     if _C.OFFERING in want:
         # The description may already be mapped (as the offering name).
@@ -109,12 +107,6 @@ def decide_ids(ev: Evidence, chosen: dict[str, ColumnMatch]) -> list[Decision]:
     return decisions
 
 
-def _column(ev: Evidence, header: str) -> list[str | None]:
-    return [
-        None if v is None or not v.strip() else v.strip() for v in ev.sample[header]
-    ]
-
-
 def _is_description(ev: Evidence, header: str) -> bool:
     if not ev.has_values(header):
         return False
@@ -126,14 +118,18 @@ def _is_description(ev: Evidence, header: str) -> bool:
 
 def _determines(keys: Sequence[str | None], values: Sequence[str | None]) -> float:
     """Share of keyed rows whose value is the one most often seen with their key."""
-    seen: dict[str, Counter[str]] = defaultdict(Counter)
-    for key, value in zip(keys, values, strict=False):
+    best: dict[str, int] = {}
+    total = 0
+    for (key, value), n in Counter(zip(keys, values, strict=False)).items():
         if key is not None and value is not None:
-            seen[key][value] += 1
-    total = sum(sum(c.values()) for c in seen.values())
-    if not total:
-        return 0.0
-    return sum(c.most_common(1)[0][1] for c in seen.values()) / total
+            total += n
+            best[key] = max(best.get(key, 0), n)
+    return sum(best.values()) / total if total else 0.0
+
+
+def _few_pairs(codes: Sequence[str | None], texts: Sequence[str | None]) -> bool:
+    """Whether codes and texts form hardly more pairs than there are codes."""
+    return len(set(zip(codes, texts, strict=False))) <= 1.2 * len(set(codes)) + 1
 
 
 def _repeats_across(
@@ -158,22 +154,21 @@ def _offering(
 ) -> Decision | None:
     best: tuple[int, Decision] | None = None
     for header in candidates:
-        codes = _column(ev, header)
+        codes = ev.cleaned(header)
         repeated = _repeats_across(codes, orders)
         if repeated < 2:
             continue
         if orders is not None and _determines(orders, codes) >= _AGREE:
             continue  # one per order: a customer or an order attribute
+        distinct = ev.profile(header).distinct
         for name in names:
-            if name == header:
+            # One description per code: never many more descriptions than codes.
+            if name == header or ev.profile(name).distinct > 1.2 * distinct + 1:
                 continue
-            texts = _column(ev, name)
-            pairs = len({(c, t) for c, t in zip(codes, texts, strict=False) if c and t})
-            if (
-                _determines(codes, texts) >= _AGREE
-                and pairs <= 1.2 * ev.profile(header).distinct
-            ):
-                distinct = ev.profile(header).distinct
+            texts = ev.cleaned(name)
+            if not _few_pairs(codes[: 2 * _HEAD], texts[: 2 * _HEAD]):
+                continue  # the first rows already pair codes with many texts
+            if _few_pairs(codes, texts) and _determines(codes, texts) >= _AGREE:
                 decision = Decision(
                     _C.OFFERING,
                     header,
@@ -194,7 +189,7 @@ def _customer(
     for header in candidates:
         if _other_party(header):
             continue
-        ids = _column(ev, header)
+        ids = ev.cleaned(header)
         one_per_order = _determines(orders, ids)
         distinct = ev.profile(header).distinct
         if one_per_order < _AGREE or distinct >= n_orders:
@@ -209,25 +204,6 @@ def _customer(
         if best is None or one_per_order > best[0]:
             best = (one_per_order, decision)
     return best[1] if best is not None else None
-
-
-def numbers_of(values: Sequence[str | None]) -> list[float | None]:
-    """Return the values as numbers in the column's own format (None: not one)."""
-    fmt = detect_number_format(values)
-    result: list[float | None] = []
-    for value in values:
-        text = _NUMBER_JUNK.sub("", value or "")
-        if fmt.thousands:
-            text = text.replace(fmt.thousands, "")
-        if fmt.decimal == ",":
-            text = text.replace(".", "").replace(",", ".")
-        else:
-            text = text.replace(",", "")
-        try:
-            result.append(float(text))
-        except ValueError:
-            result.append(None)
-    return result
 
 
 def _money_columns(ev: Evidence, chosen: dict[str, ColumnMatch]) -> list[str]:
@@ -253,15 +229,18 @@ def decide_money(ev: Evidence, chosen: dict[str, ColumnMatch]) -> list[Decision]
     quantity = chosen[_C.QUANTITY].source if _C.QUANTITY in chosen else None
     if quantity is None or not ev.has_values(quantity):
         return []
-    qty = numbers_of(ev.sample[quantity])
+    qty = ev.numbers(quantity)
     columns = _money_columns(ev, chosen)
-    values = {h: numbers_of(ev.sample[h]) for h in columns}
+    values = {h: ev.numbers(h) for h in columns}
     mapped = {chosen[c].source for c in (_C.AMOUNT, _C.UNIT_PRICE) if c in chosen}
     best: tuple[tuple[int, float], str, str, int, int] | None = None
     for price in columns:
         for total in columns:
             if price == total:
                 continue
+            head = _products(qty[:_HEAD], values[price][:_HEAD], values[total][:_HEAD])
+            if head[0] < 0.5 * head[1]:
+                continue  # clearly no product: spare the full check
             hits, checked = _products(qty, values[price], values[total])
             if checked >= _MIN_ROWS and hits >= _AGREE * checked:
                 # A unit cost and its extended cost multiply up too: the pair
@@ -279,14 +258,14 @@ def decide_money(ev: Evidence, chosen: dict[str, ColumnMatch]) -> list[Decision]
             Decision(_C.UNIT_PRICE, price, why),
             Decision(_C.AMOUNT, total, why),
         ]
-    mapped = [c for c in (_C.AMOUNT, _C.UNIT_PRICE) if c in chosen]
+    lone = [c for c in (_C.AMOUNT, _C.UNIT_PRICE) if c in chosen]
     offering = chosen[_C.OFFERING].source if _C.OFFERING in chosen else None
-    if len(mapped) != 1 or offering is None or not ev.has_values(offering):
+    if len(lone) != 1 or offering is None or not ev.has_values(offering):
         return []
-    money = chosen[mapped[0]].source
+    money = chosen[lone[0]].source
     if money is None or not ev.has_values(money):
         return []
-    return _lone_money(_column(ev, offering), qty, values.get(money) or [], money)
+    return _lone_money(ev.cleaned(offering), qty, values.get(money) or [], money)
 
 
 def _products(
@@ -370,13 +349,13 @@ def customer_candidates(ev: Evidence, chosen: dict[str, ColumnMatch]) -> list[st
     header names something else, nor one that changes within an order."""
     used = {m.source for m in chosen.values()}
     order = chosen[_C.ORDER].source if _C.ORDER in chosen else None
-    orders = _column(ev, order) if order is not None else None
+    orders = ev.cleaned(order) if order is not None else None
     return [
         h
         for h in id_like_columns(ev, used)
         if not _other_party(h)
         and all(header_score(c, h) < HAS_HEADER for c in _NOT_CUSTOMER)
-        and (orders is None or _determines(orders, _column(ev, h)) >= _AGREE)
+        and (orders is None or _determines(orders, ev.cleaned(h)) >= _AGREE)
     ]
 
 

@@ -11,7 +11,7 @@ from itertools import pairwise
 from ml.columns import DATE_COLUMNS, Columns
 from ml.mapping.countries import is_country
 from ml.parsing.dates import date_fraction
-from ml.parsing.numbers import money_fraction, number_fraction
+from ml.parsing.numbers import detect_number_format, money_fraction, number_fraction
 from ml.parsing.ratings import detect_rating_scale
 from ml.parsing.text import fold
 
@@ -23,6 +23,7 @@ MAX_VALUES = 500
 
 _INTEGER = re.compile(r"^[+-]?[0-9]+(?:\.0+)?$")
 _CODE = re.compile(r"^[#]?[0-9A-Za-z][0-9A-Za-z_\-./:#]{0,39}$")
+_NUMBER_JUNK = re.compile(r"[^0-9.,+\-]")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 _FLAGS = frozenset(
     {"yes", "no", "y", "n", "true", "false", "t", "f", "1", "0", "x", "ja", "nein"}
@@ -218,3 +219,22 @@ def detect_cancellation_prefix(values: Sequence[str | None]) -> str | None:
     if count >= len(digits) or others > max(2, 0.02 * len(texts)):
         return None
     return prefix
+
+
+def numbers_of(values: Sequence[str | None]) -> list[float | None]:
+    """Return the values as numbers in the column's own format (None: not one)."""
+    fmt = detect_number_format(values)
+    result: list[float | None] = []
+    for value in values:
+        text = _NUMBER_JUNK.sub("", value or "")
+        if fmt.thousands:
+            text = text.replace(fmt.thousands, "")
+        if fmt.decimal == ",":
+            text = text.replace(".", "").replace(",", ".")
+        else:
+            text = text.replace(",", "")
+        try:
+            result.append(float(text))
+        except ValueError:
+            result.append(None)
+    return result

@@ -7,8 +7,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+import pyarrow as pa
+
 from ml.columns import Kind
 from ml.errors import InputDataError
+from ml.importing.checking import check_rows, discard_checked
 from ml.importing.formats import ColumnFormats, detect_formats
 from ml.importing.repairs import repair_sentences
 from ml.importing.report import ImportReport
@@ -85,50 +88,65 @@ def import_file(
         raw.table, mapping, file=raw.info.file, day_first_default=day_first_default
     )
     check_cancel(stop_requested)
-    report(0.5, "Checking and storing the rows")
-    with project.transaction():
-        import_id = project.next_import_id()
-        stored = store_rows(
-            project,
-            raw,
-            mapping,
-            formats,
-            import_id,
-            keep_duplicates,
-            report=scaled(report, 0.5, 0.97),
-            stop_requested=stop_requested,
-        )
-        check_cancel(stop_requested)
-        imported, returns, reasons = stored.imported, stored.returns, stored.reasons
-        rejected = sum(reasons.values())
-        rows_read = raw.table.num_rows + len(raw.bad_lines)
-        # What was repaired or kept is said where the reader's notes are said.
-        notes = (*raw.info.notes, *repair_sentences(stored.repairs))
-        project.add_import(
-            ImportRecord(
-                import_id=import_id,
-                file_name=raw.info.file,
-                file_path=str(path.resolve()),
-                content_hash=content_hash,
-                size_bytes=before.size,
-                kind=str(kind),
-                imported_at=datetime.now().replace(microsecond=0),
-                mapping_json=mapping.to_json(),
-                read_info=_read_info_dict(raw, formats),
-                rows_read=rows_read,
-                rows_imported=imported,
-                rows_returns=returns,
-                rows_rejected=rejected,
-                reasons=reasons,
-                notes=notes,
+    info, rows_read = raw.info, raw.table.num_rows + len(raw.bad_lines)
+    read_info, signature = _read_info_dict(raw, formats), _signature(raw)
+    report(0.5, "Checking the rows")
+    checked = check_rows(
+        project,
+        raw,
+        mapping,
+        formats,
+        report=scaled(report, 0.5, 0.75),
+        stop_requested=stop_requested,
+    )
+    del raw  # its rows are not needed any more: let their memory go
+    pa.default_memory_pool().release_unused()  # to the system, not kept by Arrow
+    try:
+        with project.transaction():
+            import_id = project.next_import_id()
+            stored = store_rows(
+                project,
+                checked,
+                mapping,
+                formats,
+                import_id,
+                keep_duplicates,
+                report=scaled(report, 0.75, 0.97),
+                stop_requested=stop_requested,
             )
-        )
-        project.save_mapping(_signature(raw), str(kind), mapping.to_json())
-        examples = _examples(project, import_id)
-        check_cancel(stop_requested)
+            check_cancel(stop_requested)
+            imported, returns = stored.imported, stored.returns
+            reasons = stored.reasons
+            rejected = sum(reasons.values())
+            # What was repaired or kept is said where the reader's notes are.
+            notes = (*info.notes, *repair_sentences(stored.repairs))
+            project.add_import(
+                ImportRecord(
+                    import_id=import_id,
+                    file_name=info.file,
+                    file_path=str(path.resolve()),
+                    content_hash=content_hash,
+                    size_bytes=before.size,
+                    kind=str(kind),
+                    imported_at=datetime.now().replace(microsecond=0),
+                    mapping_json=mapping.to_json(),
+                    read_info=read_info,
+                    rows_read=rows_read,
+                    rows_imported=imported,
+                    rows_returns=returns,
+                    rows_rejected=rejected,
+                    reasons=reasons,
+                    notes=notes,
+                )
+            )
+            project.save_mapping(signature, str(kind), mapping.to_json())
+            examples = _examples(project, import_id)
+            check_cancel(stop_requested)
+    finally:
+        discard_checked(project)  # a rollback keeps temporary tables
     report(1.0, f"Imported {path.name}")
     return ImportReport(
-        file=raw.info.file,
+        file=info.file,
         kind=kind,
         import_id=import_id,
         rows_read=rows_read,
@@ -136,7 +154,7 @@ def import_file(
         rows_returns=returns,
         rows_rejected=rejected,
         reasons=reasons,
-        read_info=replace(raw.info, notes=notes),
+        read_info=replace(info, notes=notes),
         mapping=mapping,
         formats=formats.descriptions(),
         examples=examples,

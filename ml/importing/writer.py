@@ -1,37 +1,42 @@
-"""Write a file's checked rows into the project: purchases, returns, feedback,
-offerings, customers, and every rejected row with its reason."""
+"""Write a file's checked rows (checking.py) into the project: purchases,
+returns, feedback, offerings, customers, and every rejected row with its reason."""
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 
 import duckdb
 
-from ml.columns import CANONICAL, Columns, Kind
+from ml.columns import Kind
+from ml.importing.checking import (
+    CHECKED,
+    FAILED,
+    REPEATS,
+    CheckedRows,
+    discard_checked,
+)
 from ml.importing.formats import ColumnFormats
-from ml.importing.repairs import count_repairs, repaired_select
-from ml.importing.rules import applicable_checks, message_sql, reason_sql
-from ml.importing.staging import OTHER_COLUMNS, raw_name, staging_select
+from ml.importing.repairs import count_repairs
 from ml.importing.targets import (
     ENTITY_KEYS,
     insert_feedback_sql,
     insert_purchases_sql,
     insert_returns_sql,
-    line_hash_sql,
-    return_reason_sql,
     upsert_entities_sql,
 )
 from ml.mapping.mapping import ColumnMapping
 from ml.progress import ReportFn, StopFn, check_cancel, never, no_report
-from ml.reading.model import LINE_COLUMN, RawTable
+from ml.reading.model import BadLine
 from ml.sqltext import quote_literal
 from ml.store.project import Project
 
-RAW = "import_raw"
-CHECKED = "import_checked"
-REPEATS = "import_repeats"
-GOOD = f"(SELECT * FROM {CHECKED} WHERE reason IS NULL)"
+
+def good_rows(import_id: int) -> str:
+    """The checked rows that passed every check, with the import's id."""
+    return (
+        f"(SELECT * REPLACE ({import_id} AS import_id) FROM {CHECKED} "
+        "WHERE reason IS NULL)"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +52,7 @@ class StoredRows:
 
 def store_rows(
     project: Project,
-    raw: RawTable,
+    checked: CheckedRows,
     mapping: ColumnMapping,
     formats: ColumnFormats,
     import_id: int,
@@ -56,7 +61,7 @@ def store_rows(
     report: ReportFn = no_report,
     stop_requested: StopFn = never,
 ) -> StoredRows:
-    """Check and write every row of the file within the caller's transaction.
+    """Write the checked rows (check_rows) within the caller's transaction.
 
     Cancelling raises `Cancelled` between steps; the caller's rollback then
     undoes everything.
@@ -67,106 +72,45 @@ def store_rows(
         report(fraction, message)
 
     con = project.con
-    con.complete()  # DuckDB refuses to register while a result is pending
-    con.register(RAW, raw.table)
+    file = checked.file
+    good = good_rows(import_id)
     try:
-        staged = staging_select(mapping.kind, mapping, formats, RAW)
-        step(0.0, "Checking every row")
-        _check_rows(con, mapping, staged, import_id)
-        step(0.4, "Recording rejected rows")
-        _reject_failed_checks(con, mapping, formats, raw.info.file, import_id)
-        _reject_bad_lines(con, raw, import_id)
-        repairs: dict[str, tuple[int, tuple[int, ...]]] = {}
+        step(0.0, "Recording rejected rows")
+        con.execute(
+            f"INSERT INTO rejects SELECT {import_id}, * FROM {FAILED} ORDER BY line"
+        )
+        _reject_bad_lines(con, checked.bad_lines, import_id)
         if mapping.kind in ENTITY_KEYS:
-            step(0.6, f"Storing {mapping.kind}")
-            imported, returns = _store_entities(con, mapping.kind, raw.info.file)
+            step(0.3, f"Storing {mapping.kind}")
+            imported, returns = _store_entities(con, mapping.kind, file, good)
         else:
-            step(0.5, "Looking for duplicates and lines imported before")
-            _reject_repeats(
-                con, mapping.kind, raw.info.file, import_id, keep_duplicates
-            )
-            step(0.6, f"Storing {mapping.kind}")
-            imported, returns = _store_lines(con, mapping.kind, formats)
-        repairs = count_repairs(con, mapping.kind, GOOD)
+            step(0.2, "Looking for duplicates and lines imported before")
+            _reject_repeats(con, mapping.kind, file, import_id, keep_duplicates)
+            step(0.3, f"Storing {mapping.kind}")
+            imported, returns = _store_lines(con, mapping.kind, formats, good)
+        repairs = count_repairs(con, mapping.kind, good)
         step(1.0, "Stored")
     finally:
-        # After a failed statement DuckDB refuses everything until the caller's
-        # rollback, which discards these temporary tables anyway.
-        with contextlib.suppress(duckdb.Error):
-            con.complete()
-            con.unregister(RAW)
-            for table in (CHECKED, REPEATS):
-                con.execute(f"DROP TABLE IF EXISTS {table}")
-    rows = con.execute(
+        discard_checked(project)
+    counts = con.execute(
         "SELECT reason_code, count(*) FROM rejects WHERE import_id = ? "
         "GROUP BY ALL ORDER BY 2 DESC",
         [import_id],
     ).fetchall()
-    reasons = {str(code): int(n) for code, n in rows}
+    reasons = {str(code): int(n) for code, n in counts}
     return StoredRows(imported, returns, reasons, repairs)
 
 
-def _check_rows(
-    con: duckdb.DuckDBPyConnection, mapping: ColumnMapping, staged: str, import_id: int
-) -> None:
-    """Convert every row once, keeping only typed values and the failed check."""
-    kind = mapping.kind
-    checks = applicable_checks(kind, mapping)
-    # The original text is needed only for rejected rows (re-read later) and
-    # for a rating's original value; not storing it halves the work.
-    dropped = [raw_name(c) for c in CANONICAL[kind] if c != Columns.RATING]
-    dropped.append(OTHER_COLUMNS)
-    extra = ["NULL::UHUGEINT AS line_hash", "NULL::VARCHAR AS return_reason"]
-    if kind in (Kind.ORDERS, Kind.FEEDBACK):
-        extra[0] = (
-            f"CASE WHEN reason IS NULL THEN {line_hash_sql(kind)} END AS line_hash"
-        )
-    if kind is Kind.ORDERS:
-        has_status = mapping.source_of(Columns.STATUS) is not None
-        reason = return_reason_sql(mapping.cancellation_prefix, has_status)
-        extra[1] = f"{reason} AS return_reason"
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE {CHECKED} AS
-        SELECT * EXCLUDE ({", ".join(dropped)}), {import_id} AS import_id,
-               {", ".join(extra)}
-        FROM (SELECT *, {reason_sql(checks)} AS reason
-              FROM ({repaired_select(kind, staged)}))""")
-
-
-def _reject_failed_checks(
-    con: duckdb.DuckDBPyConnection,
-    mapping: ColumnMapping,
-    formats: ColumnFormats,
-    file: str,
-    import_id: int,
-) -> None:
-    """Record rows that failed a check, with the original text of the cell
-    (staged again from the file, for the failed rows only)."""
-    failed = f"SELECT line, reason FROM {CHECKED} WHERE reason IS NOT NULL"
-    if _count(con.execute(f"SELECT count(*) FROM ({failed})").fetchone()) == 0:
-        return
-    rows = f"""(SELECT * FROM {RAW} WHERE {LINE_COLUMN} IN (
-                 SELECT line FROM {CHECKED} WHERE reason IS NOT NULL))"""
-    staged = staging_select(mapping.kind, mapping, formats, rows)
-    checks = applicable_checks(mapping.kind, mapping)
-    column, value, message = message_sql(checks, mapping, file)
-    con.execute(f"""
-        INSERT INTO rejects
-        SELECT {import_id}, line, {column}, {value}, reason, {message}
-        FROM ({staged}) JOIN ({failed}) USING (line)
-        ORDER BY line""")
-
-
 def _reject_bad_lines(
-    con: duckdb.DuckDBPyConnection, raw: RawTable, import_id: int
+    con: duckdb.DuckDBPyConnection, bad_lines: tuple[BadLine, ...], import_id: int
 ) -> None:
     """Lines the reader could not turn into rows are rejects too."""
-    if raw.bad_lines:
+    if bad_lines:
         con.executemany(
             "INSERT INTO rejects VALUES (?, ?, NULL, ?, ?, ?)",
             [
                 [import_id, bad.line, bad.text, bad.reason_code, bad.message]
-                for bad in raw.bad_lines
+                for bad in bad_lines
             ],
         )
 
@@ -221,19 +165,19 @@ def _reject_repeats(
 
 
 def _store_lines(
-    con: duckdb.DuckDBPyConnection, kind: Kind, formats: ColumnFormats
+    con: duckdb.DuckDBPyConnection, kind: Kind, formats: ColumnFormats, good: str
 ) -> tuple[int, int]:
     """Write the good order lines (purchases and returns) or feedback rows."""
     if kind is Kind.ORDERS:
-        imported = _count(con.execute(insert_purchases_sql(GOOD)).fetchone())
-        returns = _count(con.execute(insert_returns_sql(GOOD)).fetchone())
+        imported = _count(con.execute(insert_purchases_sql(good)).fetchone())
+        returns = _count(con.execute(insert_returns_sql(good)).fetchone())
         return imported, returns
     scale = formats.rating.description if formats.rating else None
-    return _count(con.execute(insert_feedback_sql(GOOD, scale)).fetchone()), 0
+    return _count(con.execute(insert_feedback_sql(good, scale)).fetchone()), 0
 
 
 def _store_entities(
-    con: duckdb.DuckDBPyConnection, kind: Kind, file: str
+    con: duckdb.DuckDBPyConnection, kind: Kind, file: str, good: str
 ) -> tuple[int, int]:
     """Offerings and customers: one row per id, the file's last row for an id wins."""
     _, key, _ = ENTITY_KEYS[kind]
@@ -244,9 +188,9 @@ def _store_entities(
                printf('%s, row %d: id ''%s'' appears again on row %d; the later '
                       'row is used.', {file_text}, line, {key}, last_line)
         FROM (SELECT *, max(line) OVER (PARTITION BY {key}) AS last_line
-              FROM {GOOD})
+              FROM {good})
         WHERE line < last_line ORDER BY line""")
-    latest = f"""(SELECT * FROM {GOOD} QUALIFY line = max(line) OVER (
+    latest = f"""(SELECT * FROM {good} QUALIFY line = max(line) OVER (
                    PARTITION BY {key}))"""
     return _count(con.execute(upsert_entities_sql(kind, latest)).fetchone()), 0
 

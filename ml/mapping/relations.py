@@ -60,6 +60,14 @@ def _other_party(header: str) -> bool:
     return bool(_OTHER_PARTIES.intersection(header_form(header).tokens))
 
 
+def _keys(ev: Evidence, header: str) -> bool:
+    """Whether a column holds keys (codes with digits) or e-mails: what
+    identifies a customer, unlike a label such as a shipping method, which is
+    also one per order and repeats across orders."""
+    profile = ev.profile(header)
+    return max(profile.digit_codes, profile.emails) >= 0.8
+
+
 def id_like_columns(ev: Evidence, exclude: set[str | None]) -> list[str]:
     """Return the headers whose values look like ids (codes, keys), not in `exclude`."""
     result = []
@@ -67,7 +75,8 @@ def id_like_columns(ev: Evidence, exclude: set[str | None]) -> list[str]:
         if header in exclude or not ev.has_values(header):
             continue
         profile = ev.profile(header)
-        if profile.count < _MIN_ROWS or profile.filled < 0.8 or profile.distinct < 3:
+        # Customer columns are often blank on guest lines: most rows is enough.
+        if profile.count < _MIN_ROWS or profile.filled < 0.5 or profile.distinct < 3:
             continue
         if id_likeness(profile) < 0.6 or (
             profile.numbers > 0.5 and profile.money > 0.3
@@ -187,7 +196,7 @@ def _customer(
     best: tuple[float, Decision] | None = None
     n_orders = len({o for o in orders if o is not None})
     for header in candidates:
-        if _other_party(header):
+        if _other_party(header) or not _keys(ev, header):
             continue
         ids = ev.cleaned(header)
         one_per_order = _determines(orders, ids)
@@ -354,6 +363,7 @@ def customer_candidates(ev: Evidence, chosen: dict[str, ColumnMatch]) -> list[st
         h
         for h in id_like_columns(ev, used)
         if not _other_party(h)
+        and _keys(ev, h)
         and all(header_score(c, h) < HAS_HEADER for c in _NOT_CUSTOMER)
         and (orders is None or _determines(orders, ev.cleaned(h)) >= _AGREE)
     ]

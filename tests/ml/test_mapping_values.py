@@ -15,6 +15,7 @@ from ml.cli import main
 from ml.columns import CANONICAL, Columns, Kind
 from ml.mapping import ColumnMapping, infer_kind, infer_mapping
 from ml.mapping.headers import header_score
+from ml.reading import read_preview
 
 C = Columns
 Rows = list[list[str]]
@@ -128,6 +129,39 @@ def test_a_lone_unit_price_stays_the_unit_price() -> None:
     mapping = infer(*erp_lines({"unit": "Amount", "total": ""}))
     assert mapping.source_of(C.UNIT_PRICE) == "Amount"
     assert mapping.source_of(C.AMOUNT) is None
+
+
+def test_a_label_one_per_order_is_no_customer(tmp_path) -> None:
+    # How each order was shipped: one per order and repeated across orders,
+    # like a customer, but words, not keys.
+    headers, rows = erp_lines({"unit": "Price", "total": "Ext Price"})
+    keep = [i for i, h in enumerate(headers) if h != "Customer #"]
+    ways = ["DHL Paket", "Hermes", "Abholung im Markt", "DPD Express", "GLS", "UPS"]
+    headers = [headers[i] for i in keep] + [BUYER]
+    rows = [[r[i] for i in keep] + [ways[int(r[0][2:]) % len(ways)]] for r in rows]
+    assert infer(headers, rows).source_of(C.CUSTOMER) is None
+    file = write_csv(tmp_path / "lines.csv", headers, rows)
+    assert main(["import", str(file), "--project", str(tmp_path / "p.pushwise")]) == 0
+
+
+@pytest.mark.slow
+def test_real_order_lines_with_unknown_headers_are_mapped_by_values(
+    shared_data: Path,
+) -> None:
+    # Online Retail as a CRM would name its columns: the customer and product
+    # headers say nothing; values decide, in the wizard's 200 preview rows too.
+    renamed = {"CustomerID": HOUSEHOLD, "StockCode": ARTICLE}
+    for rows in (200, 2000):
+        raw = read_preview(
+            shared_data / "online-retail/online_retail.csv.gz", rows=rows
+        )
+        headers = [renamed.get(h, h) for h in raw.headers]
+        sample: dict[str, list[str | None]] = {
+            renamed.get(h, h): raw.table.column(h).to_pylist() for h in raw.headers
+        }
+        mapping = infer_mapping(headers, sample, infer_kind(headers, sample))
+        assert mapping.source_of(C.CUSTOMER) == HOUSEHOLD
+        assert mapping.source_of(C.OFFERING) == ARTICLE
 
 
 # --- never silently without customers ------------------------------------------

@@ -157,7 +157,9 @@ def _customers_settled(
     named = " or ".join(map(repr, candidates))
     picked = proposed.with_source(Columns.CUSTOMER, candidates[0])
     columns = {c: s for c, s in picked.columns().items() if s is not None}
-    example = json.dumps({"version": 1, "kind": "orders", "columns": columns})
+    example = json.dumps(
+        {"version": 1, "kind": "orders", "columns": columns}, ensure_ascii=False
+    )
     raise InputDataError(
         "no customer column was found, so every line would be imported as "
         "demand without a customer and no push plan could be made from it. "

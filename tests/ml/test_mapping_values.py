@@ -192,6 +192,17 @@ def test_orders_without_a_customer_column_are_refused(tmp_path, capsys) -> None:
     assert "--mapping" in err and "--no-customers" in err
     assert "Traceback" not in err
     assert not project.exists()
+    # The mapping the message gives, saved as it says, imports the file.
+    suggested = err.split("--mapping FILE: ", 1)[1].split(" (put another", 1)[0]
+    mapping = tmp_path / "m.json"
+    mapping.write_text(suggested, encoding="utf-8")
+    file = tmp_path / "lines.csv"
+    assert (
+        main(
+            ["import", str(file), "--project", str(project), "--mapping", str(mapping)]
+        )
+        == 0
+    )
 
 
 def test_no_customers_imports_the_lines_as_demand(tmp_path, capsys) -> None:

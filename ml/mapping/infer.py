@@ -18,6 +18,11 @@ Evidence, strongest first:
 
 Guesses under 0.4 are dropped. Each canonical column takes at most one header
 and each header fills at most one column: the surest pairs are settled first.
+
+Then, for orders, how columns go together (ml.mapping.relations) settles what
+names left open or got wrong: the offering and customer among unnamed code
+columns (0.75), unit price against line amount from quantity x price; each
+such match carries the evidence in words, shown to the user.
 """
 
 from __future__ import annotations

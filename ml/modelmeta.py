@@ -61,7 +61,9 @@ class ModelMeta:
     as_of) (e.g. "calibration_gap"); components names what the model holds
     ("ranker", "demand"); seconds is the training time; drivers are what
     drives the predictions, (plain-named driver, share of what the model
-    learned), largest first (empty for a model saved before they were kept).
+    learned), largest first (empty for a model saved before they were kept);
+    note is a plain sentence on what the model is when it is not Pushwise's
+    own (a simple rule for a history too thin for it; empty otherwise).
     """
 
     model_id: str
@@ -79,6 +81,7 @@ class ModelMeta:
     components: tuple[str, ...]
     seconds: float
     drivers: tuple[tuple[str, float], ...] = ()
+    note: str = ""
 
     def to_json(self) -> str:
         """The description as JSON text (the form that is stored and signed)."""
@@ -100,6 +103,7 @@ class ModelMeta:
                 "components": list(self.components),
                 "seconds": self.seconds,
                 "drivers": [list(pair) for pair in self.drivers],
+                "note": self.note,
             },
             sort_keys=True,
         )
@@ -129,6 +133,7 @@ class ModelMeta:
                 drivers=tuple(
                     (str(name), float(share)) for name, share in raw.get("drivers", ())
                 ),
+                note=str(raw.get("note", "")),
             )
         except (KeyError, TypeError, AttributeError) as exc:
             raise ValueError(f"not a model description ({exc!r})") from exc

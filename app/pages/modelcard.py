@@ -15,6 +15,8 @@ def card_html(result: ModelResult) -> str:
     """The model card as rich text for a QLabel."""
     meta = result.meta
     parts = [_trained(meta), _data(meta), "<h3>How good is it?</h3>"]
+    if meta.note:  # a simple rule stands in for the model: say so first
+        parts.insert(1, f"<p><b>{escape(meta.note)}</b></p>")
     if result.backtest is not None:
         parts.append(_quality(result.backtest))
     elif result.backtest_problem:

@@ -108,6 +108,8 @@ def run(args: argparse.Namespace) -> int:
     to_plan_csv(plan, args.out)
     if note:
         print(note)
+    if result.model.meta.note:
+        print(result.model.meta.note)
     if rules_saved:
         print(f"Push rules from {args.rules} saved in the project.")
     if read_only is not None:

@@ -52,15 +52,21 @@ def run(args: argparse.Namespace) -> int:
 
 
 def summary(model: TrainedModel) -> list[str]:
-    """What was trained, on what, and its figures on the held-out window."""
+    """What was trained, on what, and its figures on the held-out window (for
+    a simple rule standing in for the model, the sentence saying so)."""
     meta = model.meta
     start = meta.as_of - pd.Timedelta(days=meta.horizon_days)
     last = meta.as_of - pd.Timedelta(days=1)
     figures = meta.validation
-    return [
+    trained = (
         f"Trained as of {meta.as_of:%Y-%m-%d} for a {meta.horizon_days}-day horizon "
         f"in {meta.seconds:.1f} s, on {meta.purchases:,} purchase lines of "
-        f"{meta.customers:,} customers and {meta.offerings:,} offerings.",
+        f"{meta.customers:,} customers and {meta.offerings:,} offerings."
+    )
+    if meta.note:
+        return [trained, meta.note]
+    return [
+        trained,
         f"Held-out window {start:%Y-%m-%d} to {last:%Y-%m-%d}: "
         f"{figures['pairs']:,.0f} candidate pairs, {figures['uptake_rate']:.1%} "
         f"taken up; calibration gap {figures['calibration_gap']:.4f} (mean "

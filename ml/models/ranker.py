@@ -44,6 +44,11 @@ _SCORE_CHUNK = 5_000
 MODES = ("all", "new")
 
 
+class ThinHistory(InputDataError):
+    """The history is too thin for the ranker to learn from (too short for
+    its windows, or too little uptake in them): a simple rule does instead."""
+
+
 def as_interactions(data: Interactions | pd.DataFrame) -> Interactions:
     """Wrap a bare purchases frame as Interactions with no returns or feedback."""
     if isinstance(data, Interactions):
@@ -218,7 +223,7 @@ class TwoStageRanker(BaseEstimator):  # type: ignore[misc]
             windows.append(table if j == 1 else self._sample(table, rng))
             rows += len(windows[-1]) if j > 1 else 0
         if len(windows) < 2:
-            raise InputDataError(
+            raise ThinHistory(
                 f"the purchases before {as_of:%Y-%m-%d} are too short for two "
                 f"{self.horizon_days}-day training windows.",
                 hint="Import a longer history or choose a shorter horizon.",
@@ -247,7 +252,7 @@ class TwoStageRanker(BaseEstimator):  # type: ignore[misc]
         with the newest window's rows added)."""
         train, held = self._mode_rows(training, key), self._mode_rows(calibration, key)
         if train[LABEL].nunique() < 2 or held[LABEL].nunique() < 2:
-            raise InputDataError(
+            raise ThinHistory(
                 f"the windows before {as_of:%Y-%m-%d} have too little uptake "
                 f"({key} offerings) to learn from: every candidate is "
                 "bought, or none is.",
@@ -273,7 +278,7 @@ class TwoStageRanker(BaseEstimator):  # type: ignore[misc]
         calibrator.fit(raw, held[LABEL].to_numpy(dtype=np.float64))
         self.calibrators_[key] = calibrator
         if key == "all":
-            self.calibration_ = _calibration_table(
+            self.calibration_ = calibration_table(
                 calibrator.predict(raw), held[LABEL].to_numpy()
             )
         if refit:
@@ -435,7 +440,7 @@ class TwoStageRanker(BaseEstimator):  # type: ignore[misc]
         return pairs
 
 
-def _calibration_table(
+def calibration_table(
     probability: Floats, observed: npt.NDArray[np.int64]
 ) -> pd.DataFrame:
     """Mean predicted against observed uptake by decile of predicted probability

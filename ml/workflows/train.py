@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
+import pandas as pd
 from sklearn.base import clone
 
 from ml.columns import Columns
@@ -17,7 +18,8 @@ from ml.errors import Cancelled, ProjectError
 from ml.features.comments import rate_comments
 from ml.modelmeta import ModelMeta, library_versions
 from ml.models.explain import feature_importances
-from ml.models.ranker import TwoStageRanker
+from ml.models.fallback import BaselineRanker
+from ml.models.ranker import ThinHistory, TwoStageRanker
 from ml.plan.inputs import Exclusions, load_exclusions
 from ml.progress import ReportFn, StopFn, check_cancel, never, no_report, scaled
 from ml.store.project import Project
@@ -37,14 +39,35 @@ C = Columns
 # What a saved model holds, with the version of its internals: a model saved
 # with other internals (2: sparse neighbour lists) is retrained, not reused.
 COMPONENTS = ("ranker:2",)
+# What a model holds when the history was too thin for the ranker and the
+# best simple rule stands in (BaselineRanker).
+FALLBACK_COMPONENTS = ("baseline:1",)
+# The check on past weeks compares the ranker's lists; a simple rule has none.
+_NOT_CHECKED = (
+    "This history is too thin for Pushwise's model, so the plan uses a simple "
+    "rule, and the check on past weeks compares Pushwise's model with such "
+    "rules. The rule's own figures on the newest weeks are above."
+)
 
 
 @dataclass(frozen=True, slots=True)
 class TrainedModel:
-    """A fitted ranker with its description."""
+    """A fitted ranker (or, for a history too thin for it, the best simple
+    rule) with its description."""
 
     meta: ModelMeta
-    ranker: TwoStageRanker
+    ranker: TwoStageRanker | BaselineRanker
+
+    @property
+    def is_fallback(self) -> bool:
+        """Whether a simple rule stands in for the ranker."""
+        return is_fallback(self.meta)
+
+
+def is_fallback(meta: ModelMeta) -> bool:
+    """Whether the model `meta` describes is a simple rule standing in for
+    the ranker (a history too thin for it)."""
+    return tuple(meta.components) == FALLBACK_COMPONENTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +98,9 @@ def train_model(
     stop_requested: StopFn = never,
 ) -> TrainedModel:
     """Fit the ranker on `data` (LearningData.data) with `settings` and
-    describe it; `fingerprint` identifies the project's data (data_fingerprint)."""
+    describe it; `fingerprint` identifies the project's data (data_fingerprint).
+    A history too thin for the ranker but at least a horizon long gets the
+    best simple rule instead (BaselineRanker), which its description says."""
     as_of = settings.as_of_for(data)
     template = _ranker(settings)
     started = time.perf_counter()
@@ -84,14 +109,29 @@ def train_model(
     # The ranker learns from the same ratings the plan uses, including those
     # read from unrated comments (learnt before as_of only).
     data, _ = rate_comments(data, as_of, stop_requested=stop_requested)
-    fitted = clone(template).fit(
-        data,
-        as_of,
-        report=scaled(report, 0.05, 0.95),
-        stop_requested=stop_requested,
-    )
+    fitted: TwoStageRanker | BaselineRanker
+    try:
+        fitted = clone(template).fit(
+            data,
+            as_of,
+            report=scaled(report, 0.05, 0.95),
+            stop_requested=stop_requested,
+        )
+    except ThinHistory:
+        before = data.before(as_of).purchases
+        first = before[C.ORDERED_AT].min()
+        # Shorter than one horizon: no week to show that any rule works.
+        if first >= as_of - pd.Timedelta(days=settings.horizon_days):
+            raise
+        fitted = BaselineRanker(horizon_days=settings.horizon_days).fit(
+            data,
+            as_of,
+            report=scaled(report, 0.3, 0.95),
+            stop_requested=stop_requested,
+        )
     check_cancel(stop_requested)
     before = data.before(as_of).purchases
+    fallback = isinstance(fitted, BaselineRanker)
     meta = ModelMeta(
         model_id=uuid.uuid4().hex,
         created_at=datetime.now(UTC),
@@ -105,9 +145,10 @@ def train_model(
         offerings=int(before[C.OFFERING].nunique()),
         purchases=len(before),
         validation=_validation(fitted),
-        components=COMPONENTS,
+        components=FALLBACK_COMPONENTS if fallback else COMPONENTS,
         seconds=time.perf_counter() - started,
-        drivers=_drivers(fitted),
+        drivers=() if isinstance(fitted, BaselineRanker) else _drivers(fitted),
+        note=fitted.sentence() if isinstance(fitted, BaselineRanker) else "",
     )
     report(1.0, "Model trained")
     return TrainedModel(meta=meta, ranker=fitted)
@@ -165,7 +206,8 @@ def load_or_train(
     same_settings = [
         meta
         for meta in same_question
-        if meta.parameters == parameters and meta.components == COMPONENTS
+        if meta.parameters == parameters
+        and tuple(meta.components) in (COMPONENTS, FALLBACK_COMPONENTS)
     ]
     problem: str | None = None
     for meta in same_settings:
@@ -240,6 +282,9 @@ def train_and_check(
         stop_requested=stop_requested,
     )
     drivers = drivers_chart(model.meta)
+    if model.is_fallback:
+        report(1.0, "Simple rule chosen and saved")
+        return ModelResult(model.meta, drivers, None, _NOT_CHECKED)
     try:
         backtest, problem = check_model(
             project,
@@ -264,6 +309,10 @@ def check_again(
     stop_requested: StopFn = never,
 ) -> ModelResult:
     """The same model with a check at earlier dates (nothing is saved)."""
+    if is_fallback(result.meta):
+        return ModelResult(
+            result.meta, result.drivers, None, _NOT_CHECKED, result.loaded
+        )
     report(0.0, "Reading the orders")
     level = OfferingLevel(result.meta.level)
     backtest, problem = check_model(
@@ -313,13 +362,21 @@ def _drivers(ranker: TwoStageRanker, top: int = 12) -> tuple[tuple[str, float], 
     )
 
 
-def _validation(ranker: TwoStageRanker) -> dict[str, float]:
+def _validation(ranker: TwoStageRanker | BaselineRanker) -> dict[str, float]:
     """Figures on the held-out newest window, where the probabilities were
     calibrated: mean |predicted - observed| uptake over the deciles, the
-    observed uptake rate and the number of candidate pairs."""
+    observed uptake rate and the number of candidate pairs; for a simple
+    rule also the customers who bought in the window and how many it caught
+    (and no calibration figures when it had no window or no uptake)."""
+    figures: dict[str, float] = {}
+    if isinstance(ranker, BaselineRanker):
+        figures = {"buyers": float(ranker.buyers_), "caught": float(ranker.caught_)}
     table = ranker.calibration_
+    if table is None:
+        return figures
     pairs = int(table["pairs"].sum())
     return {
+        **figures,
         "calibration_gap": float((table["predicted"] - table["observed"]).abs().mean()),
         "uptake_rate": float((table["observed"] * table["pairs"]).sum() / pairs),
         "pairs": float(pairs),

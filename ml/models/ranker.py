@@ -256,7 +256,8 @@ class TwoStageRanker(BaseEstimator):  # type: ignore[misc]
                 f"the windows before {as_of:%Y-%m-%d} have too little uptake "
                 f"({key} offerings) to learn from: every candidate is "
                 "bought, or none is.",
-                hint="Import a longer history or use a baseline recommender.",
+                hint="Import a longer history; until then training uses the "
+                "best simple rule.",
             )
         # A feature with no value at all (ratings, when there is no feedback)
         # carries nothing and would break the binning.

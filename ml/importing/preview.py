@@ -11,6 +11,7 @@ import pandas as pd
 from ml.columns import CANONICAL, Columns, Kind
 from ml.errors import InputDataError
 from ml.importing.formats import ColumnFormats, detect_formats
+from ml.importing.repairs import repaired_select
 from ml.importing.report import REASON_TEXT
 from ml.importing.rules import applicable_checks, reason_sql
 from ml.importing.staging import staging_select
@@ -88,7 +89,7 @@ def _converted(
         frame = con.execute(f"""
             SELECT line, {", ".join(mapped)}, {checks} AS reason,
                    {returns} AS return_reason
-            FROM ({staged}) ORDER BY line""").df()
+            FROM ({repaired_select(kind, staged)}) ORDER BY line""").df()
     finally:
         con.unregister(_RAW)
     outcome = [

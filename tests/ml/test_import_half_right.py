@@ -103,3 +103,19 @@ def test_pushwise_import_prints_both_sentences(tmp_path, capsys) -> None:
     printed = capsys.readouterr().out
     assert "1 line had quantity 0 but a positive amount (row 2)" in printed
     assert "1 purchase line has no customer (row 3)" in printed
+
+
+def test_the_preview_shows_what_the_import_does(tmp_path) -> None:
+    from ml.importing.importer import propose_mapping
+    from ml.importing.preview import IMPORTED, OUTCOME, preview_rows
+    from ml.reading import read_preview
+
+    orders = _write(
+        tmp_path / "orders.csv",
+        ["1;c1;p1;2024-01-02;0;1.50;4.50", "2;c2;p1;2024-01-03;0;1.50;0"],
+    )
+    raw = read_preview(orders)
+    mapping = propose_mapping(None, raw).mapping
+    frame = preview_rows(raw, mapping, day_first_default=False).frame
+    assert list(frame[OUTCOME]) == [IMPORTED, "rejected: quantity is zero"]
+    assert frame["quantity"].tolist()[0] == 3.0

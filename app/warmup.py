@@ -1,17 +1,20 @@
-"""Load the heavy modules in the background once the window is shown.
+"""Load the modules the window's own jobs need in the background once the
+window is shown.
 
-The window opens without scikit-learn, SciPy or PyArrow's compute functions
-(start-up stays under 2 s). Loading them later, inside the first job, would
-hold the interpreter for up to a few hundred milliseconds of compiled
-initialisation code and the window would stutter; loading them one by one on
-a background thread right after start-up keeps each pause short and leaves the
-first import, training or plan with nothing to load.
+The window opens without PyArrow's compute functions, the file readers of
+the import wizard, the saved models' store, the types the workers send back
+or the Excel writer. Loading them
+later, inside the first job that needs them, would hold the interpreter for
+up to a few hundred milliseconds of compiled initialisation code and the
+window would stutter; loading them one by one on a background thread right
+after start-up keeps each pause short. The engine's models (scikit-learn,
+SciPy) are never loaded here: training, the check, imports and the push
+plan's scoring run in worker processes, which load them themselves.
 
 Once they are loaded, everything alive is moved out of the garbage
-collector's sight (gc.freeze): the ~200,000 objects of the libraries' modules
-would otherwise be traversed by every full collection, an ~80 ms pause of
-all threads, the window's included, that the allocation-heavy training
-triggers again and again.
+collector's sight (gc.freeze): the libraries' module objects would otherwise
+be traversed by every full collection, a pause of all threads, the window's
+included.
 """
 
 from __future__ import annotations
@@ -21,16 +24,17 @@ import gc
 import importlib
 import threading
 
-# What the jobs need, roughly in the order the workflow needs it.
+# What the window's own jobs need, roughly in the order a user needs it: the
+# wizard's preview, the saved model's description, what the workers send back
+# (model card, push plan, backtest charts), the Excel export.
 HEAVY_MODULES = (
     "pyarrow.compute",
     "ml.workflows.imports",
-    "scipy.sparse",
-    "sklearn.ensemble",
-    "ml.store.savedmodels",
-    "ml.workflows.train",
-    "ml.workflows.plan",
-    "ml.demand.gbm",
+    "ml.workflows.saved",
+    "ml.workflows.results",
+    "ml.plan.pushplan",
+    "ml.backtest.charts",
+    "openpyxl",
 )
 
 

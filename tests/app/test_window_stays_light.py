@@ -29,6 +29,7 @@ def drive_window(project: str, settings_file: str, ranker_options: str) -> None:
     from PySide6.QtWidgets import QApplication
 
     from app.settings import Settings
+    from app.warmup import start_warm_up
     from app.window import MainWindow
 
     app = QApplication([])
@@ -36,6 +37,7 @@ def drive_window(project: str, settings_file: str, ranker_options: str) -> None:
         settings=Settings(QSettings(settings_file, QSettings.Format.IniFormat))
     )
     window.show()
+    warm_up = start_warm_up()  # as the app starts
 
     def wait_until(done: object, seconds: float = 240) -> None:
         for _ in range(int(seconds * 20)):
@@ -55,6 +57,7 @@ def drive_window(project: str, settings_file: str, ranker_options: str) -> None:
     wait_until(lambda: not state.busy)
     window.show_page("backtest")
     QTest.qWait(200)
+    wait_until(lambda: not warm_up.is_alive())
     loaded = [name for name in HEAVY if name in sys.modules]
     print(json.dumps({"loaded": loaded, "pushes": len(state.plan.rows)}))
     state.shutdown()

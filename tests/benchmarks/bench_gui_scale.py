@@ -78,7 +78,7 @@ def measure(project: Path) -> tuple[list[dict[str, object]], float]:
     from app.selftest import StallMeter, fresh_user_folders, settle, wait
     from app.warmup import start_warm_up
     from app.window import MainWindow
-    from ml.workflows.train import CHECK_STARTS
+    from ml.workflows.settings import CHECK_STARTS
 
     application = QApplication.instance() or QApplication(sys.argv)
     rows: list[dict[str, object]] = []

@@ -366,11 +366,15 @@ def _validation(ranker: TwoStageRanker | BaselineRanker) -> dict[str, float]:
     """Figures on the held-out newest window, where the probabilities were
     calibrated: mean |predicted - observed| uptake over the deciles, the
     observed uptake rate and the number of candidate pairs; for a simple
-    rule also the customers who bought in the window and how many it caught
-    (and no calibration figures when it had no window or no uptake)."""
+    rule also the customers who bought in the window, how many it caught and
+    each rule's share caught ("hit_rate:popularity", ...), and no
+    calibration figures when it had no window or no uptake."""
     figures: dict[str, float] = {}
     if isinstance(ranker, BaselineRanker):
         figures = {"buyers": float(ranker.buyers_), "caught": float(ranker.caught_)}
+        figures.update(
+            {f"hit_rate:{rule}": rate for rule, rate in ranker.hit_rates_.items()}
+        )
     table = ranker.calibration_
     if table is None:
         return figures

@@ -83,6 +83,7 @@ def test_train_falls_back_to_a_simple_rule_and_says_so(thin_project, capsys) -> 
     with Project.open(thin_project) as opened:
         (meta,) = list_models(opened)
         assert meta.note.startswith(THIN)
+        assert meta.validation["hit_rate:popularity"] > 0
         model = load_trained(opened, meta)  # saved and loaded back
     assert isinstance(model.ranker, BaselineRanker)
     assert ModelMeta.from_json(meta.to_json()) == meta

@@ -137,7 +137,12 @@ class BaselineRanker(BaseEstimator):  # type: ignore[misc]
         self.origin_ = Origin.at(past, as_of, TifuKNNRecommender())
         self.as_of_ = as_of
         self.offerings_ = self.model_.offerings_
-        self.base_rate_ = self.model_.popularity_ / max(len(self.model_.customers_), 1)
+        # Each offering's share of buyers: lately, else (nothing sold lately)
+        # over the whole history.
+        buyers = self.model_.popularity_
+        if not buyers.any():
+            buyers = np.asarray(self.model_.bought_.sum(axis=0)).ravel()
+        self.base_rate_ = buyers / max(len(self.model_.customers_), 1)
         self.once_ = _bought_once(purchases)
         self.place_probability_: Floats | None = None
         self.calibration_: pd.DataFrame | None = None

@@ -166,3 +166,11 @@ def test_a_description_saved_before_the_note_still_reads() -> None:
         )
     )
     assert meta.note == "" and not is_fallback(meta)
+
+
+def test_nothing_sold_lately_still_gives_chances() -> None:
+    data = Interactions.from_purchases(thin_orders())
+    as_of = DAY0 + pd.Timedelta(days=200)  # 50 days after the last order
+    scored = BaselineRanker().fit(data, as_of).scored(["c1", "c2"])
+    assert len(scored) == 60 and (scored.probability > 0).all()
+    assert (scored.probability < 1).all()

@@ -130,7 +130,8 @@ class BaselineRanker(BaseEstimator):  # type: ignore[misc]
                 if caught > self.caught_:
                     self.rule_, self.caught_ = name, caught
             known = _sample(list(fitted[self.rule_].customers_), rng)
-            rates = self._place_rates(fitted[self.rule_], known, taken)
+            if known:  # none when every older order is anonymous
+                rates = self._place_rates(fitted[self.rule_], known, taken)
         check_cancel(stop_requested)
         report(0.7, "Preparing to score every customer")
         self.model_ = _rule(self.rule_).fit(purchases, as_of)

@@ -174,3 +174,12 @@ def test_nothing_sold_lately_still_gives_chances() -> None:
     scored = BaselineRanker().fit(data, as_of).scored(["c1", "c2"])
     assert len(scored) == 60 and (scored.probability > 0).all()
     assert (scored.probability < 1).all()
+
+
+def test_anonymous_older_orders_fall_back_to_shares_of_buyers() -> None:
+    rows = [(None, f"P{day % 3}", day, f"a{day}") for day in range(0, 60)]
+    rows += [(f"c{day}", "P0", day, f"o{day}") for day in range(40, 60)]
+    data = Interactions.from_purchases(day_purchases(*rows))
+    fitted = BaselineRanker().fit(data, DAY0 + pd.Timedelta(days=60))
+    assert fitted.rule_ == "popularity" and fitted.place_probability_ is None
+    assert (fitted.scored(["c45"]).probability > 0).all()

@@ -140,10 +140,10 @@ class BaselineRanker(BaseEstimator):  # type: ignore[misc]
         self.offerings_ = self.model_.offerings_
         # Each offering's share of buyers: lately, else (nothing sold lately)
         # over the whole history.
-        buyers = self.model_.popularity_
-        if not buyers.any():
-            buyers = np.asarray(self.model_.bought_.sum(axis=0)).ravel()
-        self.base_rate_ = buyers / max(len(self.model_.customers_), 1)
+        shares: Floats = np.asarray(self.model_.popularity_, dtype=np.float64)
+        if not shares.any():
+            shares = np.asarray(self.model_.bought_.sum(axis=0)).ravel()
+        self.base_rate_ = shares / max(len(self.model_.customers_), 1)
         self.once_ = _bought_once(purchases)
         self.place_probability_: Floats | None = None
         self.calibration_: pd.DataFrame | None = None

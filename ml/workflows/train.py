@@ -131,7 +131,7 @@ def train_model(
         )
     check_cancel(stop_requested)
     before = data.before(as_of).purchases
-    fallback = isinstance(fitted, BaselineRanker)
+    fallback = fitted if isinstance(fitted, BaselineRanker) else None
     meta = ModelMeta(
         model_id=uuid.uuid4().hex,
         created_at=datetime.now(UTC),
@@ -145,10 +145,11 @@ def train_model(
         offerings=int(before[C.OFFERING].nunique()),
         purchases=len(before),
         validation=_validation(fitted),
-        components=FALLBACK_COMPONENTS if fallback else COMPONENTS,
+        components=COMPONENTS if fallback is None else FALLBACK_COMPONENTS,
         seconds=time.perf_counter() - started,
-        drivers=() if isinstance(fitted, BaselineRanker) else _drivers(fitted),
-        note=fitted.sentence() if isinstance(fitted, BaselineRanker) else "",
+        # A simple rule has no learned drivers: its sentence says what it is.
+        drivers=_drivers(fitted) if fallback is None else (),
+        note="" if fallback is None else fallback.sentence(),
     )
     report(1.0, "Model trained")
     return TrainedModel(meta=meta, ranker=fitted)

@@ -18,6 +18,7 @@ import duckdb
 
 from ml.columns import CANONICAL, Columns, Kind
 from ml.importing.formats import ColumnFormats
+from ml.importing.padding import unpadded_columns
 from ml.importing.repairs import repaired_select
 from ml.importing.rules import applicable_checks, message_sql, reason_sql
 from ml.importing.staging import OTHER_COLUMNS, raw_name, staging_select
@@ -62,11 +63,13 @@ def check_rows(
     try:
         check_cancel(stop_requested)
         report(0.0, "Checking every row")
-        staged = staging_select(mapping.kind, mapping, formats, RAW)
+        mapped = [m.source for m in mapping.matches if m.source]
+        unpadded = unpadded_columns(raw.table, mapped)
+        staged = staging_select(mapping.kind, mapping, formats, RAW, unpadded)
         _check_rows(con, mapping, staged)
         check_cancel(stop_requested)
         report(0.8, "Setting rejected rows aside")
-        _set_failed_aside(con, mapping, formats, raw.info.file)
+        _set_failed_aside(con, mapping, formats, raw.info.file, unpadded)
         check_cancel(stop_requested)
     except BaseException:
         discard_checked(project)
@@ -122,6 +125,7 @@ def _set_failed_aside(
     mapping: ColumnMapping,
     formats: ColumnFormats,
     file: str,
+    unpadded: frozenset[str],
 ) -> None:
     """Rows that failed a check, with the original text of the cell (staged
     again from the file, for the failed rows only) and their message."""
@@ -134,7 +138,7 @@ def _set_failed_aside(
         return
     rows = f"""(SELECT * FROM {RAW} WHERE {LINE_COLUMN} IN (
                  SELECT line FROM {CHECKED} WHERE reason IS NOT NULL))"""
-    staged = staging_select(mapping.kind, mapping, formats, rows)
+    staged = staging_select(mapping.kind, mapping, formats, rows, unpadded)
     checks = applicable_checks(mapping.kind, mapping)
     column, value, message = message_sql(checks, mapping, file)
     con.execute(f"""

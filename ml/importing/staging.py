@@ -31,10 +31,24 @@ def raw_name(canonical: str) -> str:
     return f"{canonical}__raw"
 
 
-def typed_expression(canonical: str, source: str, formats: ColumnFormats) -> str:
+def text_expression(source: str, unpadded: frozenset[str] = frozenset()) -> str:
+    """A source column's text without surrounding spaces, NULL when empty;
+    `unpadded`: columns known to have no value to trim (trim is costly)."""
+    column = quote_ident(source)
+    return (
+        f"nullif({column}, '')" if source in unpadded else f"nullif(trim({column}), '')"
+    )
+
+
+def typed_expression(
+    canonical: str,
+    source: str,
+    formats: ColumnFormats,
+    unpadded: frozenset[str] = frozenset(),
+) -> str:
     """DuckDB expression converting one source column to its canonical type."""
     column = quote_ident(source)
-    text = f"nullif(trim({column}), '')"
+    text = text_expression(source, unpadded)
     # The parsers' SQL handles padding and empty cells itself (cheaper).
     if canonical in DATE_COLUMNS:
         date_format = formats.dates.get(canonical)
@@ -53,10 +67,15 @@ def typed_expression(canonical: str, source: str, formats: ColumnFormats) -> str
 
 
 def staging_select(
-    kind: Kind, mapping: ColumnMapping, formats: ColumnFormats, source: str
+    kind: Kind,
+    mapping: ColumnMapping,
+    formats: ColumnFormats,
+    source: str,
+    unpadded: frozenset[str] = frozenset(),
 ) -> str:
     """SELECT giving, for every canonical column of the kind, its typed value and
-    its original text (NULL when the column is not in the file)."""
+    its original text (NULL when the column is not in the file). `unpadded`:
+    source columns known to hold no value with spaces around it."""
     parts = [f"{LINE_COLUMN} AS line"]
     for canonical in CANONICAL[kind]:
         column = mapping.source_of(canonical)
@@ -64,10 +83,9 @@ def staging_select(
             parts.append(f"NULL AS {raw_name(canonical)}")
             parts.append(f"{_missing_value(canonical)} AS {canonical}")
             continue
-        parts.append(
-            f"nullif(trim({quote_ident(column)}), '') AS {raw_name(canonical)}"
-        )
-        parts.append(f"{typed_expression(canonical, column, formats)} AS {canonical}")
+        parts.append(f"{text_expression(column, unpadded)} AS {raw_name(canonical)}")
+        typed = typed_expression(canonical, column, formats, unpadded)
+        parts.append(f"{typed} AS {canonical}")
     others = [f"coalesce({quote_ident(name)}, '')" for name in mapping.unmapped_sources]
     other_text = f"concat_ws(chr(31), {', '.join(others)})" if others else "''"
     parts.append(f"{other_text} AS {OTHER_COLUMNS}")

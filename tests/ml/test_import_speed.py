@@ -126,3 +126,51 @@ def test_a_cancel_at_any_step_leaves_the_project_as_it_was(tmp_path, step) -> No
         assert _temporary_tables(project) == []
         again = import_file(project, path)  # and the file imports afterwards
         assert again.rows_imported + again.rows_rejected == 2_000
+
+
+@pytest.mark.parametrize(
+    ("values", "padded"),
+    [
+        (["a", "Weiß", None, "", "Großbritannien", "€5"], False),
+        (["a", " b"], True),
+        (["a", "b "], True),
+        (["a", "b\u00a0"], True),  # no-break space, trimmed by DuckDB
+        (["\u3000a"], True),  # ideographic space
+        (["a\u2009"], True),  # thin space
+        (["a\t"], True),  # a tab: kept by trim() today, trimmed to be safe
+        (["\u00e0", "\u20ac", "\u2020"], False),  # edge bytes like a space's
+    ],
+)
+def test_columns_with_spaces_around_a_value_are_found(values, padded) -> None:
+    from ml.importing.padding import unpadded_columns
+
+    table = pa.table({"c": pa.array(values, pa.string())})
+    assert unpadded_columns(table, ["c"]) == (frozenset() if padded else {"c"})
+    sliced = pa.concat_arrays([pa.array(["x"] * 3), table.column("c").chunk(0)])
+    assert unpadded_columns(pa.table({"c": sliced.slice(3)}), ["c"]) == (
+        frozenset() if padded else {"c"}
+    )
+
+
+def test_padded_and_unpadded_columns_import_alike(tmp_path) -> None:
+    text = (
+        "Beleg;Kunde;Artikel;Datum;Menge\n"
+        "1;  k1 ;A-1;01.03.2024;2\n"
+        "2;k2;A-2 ;02.03.2024;1\n"
+        "3;\u00a0;A-3;03.03.2024;1\n"  # a customer of spaces only: none
+        "4;k4;A-4;04.03.2024; 3\n"
+    )
+    path = tmp_path / "orders.csv"
+    path.write_text(text, encoding="utf-8")
+    with Project.open(tmp_path / "p.pushwise", create=True) as project:
+        import_file(project, path)
+        rows = project.con.execute(
+            "SELECT order_id, customer_id, offering_id, quantity FROM orders "
+            "ORDER BY line"
+        ).fetchall()
+    assert rows == [
+        ("1", "k1", "A-1", 2.0),
+        ("2", "k2", "A-2", 1.0),
+        ("3", None, "A-3", 1.0),
+        ("4", "k4", "A-4", 3.0),
+    ]

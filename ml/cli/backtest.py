@@ -19,7 +19,6 @@ from ml.cli.common import (
     progress,
     rules_argument,
 )
-from ml.workflows.backtest import backtest_project
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -65,6 +64,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     """Backtest, write the tables into REPORT_DIR, print the headline and summary
     (the model alone, its plan with the push rules, and the baselines)."""
+    # Imported here: `pushwise import` and `info` start without scikit-learn.
+    from ml.workflows.backtest import backtest_project
+
     if args.out.exists() and not args.out.is_dir():
         raise UsageError(f"{args.out} is a file; --out takes a folder.")
     rules = rules_argument(args.rules)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ml.cli.common import EXIT_OK, UsageError, positive_int, progress
 from ml.demofolder import DemoFolderError
-from ml.workflows.demo import DEMO_FOLDS, check_folder, run_demo
+from ml.workflows.settings import DEMO_FOLDS
 
 DEFAULT_FOLDER = Path("pushwise-demo")
 
@@ -42,6 +42,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     """Run the demo and say where its report is; a folder holding the user's
     files is a bad --out (exit 2), refused before anything is changed."""
+    # Imported here: `pushwise import` and `info` start without scikit-learn.
+    from ml.workflows.demo import check_folder, run_demo
+
     try:
         check_folder(args.out)
     except DemoFolderError as error:

@@ -14,9 +14,7 @@ from ml.cli.common import (
     progress,
 )
 from ml.columns import Columns
-from ml.demand.base import PREDICTED_BUYERS
-from ml.demand.gbm import GradientBoostingDemandForecaster
-from ml.workflows.forecast import PERIODS, forecast_project, to_forecast_csv
+from ml.workflows.settings import PERIODS
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -46,6 +44,11 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Forecast and write FORECAST.csv; print a short summary."""
+    # Imported here: `pushwise import` and `info` start without scikit-learn.
+    from ml.demand.base import PREDICTED_BUYERS
+    from ml.demand.gbm import GradientBoostingDemandForecaster
+    from ml.workflows.forecast import forecast_project, to_forecast_csv
+
     forecaster = GradientBoostingDemandForecaster(horizon_days=args.horizon)
     with contextlib.ExitStack() as stack:
         project = open_source(args, stack)

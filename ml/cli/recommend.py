@@ -24,7 +24,6 @@ from ml.plan.holdback import describe_hold_back
 from ml.plan.returns import describe_returns
 from ml.plan.rules import removed_in_words
 from ml.plan.rulesfile import load_project_rules, save_project_rules
-from ml.workflows.plan import plan_project
 from ml.workflows.settings import TrainSettings
 
 
@@ -67,6 +66,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     """Plan and write PLAN.csv with the project's saved model (or a new one);
     print which model, which hold-back and how many rows each rule removed."""
+    # Imported here: `pushwise import` and `info` start without scikit-learn.
+    from ml.workflows.plan import plan_project
+
     given = rules_argument(args.rules)
     outcome: Outcome = args.outcome
     with contextlib.ExitStack() as stack:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -16,7 +17,9 @@ from ml.cli.common import (
 )
 from ml.store.savedmodels import KEEP
 from ml.workflows.settings import TrainSettings
-from ml.workflows.train import TrainedModel, train_and_save
+
+if TYPE_CHECKING:
+    from ml.workflows.train import TrainedModel
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -35,6 +38,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Train, save in one transaction, and print what was trained and how well."""
+    # Imported here: `pushwise import` and `info` start without scikit-learn.
+    from ml.workflows.train import train_and_save
+
     outcome: Outcome = args.outcome
     with contextlib.ExitStack() as stack:
         project = open_source(args, stack)

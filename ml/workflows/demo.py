@@ -18,11 +18,10 @@ from ml.store.project import Project
 from ml.workflows.backtest import backtest_project
 from ml.workflows.forecast import forecast_project, to_forecast_csv, uptake_gap
 from ml.workflows.plan import plan_project
-from ml.workflows.settings import TrainSettings
+from ml.workflows.settings import DEMO_FOLDS, TrainSettings
 
 C = Columns
 PROJECT_NAME = "sample.pushwise"
-DEMO_FOLDS = 3
 BACKTEST_FOLDER = "backtest"
 # Every file the demo writes, relative to its folder: the only files a later
 # demo replaces there (see ml.demofolder).

@@ -27,6 +27,7 @@ from ml.plan.inputs import load_exclusions
 from ml.progress import ReportFn, StopFn, check_cancel, never, no_report
 from ml.safecells import write_safe_csv
 from ml.store.project import Project
+from ml.workflows.settings import PERIODS
 
 C = Columns
 PERIOD_START = "period_start"
@@ -40,7 +41,6 @@ FORECAST_CSV_COLUMNS = (
     LOWER,
     UPPER,
 )
-PERIODS = ("horizon", "week")
 GAP_COLUMNS = (C.OFFERING, "forecast_buyers", "sum_of_probabilities", "gap")
 
 

@@ -15,6 +15,10 @@ from ml.dataset import Interactions, OfferingLevel
 # Train's progress (train_and_check) once the model is saved and the check on
 # past weeks starts: a Cancel from then on keeps the saved model.
 CHECK_STARTS = 0.32
+# What a forecast is given per (pushwise forecast --period).
+PERIODS = ("horizon", "week")
+# Earlier dates the demo checks its model at.
+DEMO_FOLDS = 3
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,3 +53,9 @@ def test_the_plan_package_still_gives_its_heavy_names() -> None:
 def test_what_the_window_unpickles_loads_no_model_code(code: str) -> None:
     # Results come back from worker processes; the window keeps its memory.
     assert {"sklearn", "scipy"} & set(_loaded_after(code)) == set()
+
+
+def test_the_command_line_starts_without_scikit_learn() -> None:
+    # `pushwise import` and `pushwise info` need none of it (2-3 s less).
+    loaded = _loaded_after("from ml.cli.commands import build_parser; build_parser()")
+    assert {"sklearn", "scipy"} & set(loaded) == set()

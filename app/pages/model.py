@@ -442,6 +442,10 @@ class ModelPage(QWidget):
         free = self.state.has_project and not self.state.busy
         self.train_button.setEnabled(free)
         self.check_button.setEnabled(free and self.result is not None)
+        # A model with a note is a simple rule (a history too thin for
+        # Pushwise's model): the check compares the model with such rules.
         self.check_button.setVisible(
-            self.result is not None and self.result.backtest is None
+            self.result is not None
+            and self.result.backtest is None
+            and not self.result.meta.note
         )

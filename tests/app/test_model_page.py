@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from ml.store.savedmodels import list_models
 from ml.workflows.settings import CheckSettings, TrainSettings
 from ml.workflows.train import CHECK_STARTS, train_and_check
 from tests.ml.builders import SMALL_RANKER
+from tests.ml.test_thin_history import thin_project  # noqa: F401  (module fixture)
 
 # Tiny trees on weekly windows: seconds per training and backtest.
 TINY = {k: v for k, v in SMALL_RANKER.items() if k not in ("horizon_days",)}
@@ -168,3 +170,27 @@ def test_the_check_setting_is_named_in_plain_words(page: ModelPage) -> None:
     assert label is not None
     assert label.text() == "Earlier dates to check at"  # not "Periods" or "folds"
     assert "earlier dates" in page.folds_spin.toolTip()
+
+
+def test_a_thin_history_shows_the_simple_rule_and_no_check_button(
+    qtbot,
+    thin_project: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "thin.pushwise"
+    shutil.copyfile(thin_project, path)
+    state = AppState()
+    state.open_project(path)
+    page = ModelPage(state)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: not state.busy)
+    page.folds_spin.setValue(1)
+    try:
+        train(qtbot, page)
+        assert page.result is not None and page.result.meta.note
+        assert "too thin for Pushwise&#x27;s model" in page.card.text()
+        # A simple rule has nothing to check on past weeks: no button for it.
+        assert not page.check_button.isVisible()
+    finally:
+        state.shutdown()

@@ -199,15 +199,19 @@ class JobRunner(QObject):
         """Whether any job is running."""
         return bool(self._jobs) or bool(self._ending)
 
+    def active(self) -> list[Job]:
+        """Every job whose function may still be running."""
+        return [*self._jobs.values(), *self._ending]
+
     def cancel_all(self) -> None:
         """Ask every running job to stop."""
-        for job in [*self._jobs.values(), *self._ending]:
+        for job in self.active():
             job.cancel()
 
     def wait_all(self, timeout_s: float = 10.0) -> bool:
         """Block until every job's function has returned; False on timeout."""
         deadline = time.monotonic() + timeout_s
-        for job in [*self._jobs.values(), *self._ending]:
+        for job in self.active():
             if not job.wait(max(0.0, deadline - time.monotonic())):
                 return False
         return True

@@ -191,10 +191,21 @@ class AppState(QObject):
             raise RuntimeError("no project is open")
         if self._lent_to is not None:
             raise RuntimeError("another job is using the project")
-        self._close_connection()  # the worker opens the file itself
+        # The worker opens the file itself. From now on the pages read nothing
+        # (state.reader is None); the jobs still reading through cursors are
+        # stopped and waited for, and the connection closed, in this job's
+        # thread: a read that takes a second never holds the window.
+        readers = self.jobs.active()
+        for other in readers:
+            other.cancel()
+        closing = (self._reader, self._project)
+        self._reader = self._project = None
         reopened = self._reopened
 
         def run(report: ReportFn, stop: StopFn) -> Any:
+            for other in readers:
+                other.wait(60.0)
+            _close_quietly(*closing)
             # The file is opened again here, off the GUI thread (the window
             # checked its blocks when it first opened it); if it cannot be,
             # the job fails saying why.
@@ -329,3 +340,14 @@ class AppState(QObject):
             self.busy_changed.emit(False)
         self._path = None
         self._read_only_reason = None
+
+
+def _close_quietly(
+    reader: duckdb.DuckDBPyConnection | None, project: Project | None
+) -> None:
+    """Close the window's cursor and connection (a worker takes the file)."""
+    if reader is not None:
+        with contextlib.suppress(duckdb.Error):
+            reader.close()
+    if project is not None:
+        project.close()

@@ -65,9 +65,12 @@ class PushPlan:
     returns: ReturnEvidence | None = None
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickled with its counts as a plain dict (a worker process sends
-        plans to the window), read back read-only."""
+        """Pickled with its counts as a plain dict and the removed candidates'
+        texts as categories (a worker process sends plans to the window: a
+        grocery's hundreds of thousands of removed candidates repeat a few
+        thousand ids and a few hundred details), read back read-only."""
         values = [getattr(self, f.name) for f in fields(self)]
+        values[1] = self.suppressed.astype("category")
         values[2] = dict(self.removed_by_rule)
         return (_push_plan, tuple(values))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import pickle
 from typing import Any
 
 import pandas as pd
@@ -253,3 +255,16 @@ def test_rules_and_scored_are_validated() -> None:
         build_plan(_scored([("c1", "A", 0.2), ("c1", "A", 0.3)]), _data(), AS_OF)
     with pytest.raises(ValueError, match="between 0 and 1"):
         build_plan(_scored([("c1", "A", float("nan"))]), _data(), AS_OF)
+
+
+def test_a_plan_sent_to_the_window_answers_why_not_the_same_in_less_memory() -> None:
+    plan = _plan()
+    # Many removed candidates repeating a few ids and details, as a grocery's.
+    many = pd.concat([plan.suppressed] * 2_000, ignore_index=True)
+    plan = dataclasses.replace(plan, suppressed=many)
+    back = pickle.loads(pickle.dumps(plan))
+    for customer, offering in [("c3", "D"), ("c2", "B"), ("c1", "A"), ("c1", "Z")]:
+        assert back.why_not(customer, offering) == plan.why_not(customer, offering)
+    size = many.memory_usage(deep=True).sum()
+    assert back.suppressed.memory_usage(deep=True).sum() < size / 5
+    assert back.removed_by_rule == plan.removed_by_rule

@@ -13,9 +13,9 @@ the other names load their modules when first used.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ml.lazynames import lazy_names
 from ml.plan.rules import RULES, PlanRules
 
 if TYPE_CHECKING:
@@ -55,11 +55,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """Import the module behind a heavy name on first use (PEP 562)."""
-    module = _HEAVY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _HEAVY, globals())

@@ -75,20 +75,24 @@ class TextStream:
         self._source_lock = threading.Lock()  # one caller at a time runs _chunks
         self._loader: threading.Thread | None = None
         self._counts = ByteCounts()
+        # Only a forgetting reader needs counts (its bytes are gone afterwards);
+        # counting a text read whole would be four wasted passes over it.
+        self._counting = False
 
     @classmethod
     def of(cls, data: bytes) -> TextStream:
         """A stream whose bytes are all there already."""
         stream = cls(iter(()))
         stream._kept, stream._size, stream._done = [data], len(data), True
-        stream._counts.add(data, 0)
         return stream
 
     @property
     def counts(self) -> ByteCounts | None:
-        """Counts over all bytes once they are all loaded (else None)."""
+        """Counts over all bytes once they are all loaded after stream_through
+        (else None)."""
         with self._changed:
-            return self._counts if self._done and self._failure is None else None
+            done = self._done and self._failure is None
+            return self._counts if done and self._counting else None
 
     @property
     def failure(self) -> PushwiseError | None:
@@ -176,6 +180,7 @@ class TextStream:
         whatever the file's size. Afterwards only tail() and counts work."""
         with self._changed:
             self._forget = True
+            self._start_counting()
         return _Reader(self, offset, forget=True)
 
     def release(self, index: int) -> None:
@@ -192,6 +197,17 @@ class TextStream:
             self._stopped = True
             if self._forget:
                 self._forget_all()
+
+    def _start_counting(self) -> None:
+        """Count the chunks loaded so far and, from now on, each one on arrival
+        (caller holds _changed)."""
+        if self._counting:
+            return
+        self._counting = True
+        offset = 0
+        for chunk in self._present():
+            self._counts.add(chunk, offset)
+            offset += len(chunk)
 
     def _forget_all(self) -> None:
         """Forget every chunk and wake the loader (caller holds _changed)."""
@@ -285,7 +301,8 @@ class TextStream:
             if chunk is None:
                 self._done, self._failure = True, failure
             else:
-                self._counts.add(chunk, self._size)
+                if self._counting:
+                    self._counts.add(chunk, self._size)
                 self._size += len(chunk)
                 self._remember(chunk)
                 if self._forget and (self._draining or self._stopped):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import duckdb
+import pyarrow as pa
 
 from ml.columns import Kind
 from ml.importing.checking import (
@@ -104,15 +105,26 @@ def store_rows(
 def _reject_bad_lines(
     con: duckdb.DuckDBPyConnection, bad_lines: tuple[BadLine, ...], import_id: int
 ) -> None:
-    """Lines the reader could not turn into rows are rejects too."""
-    if bad_lines:
-        con.executemany(
-            "INSERT INTO rejects VALUES (?, ?, NULL, ?, ?, ?)",
-            [
-                [import_id, bad.line, bad.text, bad.reason_code, bad.message]
-                for bad in bad_lines
-            ],
+    """Lines the reader could not turn into rows are rejects too (inserted as
+    one Arrow table: a hundred thousand of them take a second, not a minute)."""
+    if not bad_lines:
+        return
+    table = pa.table(
+        {
+            "line": pa.array([bad.line for bad in bad_lines], pa.int64()),
+            "value": pa.array([bad.text for bad in bad_lines], pa.string()),
+            "reason_code": pa.array([bad.reason_code for bad in bad_lines]),
+            "message": pa.array([bad.message for bad in bad_lines], pa.string()),
+        }
+    )
+    con.register("import_bad_lines", table)
+    try:
+        con.execute(
+            f"""INSERT INTO rejects SELECT {import_id}, line, NULL, value,
+                reason_code, message FROM import_bad_lines"""
         )
+    finally:
+        con.unregister("import_bad_lines")
 
 
 def _reject_repeats(

@@ -25,7 +25,7 @@ from ml.workflows.imports import (
     ImportOutcome,
     ImportRequest,
     propose_mapping,
-    read_preview,
+    read_joined_preview,
     run_import,
 )
 
@@ -47,6 +47,17 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     imp.add_argument(
         "--mapping", type=Path, metavar="M.json", help="column mapping saved as JSON"
+    )
+    imp.add_argument(
+        "--join",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="RELATED",
+        help="a file to join to the order lines by the column they share, such "
+        "as order headers (order id, customer, date) or customers (customer id); "
+        "repeat for several. The lines and their related files are imported "
+        "as one",
     )
     imp.add_argument("--sheet", metavar="NAME", help="Excel sheet to read")
     imp.add_argument(
@@ -73,7 +84,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Import every file; print each report; write rejects beside the project."""
-    for file in args.files:
+    if args.join and len(args.files) > 1:
+        raise UsageError("--join goes with one file of order lines at a time.")
+    for file in [*args.files, *args.join]:
         problem = not_a_file_reason(file)
         if problem is not None:
             raise UsageError(f"{file}: {problem}")
@@ -96,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
             request = ImportRequest(
                 file,
                 _customers_settled(project, file, args, mapping, kind),
+                related=tuple(args.join),
                 sheet=args.sheet,
                 kind=kind,
                 keep_duplicates=args.keep_duplicates,
@@ -145,15 +159,30 @@ def _customers_settled(
         if args.no_customers and mapping.kind is Kind.ORDERS:
             return mapping.with_source(Columns.CUSTOMER, None)
         return mapping
-    raw = read_preview(file, sheet=args.sheet, rows=MAPPING_SAMPLE_ROWS)
+    raw = read_joined_preview(
+        file, args.join, sheet=args.sheet, rows=MAPPING_SAMPLE_ROWS
+    )
     proposed = propose_mapping(project, raw, kind=kind).mapping
     if proposed.kind is not Kind.ORDERS or proposed.missing_required():
         return None  # not orders, or refused later for what is missing
     if args.no_customers:
         return proposed.with_source(Columns.CUSTOMER, None)
+    if proposed.source_of(Columns.CUSTOMER) is not None:
+        return None
+    problem = (
+        "no customer column was found, so every line would be imported as "
+        "demand without a customer and no push plan could be made from it."
+    )
+    elsewhere = (
+        "If the customers are in another file (order headers with the customer "
+        f"of each order, or a list of customers), run again with --join FILE to "
+        f"join it to these lines by the column they share. If {file.name} "
+        "really has no customers, run again with --no-customers to import the "
+        "lines as demand without customers."
+    )
     candidates = proposed.customer_candidates
     if not candidates:
-        return None
+        raise InputDataError(problem, file=raw.info.file, hint=elsewhere)
     named = " or ".join(map(repr, candidates))
     picked = proposed.with_source(Columns.CUSTOMER, candidates[0])
     columns = {c: s for c, s in picked.columns().items() if s is not None}
@@ -161,15 +190,11 @@ def _customers_settled(
         {"version": 1, "kind": "orders", "columns": columns}, ensure_ascii=False
     )
     raise InputDataError(
-        "no customer column was found, so every line would be imported as "
-        "demand without a customer and no push plan could be made from it. "
-        f"The column {named} may hold the customer.",
+        f"{problem} The column {named} may hold the customer.",
         file=raw.info.file,
         hint=f"To use {candidates[0]!r}, save this in a file and run again with "
         f"--mapping FILE: {example} (put another column name there if the "
-        "customer is elsewhere). If the file really has no customers, run "
-        "again with --no-customers to import the lines as demand without "
-        "customers.",
+        f"customer is elsewhere). {elsewhere}",
     )
 
 

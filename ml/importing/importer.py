@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
 import pyarrow as pa
 
-from ml.columns import Kind
+from ml.columns import Columns, Kind
 from ml.errors import InputDataError
 from ml.importing.checking import check_rows, discard_checked
 from ml.importing.formats import ColumnFormats, detect_formats
+from ml.importing.joins import join_tables
 from ml.importing.repairs import repair_sentences
 from ml.importing.report import ImportReport
 from ml.importing.writer import store_rows
@@ -40,6 +43,7 @@ def import_file(
     project: Project,
     path: str | Path,
     *,
+    related: Sequence[str | Path] = (),
     kind: Kind | None = None,
     mapping: ColumnMapping | None = None,
     sheet: str | None = None,
@@ -52,29 +56,45 @@ def import_file(
 ) -> ImportReport:
     """Import one orders, feedback, offerings or customers file into the project.
 
+    `related`: files joined to the order lines by their shared keys (order
+    headers, customers; see ml/importing/joins.py), imported as one with it.
     Every row ends as imported, imported as a return, or rejected with a reason.
     The import is all or nothing: on any error or cancellation the project is
     left exactly as it was. A text file's encoding and delimiter are detected
     unless given.
     """
-    path = Path(path)
-    report(0.0, f"Checking {path.name}")
-    check_regular_file(path)
+    paths = [Path(path), *map(Path, related)]
+    path = paths[0]
+    report(0.0, f"Checking {paths[0].name}")
+    for each in paths:
+        check_regular_file(each)
     # The hash names the content; the file must still hold it after reading, so
     # that a file still being written is never stored in part (or its complete
     # version later refused as "already imported").
-    before: FileState = file_state(path)
-    content_hash = before.sha256
+    states = [file_state(each) for each in paths]
     check_cancel(stop_requested)
-    raw = read_table(
-        path,
-        sheet=sheet,
-        encoding=encoding,
-        delimiter=delimiter,
-        report=scaled(report, 0.02, 0.45),
-        stop_requested=stop_requested,
-    )
-    check_unchanged(path, before, raw.read_sha256)
+    raws = [
+        _read_unchanged(
+            each,
+            before,
+            (sheet, encoding, delimiter) if number == 0 else (None, None, None),
+            scaled(
+                report,
+                0.02 + 0.43 * number / len(paths),
+                0.02 + 0.43 * (number + 1) / len(paths),
+            ),
+            stop_requested,
+        )
+        for number, (each, before) in enumerate(zip(paths, states, strict=True))
+    ]
+    if len(raws) == 1:
+        raw, content_hash = raws[0], states[0].sha256
+    else:
+        joined = join_tables(raws)
+        raw, path = joined.raw, paths[joined.lines]
+        content_hash = _combined_hash(states, joined.lines)
+        del joined
+    del raws
     check_cancel(stop_requested)
     report(0.46, "Matching the columns")
     mapping = resolve_mapping(project, raw, kind=kind, mapping=mapping)
@@ -126,7 +146,7 @@ def import_file(
                     file_name=info.file,
                     file_path=str(path.resolve()),
                     content_hash=content_hash,
-                    size_bytes=before.size,
+                    size_bytes=sum(state.size for state in states),
                     kind=str(kind),
                     imported_at=datetime.now().replace(microsecond=0),
                     mapping_json=mapping.to_json(),
@@ -194,6 +214,16 @@ def resolve_mapping(
     else:
         mapping = propose_mapping(project, raw, kind=kind).mapping
     missing = mapping.missing_required()
+    if _order_headers(mapping, missing):
+        raise InputDataError(
+            "this looks like a file of order headers: one row per order with "
+            f"its {mapping.source_of(Columns.ORDER)}, but no products.",
+            file=file,
+            hint="Import it together with the file of its order lines (the one "
+            "with the order id and the products): in the import wizard, choose "
+            "the lines and add this file with 'Add related file'; with pushwise "
+            f"import, LINES-FILE --join {file}.",
+        )
     if missing:
         raise InputDataError(
             f"no column was found for {', '.join(missing)} "
@@ -203,6 +233,16 @@ def resolve_mapping(
             hint="Check the kind of file, or give a column mapping (--mapping).",
         )
     return mapping
+
+
+def _order_headers(mapping: ColumnMapping, missing: Sequence[str]) -> bool:
+    """Whether an orders file lacks only the products but has an order id:
+    the headers of orders whose lines are in another file."""
+    return (
+        mapping.kind is Kind.ORDERS
+        and list(missing) == [Columns.OFFERING]
+        and mapping.source_of(Columns.ORDER) is not None
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +273,35 @@ def propose_mapping(
             if remembered is not None:
                 return ProposedMapping(remembered, detected, saved=True)
     return ProposedMapping(infer_mapping(headers, sample, kind), detected, saved=False)
+
+
+def _read_unchanged(
+    path: Path,
+    before: FileState,
+    options: tuple[str | None, str | None, str | None],
+    report: ReportFn,
+    stop_requested: StopFn,
+) -> RawTable:
+    """Read a whole file (`options`: sheet, encoding, delimiter; None: detect),
+    failing if it changed since `before`."""
+    sheet, encoding, delimiter = options
+    raw = read_table(
+        path,
+        sheet=sheet,
+        encoding=encoding,
+        delimiter=delimiter,
+        report=report,
+        stop_requested=stop_requested,
+    )
+    check_unchanged(path, before, raw.read_sha256)
+    return raw
+
+
+def _combined_hash(states: Sequence[FileState], lines: int) -> str:
+    """One hash for the lines file joined with its related files (any order)."""
+    related = sorted(s.sha256 for i, s in enumerate(states) if i != lines)
+    text = "+".join([states[lines].sha256, *related])
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
 def _examples(project: Project, import_id: int) -> tuple[str, ...]:

@@ -44,6 +44,8 @@ REASON_TEXT: dict[str, str] = {
     "implausible_line": "quantity times price (or amount over quantity) beyond "
     "plausible limits",
     "implausible_date": "date before 1900 or more than a year ahead",
+    "missing_join_key": "no key to join the line with its related file",
+    "not_in_joined_file": "its order or customer is not in the related file",
 }
 
 

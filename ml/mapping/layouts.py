@@ -310,8 +310,10 @@ LAYOUTS: tuple[Layout, ...] = (
         ),
         required=(("order purchase timestamp",),),
         min_markers=4,
+        # Joined with the customers table, customer_unique_id is the person;
+        # the orders table's own customer_id is new for each order.
         columns=_cols(
-            customer_id="customer_id",
+            customer_id="customer_unique_id; customer_id",
             ordered_at="order_purchase_timestamp",
             order_id="order_id",
             status="order_status",

@@ -10,7 +10,7 @@ the window's quick import and the sample project call `import_files`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -18,11 +18,12 @@ import pandas as pd
 from ml.columns import Kind
 from ml.errors import PushwiseError
 from ml.importing.importer import ProposedMapping, import_file, propose_mapping
+from ml.importing.joins import join_tables
 from ml.importing.preview import IMPORTED, OUTCOME, RowsPreview, preview_rows
 from ml.importing.report import REASON_TEXT, ImportReport
 from ml.mapping.mapping import ColumnMapping
 from ml.progress import ReportFn, StopFn, never, no_report, scaled
-from ml.reading import RawTable, list_sheets, read_preview
+from ml.reading import RawTable, list_sheets, read_preview, read_table
 from ml.resources import sample_orders
 from ml.store.project import Project, ProjectInfo
 
@@ -41,6 +42,7 @@ __all__ = [
     "import_files",
     "preview_rows",
     "propose_mapping",
+    "read_joined_preview",
     "read_preview",
     "rejects_frame",
     "run_import",
@@ -63,6 +65,8 @@ class ImportRequest:
 
     path: Path
     mapping: ColumnMapping | None = None
+    # Files joined to the order lines by shared keys (order headers, customers).
+    related: tuple[Path, ...] = ()
     sheet: str | None = None
     encoding: str | None = None
     delimiter: str | None = None
@@ -98,6 +102,7 @@ def run_import(
     result = import_file(
         project,
         request.path,
+        related=request.related,
         kind=request.kind,
         mapping=request.mapping,
         sheet=request.sheet,
@@ -111,6 +116,36 @@ def run_import(
     if result.import_id is not None and result.rows_rejected:
         rejects = rejects_frame(project.rejects(result.import_id), result.file)
     return ImportOutcome(result, rejects)
+
+
+def read_joined_preview(
+    path: Path,
+    related: Sequence[Path],
+    *,
+    rows: int = PREVIEW_ROWS,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> RawTable:
+    """The first `rows` lines of `path` joined with its related files, read
+    whole (the lines may be any of them: see `join_tables`)."""
+    first = read_preview(
+        path, sheet=sheet, rows=rows, encoding=encoding, delimiter=delimiter
+    )
+    if not related:
+        return first
+    others = [read_table(each) for each in related]
+    joined = join_tables([first, *others])
+    if joined.lines == 0:
+        return joined.raw
+    # The lines are in a related file: the preview's file is joined in whole.
+    whole = read_table(path, sheet=sheet, encoding=encoding, delimiter=delimiter)
+    others[joined.lines - 1] = _first_rows(others[joined.lines - 1], rows)
+    return join_tables([whole, *others]).raw
+
+
+def _first_rows(raw: RawTable, rows: int) -> RawTable:
+    return replace(raw, table=raw.table.slice(0, rows))
 
 
 def rejects_frame(stored: pd.DataFrame, file: str) -> pd.DataFrame:

@@ -131,7 +131,7 @@ def test_a_lone_unit_price_stays_the_unit_price() -> None:
     assert mapping.source_of(C.AMOUNT) is None
 
 
-def test_a_label_one_per_order_is_no_customer(tmp_path) -> None:
+def test_a_label_one_per_order_is_no_customer(tmp_path, capsys) -> None:
     # How each order was shipped: one per order and repeated across orders,
     # like a customer, but words, not keys.
     headers, rows = erp_lines({"unit": "Price", "total": "Ext Price"})
@@ -141,7 +141,7 @@ def test_a_label_one_per_order_is_no_customer(tmp_path) -> None:
     rows = [[r[i] for i in keep] + [ways[int(r[0][2:]) % len(ways)]] for r in rows]
     assert infer(headers, rows).source_of(C.CUSTOMER) is None
     file = write_csv(tmp_path / "lines.csv", headers, rows)
-    assert main(["import", str(file), "--project", str(tmp_path / "p.pushwise")]) == 0
+    assert_refused_without_candidates(file, tmp_path, capsys)
 
 
 @pytest.mark.slow
@@ -224,16 +224,27 @@ def test_a_file_with_its_customer_found_is_imported(tmp_path) -> None:
     assert main(["import", str(file), "--project", str(tmp_path / "p.pushwise")]) == 0
 
 
-def test_a_code_that_changes_within_an_order_is_no_customer(tmp_path) -> None:
+def test_a_code_that_changes_within_an_order_is_no_customer(tmp_path, capsys) -> None:
     # A barcode under a header no synonym knows: it changes from line to line
-    # of one order, so it cannot be who bought; the file is not refused for it.
+    # of one order, so it cannot be who bought; the user is not sent to it.
     headers, rows = erp_lines({"unit": "Price", "total": "Ext Price"})
     keep = [i for i, h in enumerate(headers) if h != "Customer #"]
     rnd = random.Random(2)
     headers = [headers[i] for i in keep] + [BUYER]
     rows = [[r[i] for i in keep] + [f"{rnd.randint(10**12, 10**13)}"] for r in rows]
     file = write_csv(tmp_path / "lines.csv", headers, rows)
-    assert main(["import", str(file), "--project", str(tmp_path / "p.pushwise")]) == 0
+    assert_refused_without_candidates(file, tmp_path, capsys)
+
+
+def assert_refused_without_candidates(file: Path, tmp_path: Path, capsys) -> None:
+    """No column is offered as the customer; the lines are imported as demand
+    only when asked for with --no-customers."""
+    args = ["import", str(file), "--project", str(tmp_path / "p.pushwise")]
+    assert main(args) == 3
+    err = capsys.readouterr().err
+    assert BUYER not in err
+    assert "--join FILE" in err and "--no-customers" in err
+    assert main([*args, "--no-customers"]) == 0
 
 
 def test_a_unit_cost_and_its_extension_do_not_displace_the_prices() -> None:

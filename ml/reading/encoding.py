@@ -164,12 +164,12 @@ def _raise_not_utf8(data: bytes, bad: int, file: str, *, after_bom: bool) -> Non
 def has_utf8_multibyte(data: bytes) -> bool:
     """True when `data` holds a sequence UTF8_MULTIBYTE matches, found with
     numpy (the regular expression takes 30 s per GB on Windows-1252 text)."""
+    # Every sequence has a continuation byte right after its lead, and most
+    # single-byte text has none of those: one fast C pass says so.
+    if not data.translate(None, _NOT_CONTINUATION):
+        return False
     view = np.frombuffer(data, dtype=np.uint8)
     for start in range(0, len(view), _SCAN):
-        # Every sequence has a continuation byte right after its lead, and
-        # most single-byte text has none of those (a fast C pass skips it).
-        if not data[start : start + _SCAN + 1].translate(None, _NOT_CONTINUATION):
-            continue
         part = view[start : start + _SCAN]
         leads = np.flatnonzero((part >= 0xC2) & (part <= 0xF4)) + start
         if leads.size and _any_sequence(view, leads):

@@ -19,13 +19,14 @@ from ml.mapping.mapping import ColumnMapping
 from ml.store.project import Project
 from ml.workflows.imports import (
     PREVIEW_ROWS,
+    Join,
     ProposedMapping,
     RawTable,
     RowsPreview,
     file_sheets,
     preview_rows,
     propose_mapping,
-    read_preview,
+    read_joined_preview,
 )
 
 
@@ -38,6 +39,9 @@ class ImportDraft(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.path: Path | None = None
+        # Files joined to the order lines by shared keys (headers, customers).
+        self.related: list[Path] = []
+        self.joins: tuple[Join, ...] = ()
         self.sheets: list[str] = []
         self.sheet: str | None = None
         self.encoding: str | None = None
@@ -91,11 +95,25 @@ class ImportDraft(QObject):
     def set_file(self, path: Path | None, project: Project | None) -> None:
         """Start over with a new file (settings back to 'detect')."""
         self.path = path
+        self.related = []
         self._project = project
         self.sheet = self.encoding = self.delimiter = None
         self.kind = self.day_first = None
         self.sheets = [] if path is None else file_sheets(path)
         self._reread()
+
+    def add_related(self, path: Path) -> None:
+        """Join this file (order headers, customers) to the lines by the
+        column they share; reads the preview again."""
+        if path != self.path and path not in self.related:
+            self.related.append(path)
+            self._reread()
+
+    def clear_related(self) -> None:
+        """Import the file on its own again."""
+        if self.related:
+            self.related = []
+            self._reread()
 
     def set_read_options(
         self,
@@ -142,17 +160,20 @@ class ImportDraft(QObject):
         self._editing = None
         if read:
             self.raw = None
+            self.joins = ()
         self.proposal = self.mapping = self.rows = None
         self.no_customers = False
         try:
             if read and self.path is not None:
-                self.raw = read_preview(
+                joined = read_joined_preview(
                     self.path,
+                    self.related,
                     sheet=self.sheet,
                     rows=PREVIEW_ROWS,
                     encoding=self.encoding,
                     delimiter=self.delimiter,
                 )
+                self.raw, self.joins = joined.raw, joined.joins
             if self.raw is not None:
                 self.proposal = propose_mapping(self._project, self.raw, kind=self.kind)
                 mapping = self.proposal.mapping

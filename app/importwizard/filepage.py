@@ -22,6 +22,7 @@ from app.importwizard.labels import KIND_LABELS
 from app.importwizard.problem import ProblemBox
 from ml.columns import Kind
 from ml.store.project import Project
+from ml.workflows.imports import looks_like_order_headers
 
 FILE_FILTER = (
     "Data files (*.csv *.tsv *.txt *.gz *.zip *.xlsx *.xlsm *.xls *.parquet);;"
@@ -67,6 +68,19 @@ class FilePage(QWizardPage):
             self.kind_combo.addItem(label, kind)
         self.kind_combo.setEnabled(False)
         self.kind_combo.activated.connect(self._on_kind_combo_activated)
+        self.related_label = QLabel("none", wordWrap=True)
+        self.add_related_button = QPushButton("&Add related file…")
+        self.add_related_button.setToolTip(
+            "Order headers or customers exported as separate files: each order "
+            "line gets their columns, joined by the column they share (such as "
+            "the order id or the customer id)."
+        )
+        self.add_related_button.setEnabled(False)
+        self.add_related_button.clicked.connect(self._on_add_related_button_clicked)
+        self.clear_related_button = QPushButton("&Remove")
+        self.clear_related_button.setToolTip("Import the file on its own")
+        self.clear_related_button.setEnabled(False)
+        self.clear_related_button.clicked.connect(self.draft.clear_related)
         self.summary_label = QLabel(wordWrap=True)
         self.queue_label = QLabel(wordWrap=True)
         self.problem_box = ProblemBox()
@@ -78,9 +92,16 @@ class FilePage(QWizardPage):
         file_label.setBuddy(self.path_edit)
         kind_label = QLabel("It &holds:")
         kind_label.setBuddy(self.kind_combo)
+        related_row = QHBoxLayout()
+        related_row.addWidget(self.related_label, 1)
+        related_row.addWidget(self.add_related_button)
+        related_row.addWidget(self.clear_related_button)
+        related_label = QLabel("Joined &with:")
+        related_label.setBuddy(self.add_related_button)
         form = QFormLayout()
         form.addRow(file_label, row)
         form.addRow(kind_label, self.kind_combo)
+        form.addRow(related_label, related_row)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.summary_label)
@@ -112,6 +133,14 @@ class FilePage(QWizardPage):
         if name:
             self.choose(Path(name))
 
+    def _on_add_related_button_clicked(self) -> None:
+        start = str(self.draft.path.parent) if self.draft.path else ""
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Choose the order headers or customers to join", start, FILE_FILTER
+        )
+        if name:
+            self.draft.add_related(Path(name))
+
     def _on_path_edit_editing_finished(self) -> None:
         text = self.path_edit.text().strip()
         path = Path(text) if text else None
@@ -134,6 +163,10 @@ class FilePage(QWizardPage):
                 self.kind_combo.setItemText(i, label)
             current = proposal.mapping.kind
             self.kind_combo.setCurrentIndex(self.kind_combo.findData(current))
+        related = ", ".join(path.name for path in draft.related)
+        self.related_label.setText(related or "none")
+        self.add_related_button.setEnabled(draft.path is not None)
+        self.clear_related_button.setEnabled(bool(draft.related))
         self.summary_label.setText(_summary(draft))
         self.problem_box.show_error(draft.error)
         self.completeChanged.emit()
@@ -148,7 +181,20 @@ def _summary(draft: ImportDraft) -> str:
     if info.sheet:
         how += f", sheet '{info.sheet}'"
     columns = len(raw.headers)
-    return (
-        f"{info.file} is {how} with {columns} columns. "
-        "Press Next to check how its rows are read."
-    )
+    if draft.joins:
+        joins = "\n".join(join.sentence() for join in draft.joins)
+        return (
+            f"The order lines are in {info.file}.\n{joins}\nPress Next to check "
+            "how the joined rows are read."
+        )
+    text = f"{info.file} is {how} with {columns} columns. "
+    mapping = draft.mapping
+    if mapping is not None and looks_like_order_headers(
+        mapping, mapping.missing_required()
+    ):
+        text += (
+            "It looks like order headers: one row per order, without products. "
+            "Add the file of its order lines with 'Add related file…': Pushwise "
+            "joins them by the order id. "
+        )
+    return text + "Press Next to check how its rows are read."

@@ -31,7 +31,7 @@ from app.importwizard.previewmodel import LINE, PreviewTableModel, fit_columns
 from app.importwizard.problem import ProblemBox
 from app.tables import percent
 from ml.columns import CANONICAL, REQUIRED, Columns, Kind
-from ml.workflows.imports import IMPORTED, OUTCOME
+from ml.workflows.imports import IMPORTED, OUTCOME, looks_like_order_headers
 
 EXAMPLES = 3
 EXAMPLE_CHARS = 48
@@ -255,7 +255,14 @@ class MappingPage(QWizardPage):
     def _show_rows(self) -> None:
         rows, mapping = self.draft.rows, self.draft.mapping
         missing = mapping.missing_required() if mapping is not None else ()
-        if missing and mapping is not None:
+        if mapping is not None and _order_headers(self.draft):
+            self.problem_box.show_text(
+                "This looks like a file of order headers: one row per order, "
+                "without products.",
+                "Go back to the first page and add the file of its order lines "
+                "with 'Add related file…': Pushwise joins them by the order id.",
+            )
+        elif missing and mapping is not None:
             names = " and ".join(column_label(c).lower() for c in missing)
             self.problem_box.show_text(
                 f"Choose the column of your file that holds the {names}.",
@@ -314,3 +321,17 @@ def _examples(table: pa.Table, source: str | None) -> str:
                 break
     text = ", ".join(values)
     return text if len(text) <= EXAMPLE_CHARS else text[: EXAMPLE_CHARS - 1] + "…"
+
+
+def _order_headers(draft: ImportDraft) -> bool:
+    """Whether the file was detected as order headers (their lines are in
+    another file), and the user has not picked a product column since."""
+    proposal, mapping = draft.proposal, draft.mapping
+    return (
+        proposal is not None
+        and mapping is not None
+        and looks_like_order_headers(
+            proposal.mapping, proposal.mapping.missing_required()
+        )
+        and looks_like_order_headers(mapping, mapping.missing_required())
+    )

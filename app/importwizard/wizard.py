@@ -80,6 +80,7 @@ class ImportWizard(QWizard):
         return ImportRequest(
             path=draft.path,
             mapping=draft.mapping,
+            related=tuple(draft.related),
             sheet=draft.sheet or draft.raw.info.sheet,
             encoding=draft.encoding,
             delimiter=draft.delimiter,

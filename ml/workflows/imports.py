@@ -17,8 +17,13 @@ import pandas as pd
 
 from ml.columns import Kind
 from ml.errors import PushwiseError
-from ml.importing.importer import ProposedMapping, import_file, propose_mapping
-from ml.importing.joins import join_tables
+from ml.importing.importer import (
+    ProposedMapping,
+    import_file,
+    looks_like_order_headers,
+    propose_mapping,
+)
+from ml.importing.joins import Join, JoinedTable, join_tables
 from ml.importing.preview import IMPORTED, OUTCOME, RowsPreview, preview_rows
 from ml.importing.report import REASON_TEXT, ImportReport
 from ml.mapping.mapping import ColumnMapping
@@ -34,12 +39,15 @@ __all__ = [
     "REJECT_COLUMNS",
     "ImportOutcome",
     "ImportRequest",
+    "Join",
+    "JoinedTable",
     "ProposedMapping",
     "RawTable",
     "RowsPreview",
     "create_sample_project",
     "file_sheets",
     "import_files",
+    "looks_like_order_headers",
     "preview_rows",
     "propose_mapping",
     "read_joined_preview",
@@ -126,22 +134,24 @@ def read_joined_preview(
     sheet: str | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
-) -> RawTable:
+) -> JoinedTable:
     """The first `rows` lines of `path` joined with its related files, read
     whole (the lines may be any of them: see `join_tables`)."""
     first = read_preview(
         path, sheet=sheet, rows=rows, encoding=encoding, delimiter=delimiter
     )
     if not related:
-        return first
+        return JoinedTable(first, 0, ())
     others = [read_table(each) for each in related]
     joined = join_tables([first, *others])
-    if joined.lines == 0:
-        return joined.raw
-    # The lines are in a related file: the preview's file is joined in whole.
-    whole = read_table(path, sheet=sheet, encoding=encoding, delimiter=delimiter)
-    others[joined.lines - 1] = _first_rows(others[joined.lines - 1], rows)
-    return join_tables([whole, *others]).raw
+    if joined.lines != 0:
+        # The lines are in a related file: the preview's file is joined whole.
+        whole = read_table(path, sheet=sheet, encoding=encoding, delimiter=delimiter)
+        others[joined.lines - 1] = _first_rows(others[joined.lines - 1], rows)
+        joined = join_tables([whole, *others])
+    # Rows no line refers to are counted for the whole lines, not a preview.
+    joins = tuple(replace(join, unused=0) for join in joined.joins)
+    return replace(joined, joins=joins)
 
 
 def _first_rows(raw: RawTable, rows: int) -> RawTable:

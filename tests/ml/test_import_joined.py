@@ -30,6 +30,11 @@ def write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
 
 @pytest.fixture
 def shop(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """The files of `write_shop`."""
+    return write_shop(tmp_path)
+
+
+def write_shop(tmp_path: Path) -> tuple[Path, Path, Path]:
     """Lines of five orders (one with no header, one without an order number),
     their headers and their customers, as three files."""
     lines = write(

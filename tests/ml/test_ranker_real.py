@@ -5,30 +5,22 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ml.dataset import load_interactions
+from ml.dataset import Interactions
 from ml.evaluation import (
     evaluate_lists,
     protocol_split,
     relevant_items,
     validation_split,
 )
-from ml.importing.importer import import_file
 from ml.models import PersonalFrequencyRecommender
 from ml.models.ranker import TwoStageRanker
-from ml.store.project import Project
-from tests.conftest import ONLINE_RETAIL
 
 AS_OF = pd.Timestamp("2011-11-11")
 
 
 @pytest.fixture(scope="module")
-def purchases(tmp_path_factory) -> pd.DataFrame:
-    if not ONLINE_RETAIL.is_file():
-        pytest.skip("the Online Retail file is not beside the repository")
-    folder = tmp_path_factory.mktemp("retail")
-    with Project.open(folder / "r.pushwise", create=True) as project:
-        import_file(project, ONLINE_RETAIL)
-        return load_interactions(project).purchases
+def purchases(online_retail: Interactions) -> pd.DataFrame:
+    return online_retail.purchases
 
 
 @pytest.mark.slow

@@ -29,6 +29,7 @@ _NOT_TEXT_HINT = (
 _CONTROL = bytes([*range(0x00, 0x09), *range(0x0E, 0x1A), *range(0x1B, 0x20), 0x7F])
 _NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL)
 _NOT_CONTINUATION = bytes([*range(0x80), *range(0xC0, 0x100)])  # of UTF-8
+_NOT_C1 = bytes([*range(0x80), *range(0xA0, 0x100)])  # C1: bytes 0x80-0x9F
 # Bytes Windows-1252 leaves undefined; a file using them is Latin-1.
 _CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
 # A well-formed UTF-8 multibyte sequence (RFC 3629, no surrogates or overlongs).
@@ -207,17 +208,22 @@ def _any_sequence(view: npt.NDArray[np.uint8], leads: npt.NDArray[np.intp]) -> b
 
 
 def _decode_single_byte(data: bytes, file: str) -> Decoded:
-    if has_utf8_multibyte(data):
+    # Bytes 0x80-0xBF: UTF-8 continuation bytes, and (0x80-0x9F) the only ones
+    # where Windows-1252 and Latin-1 differ. Text has few or none of them.
+    middle = data.translate(None, _NOT_CONTINUATION)
+    if middle and has_utf8_multibyte(data):
         try:
             data.decode("utf-8")
         except UnicodeDecodeError as exc:
             _raise_not_utf8(data, exc.start, file, after_bom=False)
-    if any(byte in data for byte in _CP1252_UNDEFINED):
+    if any(byte in middle for byte in _CP1252_UNDEFINED):
         encoding, name = "latin-1", "Latin-1 (ISO-8859-1)"
     else:
         encoding, name = "cp1252", "Windows-1252 (Western European)"
     note = f"The file is not UTF-8; read it as {name} text"
-    return Decoded(data.decode(encoding).encode("utf-8"), encoding, note)
+    # Without bytes 0x80-0x9F the two read alike, and Latin-1 needs no table.
+    codec = encoding if middle.translate(None, _NOT_C1) else "latin-1"
+    return Decoded(data.decode(codec).encode("utf-8"), encoding, note)
 
 
 def _bomless_utf16(sample: bytes) -> str | None:

@@ -18,10 +18,15 @@ import duckdb
 
 from ml.columns import CANONICAL, Columns, Kind
 from ml.importing.formats import ColumnFormats
-from ml.importing.padding import unpadded_columns
+from ml.importing.padding import trimmed, unpadded_columns
 from ml.importing.repairs import repaired_select
 from ml.importing.rules import applicable_checks, message_sql, reason_sql
-from ml.importing.staging import OTHER_COLUMNS, raw_name, staging_select
+from ml.importing.staging import (
+    OTHER_COLUMNS,
+    raw_name,
+    staging_select,
+    text_sources,
+)
 from ml.importing.targets import line_hash_sql, return_reason_sql
 from ml.mapping.mapping import ColumnMapping
 from ml.progress import ReportFn, StopFn, check_cancel, never, no_report
@@ -59,12 +64,15 @@ def check_rows(
     project.check_writable()
     con = project.con
     con.complete()  # DuckDB refuses to register while a result is pending
-    con.register(RAW, raw.table)
+    mapped = [m.source for m in mapping.matches if m.source]
+    unpadded = unpadded_columns(raw.table, mapped)
+    # Padded text is trimmed here, by Arrow, ten times cheaper than in DuckDB.
+    table, trim = trimmed(raw.table, text_sources(mapping).difference(unpadded))
+    unpadded |= trim
+    con.register(RAW, table)
     try:
         check_cancel(stop_requested)
         report(0.0, "Checking every row")
-        mapped = [m.source for m in mapping.matches if m.source]
-        unpadded = unpadded_columns(raw.table, mapped)
         staged = staging_select(mapping.kind, mapping, formats, RAW, unpadded)
         _check_rows(con, mapping, staged)
         check_cancel(stop_requested)

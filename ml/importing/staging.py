@@ -40,6 +40,20 @@ def text_expression(source: str, unpadded: frozenset[str] = frozenset()) -> str:
     )
 
 
+def text_sources(mapping: ColumnMapping) -> frozenset[str]:
+    """Source columns whose every mapped use is their trimmed text (never parsed
+    as a date, number, rating or flag, which look at the untrimmed value)."""
+    parsed = DATE_COLUMNS | NUMBER_COLUMNS | FLAG_COLUMNS | {Columns.RATING}
+    sources = {m.source for m in mapping.matches if m.source}
+    return frozenset(
+        source
+        for source in sources
+        if not any(
+            m.source == source and m.canonical in parsed for m in mapping.matches
+        )
+    )
+
+
 def typed_expression(
     canonical: str,
     source: str,

@@ -5,10 +5,19 @@ from __future__ import annotations
 import argparse
 
 from ml import __version__
-from ml.cli import backtest, demo, forecast, imports, info, recommend, train
+from ml.cli import (
+    backtest,
+    campaign,
+    demo,
+    forecast,
+    imports,
+    info,
+    recommend,
+    train,
+)
 from ml.cli.common import EXIT_CODES_HELP
 
-SUBCOMMANDS = (imports, train, recommend, forecast, backtest, demo, info)
+SUBCOMMANDS = (imports, train, recommend, campaign, forecast, backtest, demo, info)
 
 
 def build_parser() -> argparse.ArgumentParser:

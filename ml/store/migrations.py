@@ -39,8 +39,47 @@ def _v1_to_v2(con: duckdb.DuckDBPyConnection) -> None:
         )""")
 
 
+def _v2_to_v3(con: duckdb.DuckDBPyConnection) -> None:
+    """Version 3 adds campaigns and the pushes of each (with its control group)."""
+    for table in ("campaigns", "campaign_pushes"):
+        con.execute(CAMPAIGN_TABLES_V3[table])
+
+
+# The DDL as version 3 first wrote it: a released step never changes, even
+# when schema.py moves on.
+CAMPAIGN_TABLES_V3 = {
+    "campaigns": """
+        CREATE TABLE campaigns (
+            campaign_id INTEGER PRIMARY KEY,
+            name VARCHAR NOT NULL UNIQUE,
+            created_at TIMESTAMP NOT NULL,
+            starts_at TIMESTAMP NOT NULL,
+            horizon_days INTEGER NOT NULL,
+            source VARCHAR NOT NULL,
+            model_id VARCHAR,
+            control_share DOUBLE,
+            seed BIGINT,
+            details_json VARCHAR NOT NULL
+        )""",
+    "campaign_pushes": """
+        CREATE TABLE campaign_pushes (
+            campaign_id INTEGER NOT NULL,
+            customer_id VARCHAR NOT NULL,
+            offering_id VARCHAR,
+            rank INTEGER,
+            probability DOUBLE,
+            expected_revenue DOUBLE,
+            reason VARCHAR,
+            control BOOLEAN NOT NULL,
+            contacted_at TIMESTAMP,
+            channel VARCHAR,
+            import_id INTEGER,
+            line BIGINT
+        )""",
+}
+
 # MIGRATIONS[v] upgrades a project from schema version v to v + 1.
-MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2}
+MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def migrate(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Every imported row keeps the import it came from (import_id), its physical line
 # in that file (line, 1-based, header counted) and a hash of its canonical values
@@ -151,6 +151,36 @@ TABLES: dict[str, str] = {
             key VARCHAR PRIMARY KEY,
             value_json VARCHAR NOT NULL,
             updated_at TIMESTAMP NOT NULL
+        )""",
+    # Campaigns (added in version 3): a push list frozen when it was sent,
+    # with its control group, or contacts imported from a CRM.
+    "campaigns": """
+        CREATE TABLE campaigns (
+            campaign_id INTEGER PRIMARY KEY,
+            name VARCHAR NOT NULL UNIQUE,
+            created_at TIMESTAMP NOT NULL,
+            starts_at TIMESTAMP NOT NULL,
+            horizon_days INTEGER NOT NULL,
+            source VARCHAR NOT NULL,
+            model_id VARCHAR,
+            control_share DOUBLE,
+            seed BIGINT,
+            details_json VARCHAR NOT NULL
+        )""",
+    "campaign_pushes": """
+        CREATE TABLE campaign_pushes (
+            campaign_id INTEGER NOT NULL,
+            customer_id VARCHAR NOT NULL,
+            offering_id VARCHAR,
+            rank INTEGER,
+            probability DOUBLE,
+            expected_revenue DOUBLE,
+            reason VARCHAR,
+            control BOOLEAN NOT NULL,
+            contacted_at TIMESTAMP,
+            channel VARCHAR,
+            import_id INTEGER,
+            line BIGINT
         )""",
 }
 

@@ -6,6 +6,7 @@ import gzip
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from ml.errors import ProjectError
@@ -126,7 +127,8 @@ def test_upgrade_steps_run_once_and_in_order(
 ) -> None:
     path = _stored_project(tmp_path, 1)
     calls: list[int] = []
-    real_v1_to_v2 = migrations.MIGRATIONS[1]  # the new tables must be there
+    # The new tables must be there.
+    real_v1_to_v2, real_v2_to_v3 = migrations.MIGRATIONS[1], migrations.MIGRATIONS[2]
 
     def v1_to_v2(con: duckdb.DuckDBPyConnection) -> None:
         calls.append(1)
@@ -135,6 +137,7 @@ def test_upgrade_steps_run_once_and_in_order(
 
     def v2_to_v3(con: duckdb.DuckDBPyConnection) -> None:
         calls.append(2)
+        real_v2_to_v3(con)
         con.execute("UPDATE orders SET discount = 0")
 
     _install_migrations(monkeypatch, {1: v1_to_v2, 2: v2_to_v3})
@@ -201,3 +204,41 @@ def test_a_missing_upgrade_step_is_reported(
     with pytest.raises(ProjectError, match="cannot upgrade a project from format 1"):
         Project.open(path)
     assert _version_on_disk(path) == 1
+
+
+def test_v2_project_upgraded_to_v3_has_no_campaigns_and_can_save_one(
+    tmp_path: Path,
+) -> None:
+    from ml.campaigns.store import campaign_pushes, campaigns, save_campaign
+    from tests.data.projects.make_v3 import CAMPAIGN, PUSHES
+
+    path = _stored_project(tmp_path, 2)
+    with Project.open(path) as project:
+        assert project.meta()["migrated_from"] == "2"
+        assert campaigns(project) == []
+        assert project.setting("plan_rules") is not None  # v2's data kept
+        saved = save_campaign(project, CAMPAIGN, PUSHES)
+    with Project.open(path) as project:
+        assert [c.name for c in campaigns(project)] == ["Spring push"]
+        pushes = campaign_pushes(project, saved.campaign_id)
+        assert pushes["control"].tolist() == [True, False, False]
+
+
+def test_stored_v2_project_upgrades_to_the_schema_of_a_new_project(
+    tmp_path: Path,
+) -> None:
+    old = _stored_project(tmp_path, 2)
+    Project.open(old).close()
+    new = tmp_path / "new.pushwise"
+    Project.create(new).close()
+    assert _columns(old) == _columns(new), REGENERATE
+
+
+def test_stored_v3_project_opens_with_its_campaign(tmp_path: Path) -> None:
+    from ml.campaigns.store import find_campaign
+
+    with Project.open(_stored_project(tmp_path, 3)) as project:
+        campaign = find_campaign(project, "Spring push")
+        assert campaign is not None
+        assert campaign.control_share == 0.5 and campaign.seed == 7
+        assert campaign.ends_at == pd.Timestamp("2011-01-07")

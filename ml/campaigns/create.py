@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from ml.campaigns.campaign import FROM_PLAN, Campaign
@@ -81,11 +82,11 @@ def create_campaign(
 
 
 def write_campaign_lists(
-    project: Project, campaign: Campaign, folder: Path
+    con: duckdb.DuckDBPyConnection, campaign: Campaign, folder: Path
 ) -> tuple[Path, Path]:
     """Write the pushes to send (the customers to contact only) and, apart,
     the control group's customers, who must not be contacted."""
-    pushes = campaign_pushes(project, campaign.campaign_id)
+    pushes = campaign_pushes(con, campaign.campaign_id)
     folder.mkdir(parents=True, exist_ok=True)
     stem = file_stem(campaign.name)
     send = pushes[~pushes["control"]].drop(columns=["control"])

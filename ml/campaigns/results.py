@@ -11,11 +11,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import duckdb
 import pandas as pd
 
 from ml.campaigns.campaign import Campaign
 from ml.campaigns.store import find_campaign
-from ml.store.project import Project
 
 Z95 = 1.959964  # two-sided 95 % normal quantile
 DECILES = 10
@@ -171,11 +171,12 @@ class CampaignResults:
         return self.pushes[self.pushes["control"]]
 
 
-def campaign_results(project: Project, name: str) -> CampaignResults:
-    """The named campaign's pushes with their uptake from the project's orders."""
-    campaign = find_campaign(project, name)
+def campaign_results(con: duckdb.DuckDBPyConnection, name: str) -> CampaignResults:
+    """The named campaign's pushes with their uptake from the project's orders
+    (`con`: the project's connection)."""
+    campaign = find_campaign(con, name)
     assert campaign is not None
-    pushes = project.con.execute(
+    pushes = con.execute(
         """SELECT p.customer_id, p.offering_id, p.control, p.probability,
                   min(o.ordered_at) AS first_bought,
                   coalesce(sum(coalesce(o.amount, o.quantity * o.unit_price)), 0)
@@ -194,7 +195,7 @@ def campaign_results(project: Project, name: str) -> CampaignResults:
     ).df()
     pushes["bought"] = pushes["first_bought"].notna()
     pushes["probability"] = pushes["probability"].astype(float)
-    last = project.con.execute("SELECT max(ordered_at) FROM orders").fetchone()
+    last = con.execute("SELECT max(ordered_at) FROM orders").fetchone()
     until = None if not last or last[0] is None else pd.Timestamp(last[0])
     return CampaignResults(campaign, pushes, until)
 

@@ -6,6 +6,7 @@ import json
 from dataclasses import replace
 from datetime import datetime
 
+import duckdb
 import pandas as pd
 
 from ml.campaigns.campaign import PUSH_COLUMNS, Campaign
@@ -21,7 +22,7 @@ def save_campaign(
 ) -> Campaign:
     """Store a new campaign and its pushes (PUSH_COLUMNS) in one transaction;
     its id is given here. A name already used is refused."""
-    if find_campaign(project, campaign.name, missing_ok=True) is not None:
+    if find_campaign(project.con, campaign.name, missing_ok=True) is not None:
         raise InputDataError(
             f"the project already has a campaign named '{campaign.name}'.",
             hint="Choose another name: a campaign, once saved, never changes.",
@@ -60,33 +61,33 @@ def save_campaign(
     return replace(campaign, campaign_id=campaign_id)
 
 
-def campaigns(project: Project) -> list[Campaign]:
-    """Every campaign of the project, oldest first."""
-    rows = project.con.execute(
+def campaigns(con: duckdb.DuckDBPyConnection) -> list[Campaign]:
+    """Every campaign of the project (`con`: its connection), oldest first."""
+    rows = con.execute(
         f"SELECT {_FIELDS} FROM campaigns ORDER BY campaign_id"
     ).fetchall()
     return [_campaign(row) for row in rows]
 
 
 def find_campaign(
-    project: Project, name: str, *, missing_ok: bool = False
+    con: duckdb.DuckDBPyConnection, name: str, *, missing_ok: bool = False
 ) -> Campaign | None:
     """The campaign of this name; a missing one is an error naming those there
     are (or None with `missing_ok`)."""
-    found = [c for c in campaigns(project) if c.name == name]
+    every = campaigns(con)
+    found = [c for c in every if c.name == name]
     if found or missing_ok:
         return found[0] if found else None
-    names = ", ".join(f"'{c.name}'" for c in campaigns(project)) or "none yet"
+    names = ", ".join(f"'{c.name}'" for c in every) or "none yet"
     raise InputDataError(
         f"the project has no campaign named '{name}' (its campaigns: {names}).",
-        file=project.path.name,
         hint="Check the name, or save the push plan as a campaign first.",
     )
 
 
-def campaign_pushes(project: Project, campaign_id: int) -> pd.DataFrame:
+def campaign_pushes(con: duckdb.DuckDBPyConnection, campaign_id: int) -> pd.DataFrame:
     """A campaign's pushes (PUSH_COLUMNS), by customer and rank."""
-    return project.con.execute(
+    return con.execute(
         f"""SELECT {", ".join(PUSH_COLUMNS)} FROM campaign_pushes
             WHERE campaign_id = ? ORDER BY customer_id, rank, offering_id""",
         [campaign_id],

@@ -125,8 +125,8 @@ def run_create(args: argparse.Namespace) -> int:
             )
         lists = None
         if args.out is not None:
-            lists = write_campaign_lists(project, campaign, args.out)
-        pushes = campaign_pushes(project, campaign.campaign_id)
+            lists = write_campaign_lists(project.con, campaign, args.out)
+        pushes = campaign_pushes(project.con, campaign.campaign_id)
     held = pushes.loc[pushes["control"], "customer_id"].nunique()
     sent = pushes[~pushes["control"]]
     print(
@@ -151,7 +151,7 @@ def run_list(args: argparse.Namespace) -> int:
     from ml.campaigns.store import campaigns
 
     with _project(args.project) as project:
-        found = campaigns(project)
+        found = campaigns(project.con)
     if not found:
         print("No campaigns yet: save a push plan with `pushwise campaign create`.")
     for campaign in found:
@@ -173,7 +173,7 @@ def run_report(args: argparse.Namespace) -> int:
     from ml.campaigns.results import campaign_results, results_in_words
 
     with _project(args.project) as project:
-        results = campaign_results(project, args.name)
+        results = campaign_results(project.con, args.name)
     written = write_campaign_report(results, args.out)
     for line in results_in_words(results):
         print(line)

@@ -84,7 +84,7 @@ def test_a_campaign_is_frozen_with_its_control_group(project, tmp_path) -> None:
     campaign = create_campaign(
         project, "March", plan, horizon_days=28, model_id="m1", seed=3
     )
-    pushes = campaign_pushes(project, campaign.campaign_id)
+    pushes = campaign_pushes(project.con, campaign.campaign_id)
     assert len(pushes) == len(plan.rows)
     held = set(pushes.loc[pushes["control"], "customer_id"])
     # Whole customers are held out, all their pushes with them.
@@ -98,11 +98,11 @@ def test_a_campaign_is_frozen_with_its_control_group(project, tmp_path) -> None:
         horizon_days=28,
         model_id="m2",
     )
-    assert campaign_pushes(project, campaign.campaign_id).equals(pushes)
+    assert campaign_pushes(project.con, campaign.campaign_id).equals(pushes)
     with pytest.raises(InputDataError, match="already has a campaign named 'March'"):
         create_campaign(project, "March", plan, horizon_days=28, model_id="m1")
-    assert [c.name for c in campaigns(project)] == ["March", "April"]
-    contacts, control = write_campaign_lists(project, campaign, tmp_path / "out")
+    assert [c.name for c in campaigns(project.con)] == ["March", "April"]
+    contacts, control = write_campaign_lists(project.con, campaign, tmp_path / "out")
     sent = pd.read_csv(contacts, dtype=str)
     assert not set(sent["customer_id"]) & held
     assert set(pd.read_csv(control, dtype=str)["customer_id"]) == held
@@ -113,7 +113,9 @@ def test_only_the_offerings_chosen_are_pushed(project) -> None:
     campaign = create_campaign(
         project, "B only", plan, horizon_days=28, model_id=None, offerings=["B"]
     )
-    assert set(campaign_pushes(project, campaign.campaign_id)["offering_id"]) == {"B"}
+    assert set(campaign_pushes(project.con, campaign.campaign_id)["offering_id"]) == {
+        "B"
+    }
     with pytest.raises(InputDataError, match="no pushes of 'Z'"):
         create_campaign(
             project, "Z", plan, horizon_days=28, model_id=None, offerings=["Z"]
@@ -126,7 +128,7 @@ def test_results_count_uptake_and_extra_customers(project, tmp_path) -> None:
     campaign = create_campaign(
         project, "March", plan, horizon_days=28, model_id="m1", seed=8
     )
-    pushes = campaign_pushes(project, campaign.campaign_id)
+    pushes = campaign_pushes(project.con, campaign.campaign_id)
     assert words_before(project) == [
         "No orders after 2024-03-01 are imported yet: import the orders since "
         "the campaign started to see what it did."
@@ -150,7 +152,7 @@ def test_results_count_uptake_and_extra_customers(project, tmp_path) -> None:
             tmp_path / "after.csv", [*rows, late, ("c001", "Q", "2024-03-02")]
         ),
     )
-    results = campaign_results(project, "March")
+    results = campaign_results(project.con, "March")
     table = results.predicted_vs_actual().set_index("group")
     sent = ~bought["control"]
     assert table.loc["contacted", "actual"] == int(sent.sum())
@@ -178,4 +180,4 @@ def test_results_count_uptake_and_extra_customers(project, tmp_path) -> None:
 
 
 def words_before(project: Project) -> list[str]:
-    return results_in_words(campaign_results(project, "March"))
+    return results_in_words(campaign_results(project.con, "March"))

@@ -215,12 +215,12 @@ def test_v2_project_upgraded_to_v3_has_no_campaigns_and_can_save_one(
     path = _stored_project(tmp_path, 2)
     with Project.open(path) as project:
         assert project.meta()["migrated_from"] == "2"
-        assert campaigns(project) == []
+        assert campaigns(project.con) == []
         assert project.setting("plan_rules") is not None  # v2's data kept
         saved = save_campaign(project, CAMPAIGN, PUSHES)
     with Project.open(path) as project:
-        assert [c.name for c in campaigns(project)] == ["Spring push"]
-        pushes = campaign_pushes(project, saved.campaign_id)
+        assert [c.name for c in campaigns(project.con)] == ["Spring push"]
+        pushes = campaign_pushes(project.con, saved.campaign_id)
         assert pushes["control"].tolist() == [True, False, False]
 
 
@@ -238,7 +238,7 @@ def test_stored_v3_project_opens_with_its_campaign(tmp_path: Path) -> None:
     from ml.campaigns.store import find_campaign
 
     with Project.open(_stored_project(tmp_path, 3)) as project:
-        campaign = find_campaign(project, "Spring push")
+        campaign = find_campaign(project.con, "Spring push")
         assert campaign is not None
         assert campaign.control_share == 0.5 and campaign.seed == 7
         assert campaign.ends_at == pd.Timestamp("2011-01-07")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -10,6 +13,16 @@ from ml.plan import PLAN_COLUMNS, PlanRules
 from ml.plan.rulesfile import load_project_rules, save_project_rules
 from ml.store import Project
 from tests.conftest import SAMPLE
+
+
+@pytest.fixture(scope="module", autouse=True)
+def user_config_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One signing key for the module, as on one user's computer: the model the
+    first plan trains and saves in the sample project is reused by the next
+    ones (with a key per test, each would train its own)."""
+    folder = tmp_path_factory.mktemp("user-config")
+    os.environ["PUSHWISE_CONFIG_DIR"] = str(folder)
+    return folder
 
 
 @pytest.fixture(scope="module")

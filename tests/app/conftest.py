@@ -6,16 +6,18 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from PySide6.QtCore import QSettings
 
 from app.settings import Settings
 from ml.columns import Kind
 from ml.importing.importer import import_file
+from ml.modelmeta import ModelMeta
 from ml.store.project import Project
 from ml.store.signing import key_path
 from tests.conftest import SAMPLE
-from tests.ml.builders import weekly_world
+from tests.ml.builders import SMALL_RANKER, weekly_world
 
 ORDERS_CSV = """\
 InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country
@@ -44,6 +46,9 @@ HEADERS = {
 
 
 HERE = Path(__file__).parent
+TINY_RANKER = {**SMALL_RANKER, "training_windows": 3, "max_iter": 20}
+# A product name a spreadsheet would run as a formula.
+RISKY_NAME = "=2+3 mug"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -161,3 +166,56 @@ def copy_trained(template: Path, path: Path) -> Path:
     key_path().parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(template.with_suffix(".key"), key_path())
     return path
+
+
+def write_plan_files(folder: Path) -> tuple[Path, Path]:
+    """Weekly buyers' orders (one product named like a formula, France and UK
+    customers) and one bad rating, as a shop would export them."""
+    world = weekly_world().dropna(subset=["customer_id"])
+    names = "Item " + world["offering_id"]
+    names = names.where(world["offering_id"] != "p12", RISKY_NAME)
+    orders = pd.DataFrame(
+        {
+            "InvoiceNo": world["order_id"],
+            "StockCode": world["offering_id"],
+            "Description": names,
+            "Quantity": 1,
+            "InvoiceDate": world["ordered_at"].dt.strftime("%Y-%m-%d 10:00"),
+            "UnitPrice": 2.0,
+            "CustomerID": world["customer_id"],
+            "Country": world["customer_id"].map(
+                lambda c: "France" if c.endswith(("1", "3")) else "UK"
+            ),
+        }
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    orders_file, feedback_file = folder / "orders.csv", folder / "feedback.csv"
+    orders.to_csv(orders_file, index=False)
+    # c0 buys p17 now and then: a one-star rating blocks it.
+    feedback_file.write_text(
+        "customer_id,offering_id,date,rating,comment\nc0,p17,2024-05-01,1,Broke\n",
+        encoding="utf-8",
+    )
+    return orders_file, feedback_file
+
+
+@pytest.fixture(scope="session")
+def plan_trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ModelMeta]:
+    """A tiny project with a model trained and saved in it, once for the test
+    run (the plan page's tests and the rules panel's): the window holds its
+    description, the worker loads it. Copy it with copy_trained."""
+    from ml.workflows.settings import TrainSettings
+    from ml.workflows.train import train_and_save
+
+    folder = tmp_path_factory.mktemp("plan")
+    orders, feedback = write_plan_files(folder)
+    path = folder / "tiny.pushwise"
+    # Its own signing key: set up before any test's, whose key it is copied as.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PUSHWISE_CONFIG_DIR", str(folder / "user-config"))
+        with Project.create(path) as project:
+            import_file(project, orders, kind=Kind.ORDERS)
+            import_file(project, feedback, kind=Kind.FEEDBACK)
+            model = train_and_save(project, TrainSettings(ranker_options=TINY_RANKER))
+        keep_signing_key(path)
+    return path, model.meta

@@ -11,68 +11,17 @@ from PySide6.QtCore import Qt
 
 from app.pages.plan import PushPlanPage
 from app.state import AppState
-from ml.columns import Kind
-from ml.importing.importer import import_file
-from ml.modelmeta import ModelMeta
 from ml.store.project import Project
 from ml.workflows.settings import TrainSettings
 from ml.workflows.train import train_and_save
-from tests.app.conftest import copy_trained, keep_signing_key
-from tests.ml.builders import SMALL_RANKER, weekly_world
-
-TINY_RANKER = {**SMALL_RANKER, "training_windows": 3, "max_iter": 20}
-# A product name a spreadsheet would run as a formula.
-RISKY_NAME = "=2+3 mug"
-
-
-def write_plan_files(folder: Path) -> tuple[Path, Path]:
-    world = weekly_world().dropna(subset=["customer_id"])
-    names = "Item " + world["offering_id"]
-    names = names.where(world["offering_id"] != "p12", RISKY_NAME)
-    orders = pd.DataFrame(
-        {
-            "InvoiceNo": world["order_id"],
-            "StockCode": world["offering_id"],
-            "Description": names,
-            "Quantity": 1,
-            "InvoiceDate": world["ordered_at"].dt.strftime("%Y-%m-%d 10:00"),
-            "UnitPrice": 2.0,
-            "CustomerID": world["customer_id"],
-            "Country": world["customer_id"].map(
-                lambda c: "France" if c.endswith(("1", "3")) else "UK"
-            ),
-        }
-    )
-    folder.mkdir(parents=True, exist_ok=True)
-    orders_file, feedback_file = folder / "orders.csv", folder / "feedback.csv"
-    orders.to_csv(orders_file, index=False)
-    # c0 buys p17 now and then: a one-star rating blocks it.
-    feedback_file.write_text(
-        "customer_id,offering_id,date,rating,comment\nc0,p17,2024-05-01,1,Broke\n",
-        encoding="utf-8",
-    )
-    return orders_file, feedback_file
-
-
-@pytest.fixture(scope="module")
-def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ModelMeta]:
-    """A tiny project with a model trained and saved in it (once for the
-    module): the window holds its description, the worker loads it."""
-    folder = tmp_path_factory.mktemp("plan")
-    orders, feedback = write_plan_files(folder)
-    path = folder / "tiny.pushwise"
-    with Project.create(path) as project:
-        import_file(project, orders, kind=Kind.ORDERS)
-        import_file(project, feedback, kind=Kind.FEEDBACK)
-        model = train_and_save(project, TrainSettings(ranker_options=TINY_RANKER))
-    keep_signing_key(path)
-    return path, model.meta
+from tests.app.conftest import RISKY_NAME, copy_trained
+from tests.ml.builders import SMALL_RANKER
 
 
 @pytest.fixture
-def page(qtbot, trained, tmp_path: Path) -> Iterator[PushPlanPage]:
+def page(qtbot, plan_trained, tmp_path: Path) -> Iterator[PushPlanPage]:
     """The page over a copy of the tiny project, with the model set and planned."""
-    template, model = trained
+    template, model = plan_trained
     path = tmp_path / "tiny.pushwise"
     copy_trained(template, path)
     state = AppState()
@@ -300,9 +249,9 @@ def test_file_export_saves_the_shown_pushes(
 
 
 def test_stopped_scoring_starts_again_when_a_rule_changes(
-    qtbot, trained, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot, plan_trained, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    template, model = trained
+    template, model = plan_trained
     path = tmp_path / "tiny.pushwise"
     copy_trained(template, path)
     state = AppState()

@@ -16,7 +16,6 @@ from ml.plan import PlanRules
 from ml.plan.rulesfile import load_project_rules, save_project_rules
 from ml.store.project import Project
 from tests.app.conftest import copy_trained
-from tests.app.test_plan_page import trained  # noqa: F401  (module fixture)
 from tests.reliability.faults import deny_writing
 
 
@@ -31,16 +30,16 @@ def _open(qtbot, path: Path, model) -> tuple[AppState, PushPlanPage]:
 
 
 @pytest.fixture
-def project(trained, tmp_path: Path) -> Path:  # noqa: F811
-    template, _ = trained
+def project(plan_trained, tmp_path: Path) -> Path:
+    template, _ = plan_trained
     path = tmp_path / "tiny.pushwise"
     copy_trained(template, path)
     return path
 
 
 @pytest.fixture
-def page(qtbot, trained, project: Path) -> Iterator[PushPlanPage]:  # noqa: F811
-    state, widget = _open(qtbot, project, trained[1])
+def page(qtbot, plan_trained, project: Path) -> Iterator[PushPlanPage]:
+    state, widget = _open(qtbot, project, plan_trained[1])
     yield widget
     state.shutdown()
 
@@ -113,10 +112,10 @@ def test_the_hold_back_control_changes_the_plan(qtbot, page) -> None:
 
 def test_rules_are_saved_in_the_project_and_come_back(
     qtbot,
-    trained,  # noqa: F811
+    plan_trained,
     project: Path,
 ) -> None:
-    state, widget = _open(qtbot, project, trained[1])
+    state, widget = _open(qtbot, project, plan_trained[1])
     try:
         with qtbot.waitSignal(state.plan_changed, timeout=30_000):
             widget.rules.due_percent.setValue(50)
@@ -125,7 +124,7 @@ def test_rules_are_saved_in_the_project_and_come_back(
         state.shutdown()
     with Project.open(project) as opened:
         assert load_project_rules(opened) == PlanRules(due_share=0.5)
-    again, widget = _open(qtbot, project, trained[1])
+    again, widget = _open(qtbot, project, plan_trained[1])
     try:
         assert widget.rules.due_percent.value() == 50
         assert again.plan.rules.due_share == 0.5
@@ -135,12 +134,12 @@ def test_rules_are_saved_in_the_project_and_come_back(
 
 def test_rules_on_a_read_only_project_make_the_plan_and_say_they_are_not_saved(
     qtbot,
-    trained,  # noqa: F811
+    plan_trained,
     project: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     deny_writing(monkeypatch, project)
-    state, widget = _open(qtbot, project, trained[1])
+    state, widget = _open(qtbot, project, plan_trained[1])
     try:
         with qtbot.waitSignal(state.plan_changed, timeout=30_000):
             widget.rules.due_percent.setValue(50)
@@ -155,14 +154,14 @@ def test_rules_on_a_read_only_project_make_the_plan_and_say_they_are_not_saved(
 
 def test_rules_set_by_the_cli_show_on_the_page(
     qtbot,
-    trained,  # noqa: F811
+    plan_trained,
     project: Path,
 ) -> None:
     with Project.open(project) as opened:
         save_project_rules(
             opened, PlanRules(recent_purchase_days=3, max_per_customer=2)
         )
-    state, widget = _open(qtbot, project, trained[1])
+    state, widget = _open(qtbot, project, plan_trained[1])
     try:
         assert widget.rules.hold_mode.currentData() == FIXED_DAYS
         assert widget.rules.recent_days.value() == 3
@@ -172,7 +171,7 @@ def test_rules_set_by_the_cli_show_on_the_page(
         state.shutdown()
 
 
-def test_the_model_page_says_what_the_plan_learnt(qtbot, trained, project) -> None:  # noqa: F811
+def test_the_model_page_says_what_the_plan_learnt(qtbot, plan_trained, project) -> None:
     state = AppState()
     state.open_project(project)
     model_page = ModelPage(state)
@@ -182,7 +181,7 @@ def test_the_model_page_says_what_the_plan_learnt(qtbot, trained, project) -> No
     try:
         assert model_page.repurchase_label.isHidden()
         with qtbot.waitSignal(state.plan_changed, timeout=60_000):
-            state.set_model(trained[1])
+            state.set_model(plan_trained[1])
         text = model_page.repurchase_label.text()
         assert text.startswith("Repeat purchases: Your customers rebuy most things")
         assert not model_page.repurchase_label.isHidden()

@@ -18,7 +18,7 @@ from ml.columns import Kind
 from ml.importing.importer import import_file
 from ml.plan import to_plan_csv
 from ml.store.project import Project
-from tests.app.test_plan_page import write_plan_files
+from tests.app.conftest import write_plan_files
 
 HORIZON_DAYS = 7
 WAIT_MS = 600_000

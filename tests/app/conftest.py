@@ -16,6 +16,7 @@ from ml.importing.importer import import_file
 from ml.modelmeta import ModelMeta
 from ml.store.project import Project
 from ml.store.signing import key_path
+from ml.workflows.results import ModelResult
 from tests.conftest import SAMPLE
 from tests.ml.builders import SMALL_RANKER, weekly_world
 
@@ -219,3 +220,36 @@ def plan_trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ModelM
             model = train_and_save(project, TrainSettings(ranker_options=TINY_RANKER))
         keep_signing_key(path)
     return path, model.meta
+
+
+@pytest.fixture(scope="session")
+def weekly_trained(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, ModelResult]:
+    """The weekly buyers' project with a tiny model saved in it and checked at
+    3 earlier dates, once for the test run (the backtest page's tests and the
+    window's freshness ones); the signing key is kept beside the project (copy
+    it with copy_trained)."""
+    from threadpoolctl import threadpool_limits
+
+    from ml.progress import never, no_report
+    from ml.workflows.settings import CheckSettings, TrainSettings
+    from ml.workflows.train import train_and_check
+    from tests.app.test_model_page import TINY
+
+    folder = tmp_path_factory.mktemp("weekly-trained")
+    orders = folder / "orders.csv"
+    weekly_world().rename(columns=HEADERS).to_csv(orders, index=False)
+    settings = TrainSettings(
+        horizon_days=7, ranker_options={**TINY, "training_windows": 3}
+    )
+    path = folder / "weekly.pushwise"
+    with pytest.MonkeyPatch.context() as patch, threadpool_limits(1):
+        patch.setenv("PUSHWISE_CONFIG_DIR", str(folder / "user-config"))
+        with Project.create(path) as project:
+            import_file(project, orders)
+            result = train_and_check(
+                project, settings, CheckSettings(folds=3), no_report, never
+            )
+        keep_signing_key(path)
+    return path, result

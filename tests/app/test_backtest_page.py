@@ -9,42 +9,19 @@ import pandas as pd
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QFileDialog
-from threadpoolctl import threadpool_limits
 
 from app.pages.backtest import BacktestPage
 from app.state import AppState
-from ml.importing.importer import import_file
-from ml.progress import never, no_report
-from ml.store.project import Project
 from ml.workflows.results import ModelResult
-from ml.workflows.settings import CheckSettings, TrainSettings
-from ml.workflows.train import train_and_check
-from tests.app.conftest import HEADERS
-from tests.app.test_model_page import TINY
-from tests.ml.builders import weekly_world
 
 SHOTS = Path("/tmp/shots")
 
 
 @pytest.fixture(scope="module")
-def trained(tmp_path_factory) -> ModelResult:
-    """A model trained and backtested on a tiny project of weekly buyers."""
-    folder = tmp_path_factory.mktemp("backtest")
-    orders = folder / "orders.csv"
-    weekly_world().rename(columns=HEADERS).to_csv(orders, index=False)
-    settings = TrainSettings(
-        horizon_days=7, ranker_options={**TINY, "training_windows": 3}
-    )
-    with (
-        pytest.MonkeyPatch.context() as patch,
-        Project.create(folder / "weekly.pushwise") as project,
-        threadpool_limits(1),
-    ):
-        patch.setenv("PUSHWISE_CONFIG_DIR", str(folder / "config"))
-        import_file(project, orders)
-        return train_and_check(
-            project, settings, CheckSettings(folds=3), no_report, never
-        )
+def trained(weekly_trained: tuple[Path, ModelResult]) -> ModelResult:
+    """A model trained and checked at 3 earlier dates on a tiny project of
+    weekly buyers."""
+    return weekly_trained[1]
 
 
 @pytest.fixture

@@ -17,15 +17,9 @@ from app.pages.backtest import BacktestPage
 from app.pages.model import ModelPage
 from app.pages.plan import PushPlanPage
 from app.window import MainWindow
-from ml.importing.importer import import_file
-from ml.progress import never, no_report
-from ml.store.project import Project
 from ml.workflows.results import ModelResult
-from ml.workflows.settings import CheckSettings, TrainSettings
-from ml.workflows.train import train_and_check
-from tests.app.conftest import HEADERS, copy_trained, keep_signing_key
-from tests.app.test_model_page import TINY
-from tests.ml.builders import weekly_world
+from ml.workflows.settings import CheckSettings
+from tests.app.conftest import copy_trained
 
 LEFT = Qt.MouseButton.LeftButton
 WAIT_MS = 120_000
@@ -38,23 +32,10 @@ def one_thread() -> Iterator[None]:
 
 
 @pytest.fixture(scope="module")
-def trained(tmp_path_factory) -> tuple[Path, ModelResult]:
+def trained(weekly_trained: tuple[Path, ModelResult]) -> tuple[Path, ModelResult]:
     """A tiny project of weekly buyers with a model saved in it (and its check);
     the signing key of the model is kept beside the project."""
-    folder = tmp_path_factory.mktemp("fresh")
-    orders = folder / "orders.csv"
-    weekly_world().rename(columns=HEADERS).to_csv(orders, index=False)
-    settings = TrainSettings(
-        horizon_days=7, ranker_options={**TINY, "training_windows": 3}
-    )
-    path = folder / "weekly.pushwise"
-    with Project.create(path) as project:
-        import_file(project, orders)
-        result = train_and_check(
-            project, settings, CheckSettings(folds=1), no_report, never
-        )
-    keep_signing_key(path)
-    return path, result
+    return weekly_trained
 
 
 def _open(qtbot, window: MainWindow, trained, tmp_path: Path) -> Path:

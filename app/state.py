@@ -37,6 +37,7 @@ class AppState(QObject):
     model_changed = Signal()
     plan_changed = Signal()
     backtest_changed = Signal()
+    campaigns_changed = Signal()  # a campaign was saved
     selection_changed = Signal()
     busy_changed = Signal(bool)  # a job took the project / gave it back
     reader_changed = Signal()  # state.reader closed or opened again

@@ -44,6 +44,12 @@ def _model_page(state: AppState) -> QWidget:
     return ModelPage(state)
 
 
+def _campaigns_page(state: AppState) -> QWidget:
+    from app.pages.campaigns import CampaignsPage
+
+    return CampaignsPage(state)
+
+
 def _backtest_page(state: AppState) -> QWidget:
     from app.pages.backtest import BacktestPage
 
@@ -70,6 +76,13 @@ def workflow_pages() -> list[PageSpec]:
             "Push plan",
             "Which offering to push to which customer, with the rules applied",
             _plan_page,
+        ),
+        PageSpec(
+            "campaigns",
+            "Campaigns",
+            "What the pushes sent did: predicted against actual uptake, and "
+            "against the control group",
+            _campaigns_page,
         ),
         PageSpec(
             "backtest",

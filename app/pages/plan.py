@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import show_error
 from app.jobs import Job
+from app.pages.campaigndialog import CampaignDialog
 from app.pages.placeholder import EmptyStatePage
 from app.pages.planviews import (
     CustomerPlanView,
@@ -57,7 +58,9 @@ from ml.workerprocess import WorkerSession
 from ml.workflows.plantable import TABLE_COLUMNS, crm_frame
 
 if TYPE_CHECKING:
+    from ml.campaigns.campaign import Campaign
     from ml.plan import PushPlan
+    from ml.store.project import Project
     from ml.workflows.results import CandidatesSummary
 
 C = Columns
@@ -139,6 +142,13 @@ class PushPlanPage(QWidget):
         top.addWidget(self.status, 1)
         top.addWidget(self.progress)
         top.addWidget(self.export_button)
+        self.campaign_button = QPushButton("Save as campaign…")
+        self.campaign_button.setToolTip(
+            "Freeze the plan (or the chosen offering's list) as a campaign, with "
+            "a control group held out, to measure what the pushes did."
+        )
+        self.campaign_button.clicked.connect(self.save_campaign)
+        top.addWidget(self.campaign_button)
         self.rules = PlanRulesPanel()
         self.filters = PlanFiltersPanel()
         side = QWidget()
@@ -377,6 +387,7 @@ class PushPlanPage(QWidget):
         self.rules.show_hold_back(_hold_back_note(plan))
         self.rules.show_returns(_returns_note(plan))
         self.filters.set_choices(self.table)
+        self.campaign_button.setEnabled(True)
         self._set_status("")
         customers = self.table[C.CUSTOMER].nunique()
         self.heading.setText(
@@ -394,6 +405,7 @@ class PushPlanPage(QWidget):
     def _clear_plan(self) -> None:
         """Show no plan: empty views, nothing to ask Why not? about or export."""
         self.table = pd.DataFrame()
+        self.campaign_button.setEnabled(False)
         self.rules.show_removed(None)
         self.heading.setText("")
         empty = pd.DataFrame(columns=TABLE_COLUMNS)
@@ -469,6 +481,54 @@ class PushPlanPage(QWidget):
         if not target.suffix:
             target = target.with_suffix(".xlsx" if "xlsx" in chosen else ".csv")
         self.export_to(target)
+
+    def save_campaign(self) -> None:
+        """Ask for the campaign's name and control group, then save it."""
+        plan = self.state.plan
+        if plan is None or self.state.busy:
+            return
+        offering = self.by_offering.chosen() if self._offering_tab() else None
+        dialog = CampaignDialog(len(plan.rows), offering, self)
+        if dialog.exec() == CampaignDialog.DialogCode.Accepted:
+            self.start_campaign(dialog.name, dialog.control_share, dialog.offerings)
+
+    def start_campaign(
+        self, name: str, control_share: float, offerings: list[str]
+    ) -> Job | None:
+        """Save the plan shown as a campaign (in a job on the project)."""
+        plan, meta = self.state.plan, self.state.model
+        if plan is None or meta is None or self.state.busy:
+            return None
+
+        def save(project: Project, report: ReportFn, stop: StopFn) -> Campaign:
+            from ml.campaigns.create import create_campaign
+
+            return create_campaign(
+                project,
+                name,
+                plan,
+                horizon_days=meta.horizon_days,
+                model_id=meta.model_id,
+                control_share=control_share,
+                offerings=offerings,
+            )
+
+        # The orders are unchanged: the plan stays as it is.
+        job = self.state.start_project_job(save, name="campaign", changes_data=False)
+        job.succeeded.connect(self._on_campaign_saved)
+        job.failed.connect(
+            lambda error: show_error(
+                self, error, context="The campaign could not be saved."
+            )
+        )
+        return job
+
+    def _on_campaign_saved(self, campaign: Campaign) -> None:
+        self._set_status(
+            f"Saved as campaign '{campaign.name}': export its lists on the "
+            "Campaigns page."
+        )
+        self.state.campaigns_changed.emit()
 
     def export_to(self, path: Path, offering_list: bool | None = None) -> Job | None:
         """Write the rows to export to path (.csv or .xlsx) in a job."""

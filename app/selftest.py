@@ -341,6 +341,23 @@ def _steps(
         settle()
         snap(window, "07-backtest.png")
 
+    def campaign() -> None:
+        from app.pages.campaigns import CampaignsPage
+        from app.pages.plan import PushPlanPage
+
+        plan_page = window.pages["plan"]
+        assert isinstance(plan_page, PushPlanPage)
+        job = plan_page.start_campaign("Sample campaign", 0.10, [])
+        if job is None:
+            raise SelfTestError("the plan could not be saved as a campaign")
+        wait(lambda: job.done)
+        window.show_page("campaigns")
+        page = window.pages["campaigns"]
+        assert isinstance(page, CampaignsPage)
+        wait(lambda: page.results is not None)
+        settle()
+        snap(window, "08-campaigns.png")
+
     def load_in_background() -> None:
         if loading is not None:
             wait(lambda: not loading.is_alive())
@@ -353,6 +370,7 @@ def _steps(
         ("train and check on past weeks", train),
         ("push plan", plan),
         ("backtest page", backtest),
+        ("push plan saved as a campaign", campaign),
     ]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pandas as pd
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -80,6 +81,12 @@ class CampaignsPage(QWidget):
         self.tabs.addTab(
             TablePanel(self.offerings_model, noun="offerings"), "Per offering"
         )
+        self.waiting = QLabel(wordWrap=True)
+        self.waiting.setObjectName("campaign_waiting")
+        self.waiting.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.results_stack = QStackedWidget()
+        self.results_stack.addWidget(self.waiting)
+        self.results_stack.addWidget(self.tabs)
         top = QHBoxLayout()
         top.addWidget(QLabel("Campaign"))
         top.addWidget(self.chooser)
@@ -90,7 +97,7 @@ class CampaignsPage(QWidget):
         layout = QVBoxLayout(content)
         layout.addLayout(top)
         layout.addWidget(self.words)
-        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.results_stack, 1)
         self.empty = EmptyStatePage(
             "No campaigns yet",
             "Save a push plan as a campaign on the Push plan page (Save as "
@@ -169,15 +176,13 @@ class CampaignsPage(QWidget):
         start = f"{campaign.starts_at:%d %b %Y}"
         self.about.setText(f"From {start}, {campaign.horizon_days} days, {control}")
         self.words.setText("\n".join(results_in_words(results)))
-        observed = results.days_observed > 0
-        self.weekly_chart.set_chart(
-            uptake_by_week_chart(results) if observed else None,
-            "Import the orders since the campaign started to see its uptake.",
-        )
-        self.decile_chart.set_chart(
-            calibration_of_campaign_chart(results) if observed else None,
-            "Import the orders since the campaign started to see its uptake.",
-        )
+        if results.days_observed == 0:
+            self.waiting.setText(_next_steps(results))
+            self.results_stack.setCurrentWidget(self.waiting)
+            return
+        self.results_stack.setCurrentWidget(self.tabs)
+        self.weekly_chart.set_chart(uptake_by_week_chart(results))
+        self.decile_chart.set_chart(calibration_of_campaign_chart(results))
         self.offerings_model.set_frame(results.per_offering())
 
     def _on_chooser_activated(self, index: int) -> None:
@@ -245,3 +250,28 @@ class CampaignsPage(QWidget):
         start = str(self.state.project_path.parent) if self.state.project_path else ""
         chosen = QFileDialog.getExistingDirectory(self, title, start)
         return Path(chosen) if chosen else None
+
+
+def _next_steps(results: CampaignResults) -> str:
+    """What the campaign holds and what to do until its orders come in."""
+    campaign, pushes = results.campaign, results.pushes
+    sent = pushes[~pushes["control"]]
+    held = pushes.loc[pushes["control"], "customer_id"].nunique()
+    control = (
+        f" {held:,} customers are held out as the control group: do not "
+        "contact them for this campaign; what they buy anyway shows what the "
+        "pushes added."
+        if held
+        else ""
+    )
+    end = campaign.ends_at - pd.Timedelta(days=1)
+    return (
+        f"The campaign holds {len(sent):,} pushes to "
+        f"{sent['customer_id'].nunique():,} customers.{control}\n\n"
+        "1. Export lists… saves the list to send, for your CRM, and the "
+        "control group apart.\n"
+        f"2. Once the campaign has run (until {end:%d %b %Y}), import the "
+        f"orders since {campaign.starts_at:%d %b %Y}. This page then shows how "
+        "many customers took the pushes up, against what Pushwise predicted "
+        "and against the control group."
+    )

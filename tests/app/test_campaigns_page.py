@@ -63,6 +63,10 @@ def test_the_plan_is_saved_as_a_campaign_and_listed(qtbot, plan_page, tmp_path) 
     qtbot.waitUntil(lambda: campaigns.results is not None, timeout=WAIT_MS)
     assert campaigns.chooser.currentText() == "Spring"
     assert "No orders after" in campaigns.words.text()
+    steps = campaigns.waiting.text()
+    assert campaigns.results_stack.currentWidget() is campaigns.waiting
+    assert "customers are held out as the control group" in steps
+    assert "1. Export lists…" in steps and "import the orders since" in steps
     job = campaigns.export_lists(tmp_path / "lists")
     assert job is not None
     with qtbot.waitSignal(job.finished, timeout=WAIT_MS):
@@ -103,6 +107,7 @@ def test_the_page_shows_what_a_campaign_did(qtbot, tmp_path: Path) -> None:
     try:
         page = _show(qtbot, state)
         assert page.stack.currentIndex() == 1
+        assert page.results_stack.currentWidget() is page.tabs
         words = page.words.text()
         assert f"; {contacted:,} were." in words
         assert "would have without the push" in words

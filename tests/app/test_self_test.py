@@ -30,6 +30,7 @@ SHOTS = [
     "05-plan.png",
     "06-plan-by-offering.png",
     "07-backtest.png",
+    "08-campaigns.png",
 ]
 
 pytestmark = pytest.mark.slow

@@ -181,3 +181,17 @@ def test_results_count_uptake_and_extra_customers(project, tmp_path) -> None:
 
 def words_before(project: Project) -> list[str]:
     return results_in_words(campaign_results(project.con, "March"))
+
+
+def test_results_before_the_horizon_has_passed_are_so_far(project, tmp_path) -> None:
+    plan = plan_of(np.random.default_rng(2))
+    create_campaign(project, "March", plan, horizon_days=28, model_id=None, seed=1)
+    first = plan.rows.iloc[0]
+    early = [(first["customer_id"], first["offering_id"], "2024-03-10")]
+    import_file(project, write_orders(tmp_path / "early.csv", early))
+    results = campaign_results(project.con, "March")
+    assert results.days_observed == 10 and not results.complete
+    words = " ".join(results_in_words(results))
+    assert "cover 10 of the campaign's 28 days: the figures are so far" in words
+    weekly = results.weekly()
+    assert weekly["actual"].isna().tolist() == [False, True, True, True]

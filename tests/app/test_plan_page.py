@@ -14,8 +14,7 @@ from app.state import AppState
 from ml.store.project import Project
 from ml.workflows.settings import TrainSettings
 from ml.workflows.train import train_and_save
-from tests.app.conftest import RISKY_NAME, copy_trained
-from tests.ml.builders import SMALL_RANKER
+from tests.app.conftest import RISKY_NAME, TINY_RANKER, copy_trained
 
 
 @pytest.fixture
@@ -178,7 +177,7 @@ def test_export_an_offering_list_as_xlsx(qtbot, page, tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_sample_plan_names_real_products(qtbot, sample_project: Path) -> None:
     with Project.open(sample_project) as project:
-        settings = TrainSettings(ranker_options=SMALL_RANKER)
+        settings = TrainSettings(ranker_options=TINY_RANKER)
         model = train_and_save(project, settings).meta
     state = AppState()
     state.open_project(sample_project)

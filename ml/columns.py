@@ -12,6 +12,7 @@ class Kind(StrEnum):
     FEEDBACK = "feedback"
     OFFERINGS = "offerings"
     CUSTOMERS = "customers"
+    CONTACTS = "contacts"  # who was contacted with what, when: campaigns
 
 
 class Columns:
@@ -45,6 +46,10 @@ class Columns:
     SEGMENT = "segment"
     REGION = "region"
     OPTED_OUT = "opted_out"
+
+    CONTACTED_AT = "contacted_at"
+    CAMPAIGN = "campaign"
+    CONTROL = "control"
 
 
 # Columns a file of each kind may map, in the order the GUI shows them.
@@ -89,6 +94,14 @@ CANONICAL: dict[Kind, tuple[str, ...]] = {
         Columns.COUNTRY,
         Columns.OPTED_OUT,
     ),
+    Kind.CONTACTS: (
+        Columns.CUSTOMER,
+        Columns.CONTACTED_AT,
+        Columns.OFFERING,
+        Columns.CAMPAIGN,
+        Columns.CHANNEL,
+        Columns.CONTROL,
+    ),
 }
 
 # Columns without which a file of that kind cannot be imported at all.
@@ -99,11 +112,17 @@ REQUIRED: dict[Kind, tuple[str, ...]] = {
     Kind.FEEDBACK: (Columns.SUBMITTED_AT,),
     Kind.OFFERINGS: (Columns.OFFERING,),
     Kind.CUSTOMERS: (Columns.CUSTOMER,),
+    Kind.CONTACTS: (Columns.CUSTOMER, Columns.CONTACTED_AT),
 }
 
 # Canonical columns holding dates, money/numbers, and ratings.
 DATE_COLUMNS = frozenset(
-    {Columns.ORDERED_AT, Columns.SUBMITTED_AT, Columns.LAUNCHED_AT}
+    {
+        Columns.ORDERED_AT,
+        Columns.SUBMITTED_AT,
+        Columns.LAUNCHED_AT,
+        Columns.CONTACTED_AT,
+    }
 )
 NUMBER_COLUMNS = frozenset(
     {

@@ -12,6 +12,7 @@ KIND_LABELS: dict[Kind, str] = {
     Kind.FEEDBACK: "Customer feedback (ratings, reviews, surveys)",
     Kind.OFFERINGS: "Offerings (your product or service list)",
     Kind.CUSTOMERS: "Customers (segments, regions, opt-outs)",
+    Kind.CONTACTS: "Contacts (who your CRM contacted with what, and when)",
 }
 
 COLUMN_LABELS: dict[str, str] = {
@@ -40,6 +41,9 @@ COLUMN_LABELS: dict[str, str] = {
     C.SEGMENT: "Segment",
     C.REGION: "Region",
     C.OPTED_OUT: "Opted out of contact",
+    C.CONTACTED_AT: "Contact date",
+    C.CAMPAIGN: "Campaign",
+    C.CONTROL: "Control group",
 }
 
 COLUMN_TIPS: dict[str, str] = {
@@ -55,6 +59,10 @@ COLUMN_TIPS: dict[str, str] = {
     C.RATING: "Stars, 0-10 scores, thumbs or words like 'satisfied'.",
     C.ACTIVE: "Whether the offering can still be pushed (yes/no).",
     C.OPTED_OUT: "Customers who opted out are never put in a push list.",
+    C.CONTACTED_AT: "When the customer was contacted (sent the e-mail, letter…).",
+    C.CAMPAIGN: "The campaign's name: each becomes a campaign on the Campaigns page.",
+    C.CONTROL: "Marks the customers held out as a control group: yes/no, or "
+    "the group's name (Control, Holdout…).",
 }
 
 METHOD_LABELS: dict[str, str] = {

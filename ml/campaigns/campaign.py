@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 FROM_PLAN = "plan"  # frozen from a push plan made by Pushwise
+FROM_CONTACTS = "contacts"  # a CRM's contact history, imported
 PUSH_COLUMNS = (
     "customer_id",
     "offering_id",

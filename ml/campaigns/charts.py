@@ -13,15 +13,17 @@ def uptake_by_week_chart(results: CampaignResults) -> ChartData:
     weekly = results.weekly()
     until = tuple(weekly["until"])
     observed = weekly.dropna(subset=["actual"])
-    series = [
-        ChartSeries(
-            "Predicted",
-            until,
-            tuple(weekly["predicted"]),
-            tuple(weekly["predicted_low"]),
-            tuple(weekly["predicted_high"]),
+    series = []
+    if results.predicted:
+        series.append(
+            ChartSeries(
+                "Predicted",
+                until,
+                tuple(weekly["predicted"]),
+                tuple(weekly["predicted_low"]),
+                tuple(weekly["predicted_high"]),
+            )
         )
-    ]
     if not observed.empty:
         series.append(
             ChartSeries("Actual", tuple(observed["until"]), tuple(observed["actual"]))

@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from ml.campaigns.campaign import Campaign
@@ -57,6 +58,12 @@ class CampaignResults:
         return self.days_observed >= self.campaign.horizon_days
 
     @property
+    def predicted(self) -> bool:
+        """Whether Pushwise predicted the pushes' uptake (a campaign saved from
+        a push plan; not contacts imported from a CRM)."""
+        return bool(self.pushes["probability"].notna().all())
+
+    @property
     def contacted(self) -> pd.DataFrame:
         """The pushes that were sent (not the control group's)."""
         return self.pushes[~self.pushes["control"]]
@@ -99,7 +106,7 @@ class CampaignResults:
         """Calibration of the real campaign: the pushes sent in ten bands of
         predicted chance, with the mean chance and the share taken up."""
         sent = self.contacted
-        if sent.empty:
+        if sent.empty or not self.predicted:
             return pd.DataFrame(columns=["decile", "pushes", "predicted", "actual"])
         ranks = sent["probability"].rank(method="first")
         bands = min(DECILES, len(sent))
@@ -117,7 +124,7 @@ class CampaignResults:
         horizon); weeks beyond the imported orders have no actual figure."""
         campaign, sent = self.campaign, self.contacted
         weeks = math.ceil(campaign.horizon_days / 7)
-        days_in = (sent["first_bought"] - campaign.starts_at).dt.days
+        days_in = (sent["first_bought"] - sent["contacted_at"]).dt.days
         rows = []
         for week in range(1, weeks + 1):
             days = min(7 * week, campaign.horizon_days)
@@ -176,20 +183,27 @@ def campaign_results(con: duckdb.DuckDBPyConnection, name: str) -> CampaignResul
     (`con`: the project's connection)."""
     campaign = find_campaign(con, name)
     assert campaign is not None
+    # Each push counts from its own contact date (imported contacts) or the
+    # campaign's start; a contact about no offering counts any purchase.
     pushes = con.execute(
         """SELECT p.customer_id, p.offering_id, p.control, p.probability,
+                  coalesce(p.contacted_at, ?) AS contacted_at,
                   min(o.ordered_at) AS first_bought,
                   coalesce(sum(coalesce(o.amount, o.quantity * o.unit_price)), 0)
                       AS revenue
            FROM campaign_pushes p
            LEFT JOIN orders o
-             ON o.customer_id = p.customer_id AND o.offering_id = p.offering_id
-            AND o.ordered_at >= ? AND o.ordered_at < ?
+             ON o.customer_id = p.customer_id
+            AND (p.offering_id IS NULL OR o.offering_id = p.offering_id)
+            AND o.ordered_at >= coalesce(p.contacted_at, ?)
+            AND o.ordered_at < coalesce(p.contacted_at, ?) + to_days(?)
            WHERE p.campaign_id = ?
            GROUP BY ALL ORDER BY p.customer_id, p.offering_id""",
         [
             campaign.starts_at.to_pydatetime(),
-            campaign.ends_at.to_pydatetime(),
+            campaign.starts_at.to_pydatetime(),
+            campaign.starts_at.to_pydatetime(),
+            campaign.horizon_days,
             campaign.campaign_id,
         ],
     ).df()
@@ -204,6 +218,8 @@ def _expected(probability: pd.Series, share: float = 1.0) -> Estimate:
     """Expected pushes taken up (sum of chances, times `share` of the horizon)
     with its 95 % interval (normal approximation of the sum of Bernoullis)."""
     p = probability.to_numpy(dtype=float) * share
+    if np.isnan(p).any():  # contacts imported from a CRM: nothing predicted
+        return Estimate(math.nan, math.nan, math.nan)
     mean = float(p.sum())
     spread = Z95 * math.sqrt(float((p * (1 - p)).sum()))
     return Estimate(mean, max(0.0, mean - spread), mean + spread)
@@ -230,7 +246,13 @@ def results_in_words(results: CampaignResults) -> list[str]:
             f"The imported orders cover {results.days_observed} of the campaign's "
             f"{campaign.horizon_days} days: the figures are so far, not final."
         )
-    if not sent.empty:
+    if not sent.empty and not results.predicted:
+        lines.append(
+            f"{int(sent['bought'].sum()):,} of the {len(sent):,} contacts were "
+            "taken up (Pushwise made no prediction for contacts imported from "
+            "your CRM)."
+        )
+    elif not sent.empty:
         share = results.days_observed / campaign.horizon_days
         expected = _expected(sent["probability"], share)
         lines.append(

@@ -27,7 +27,7 @@ from ml.importing.staging import (
     staging_select,
     text_sources,
 )
-from ml.importing.targets import line_hash_sql, return_reason_sql
+from ml.importing.targets import IDENTITY, line_hash_sql, return_reason_sql
 from ml.mapping.mapping import ColumnMapping
 from ml.progress import ReportFn, StopFn, check_cancel, never, no_report
 from ml.reading.model import LINE_COLUMN, BadLine, RawTable
@@ -112,7 +112,7 @@ def _check_rows(
     dropped = [raw_name(c) for c in CANONICAL[kind] if c != Columns.RATING]
     dropped.append(OTHER_COLUMNS)
     extra = ["NULL::UHUGEINT AS line_hash", "NULL::VARCHAR AS return_reason"]
-    if kind in (Kind.ORDERS, Kind.FEEDBACK):
+    if kind in IDENTITY:
         extra[0] = (
             f"CASE WHEN reason IS NULL THEN {line_hash_sql(kind)} END AS line_hash"
         )

@@ -19,6 +19,7 @@ REASON_TEXT: dict[str, str] = {
     "missing_quantity": "no quantity",
     "missing_submitted_at": "no feedback date",
     "missing_customer_id": "no customer id",
+    "missing_contacted_at": "no contact date",
     "missing_reference": "no customer, order or offering",
     "bad_date": "not a date",
     "bad_quantity": "quantity is not a number",

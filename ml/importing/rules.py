@@ -161,6 +161,12 @@ CHECKS: dict[Kind, tuple[RowCheck, ...]] = {
         _implausible_date(C.LAUNCHED_AT),
         _unreadable("bad_flag", C.ACTIVE, "yes or no", "Use yes/no or 1/0."),
     ),
+    Kind.CONTACTS: (
+        _missing(C.CUSTOMER, "customer id", "Fill in who was contacted."),
+        _missing(C.CONTACTED_AT, "contact date", "Fill in when they were contacted."),
+        _unreadable("bad_date", C.CONTACTED_AT, "a date", _DATE_HINT),
+        _implausible_date(C.CONTACTED_AT),
+    ),
     Kind.CUSTOMERS: (
         _missing(C.CUSTOMER, "customer id", "Fill in the customer's id."),
         _unreadable("bad_flag", C.OPTED_OUT, "yes or no", "Use yes/no or 1/0."),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ml.columns import CANONICAL, DATE_COLUMNS, NUMBER_COLUMNS, Columns, Kind
 from ml.importing.formats import ColumnFormats
 from ml.mapping.mapping import ColumnMapping
+from ml.parsing.control import control_sql
 from ml.parsing.dates import date_sql
 from ml.parsing.flags import flag_sql, opted_out_sql
 from ml.parsing.numbers import number_sql
@@ -23,7 +24,7 @@ ORDER_LEVEL_COLUMNS = (
     Columns.COUNTRY,
     Columns.CHANNEL,
 )
-FLAG_COLUMNS = frozenset({Columns.ACTIVE, Columns.OPTED_OUT})
+FLAG_COLUMNS = frozenset({Columns.ACTIVE, Columns.OPTED_OUT, Columns.CONTROL})
 
 
 def raw_name(canonical: str) -> str:
@@ -75,6 +76,8 @@ def typed_expression(
         return opted_out_sql(column, header=source)
     if canonical == Columns.ACTIVE:
         return flag_sql(column)
+    if canonical == Columns.CONTROL:
+        return control_sql(column)
     if canonical in formats.integral_float_ids:
         return f"regexp_replace({text}, '\\.0+$', '')"
     return text

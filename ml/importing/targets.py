@@ -36,6 +36,14 @@ IDENTITY: dict[Kind, tuple[str, ...]] = {
         C.COMMENT,
         C.FEEDBACK_KIND,
     ),
+    Kind.CONTACTS: (
+        C.CUSTOMER,
+        C.CONTACTED_AT,
+        C.OFFERING,
+        C.CAMPAIGN,
+        C.CHANNEL,
+        C.CONTROL,
+    ),
 }
 
 

@@ -16,6 +16,7 @@ from ml.importing.checking import (
     CheckedRows,
     discard_checked,
 )
+from ml.importing.contacts import store_contacts
 from ml.importing.formats import ColumnFormats
 from ml.importing.repairs import count_repairs
 from ml.importing.targets import (
@@ -88,7 +89,7 @@ def store_rows(
             step(0.2, "Looking for duplicates and lines imported before")
             _reject_repeats(con, mapping.kind, file, import_id, keep_duplicates)
             step(0.3, f"Storing {mapping.kind}")
-            imported, returns = _store_lines(con, mapping.kind, formats, good)
+            imported, returns = _store_lines(con, mapping.kind, formats, good, file)
         repairs = count_repairs(con, mapping.kind, good)
         step(1.0, "Stored")
     finally:
@@ -127,6 +128,14 @@ def _reject_bad_lines(
         con.unregister("import_bad_lines")
 
 
+# The tables holding the lines of each kind, with their identity hashes.
+LINE_TABLES: dict[Kind, tuple[str, ...]] = {
+    Kind.ORDERS: ("orders", "returns"),
+    Kind.FEEDBACK: ("feedback",),
+    Kind.CONTACTS: ("campaign_pushes",),
+}
+
+
 def _reject_repeats(
     con: duckdb.DuckDBPyConnection,
     kind: Kind,
@@ -137,7 +146,7 @@ def _reject_repeats(
     """Reject exact duplicates within the file (unless kept) and lines already in
     the project: the n-th copy of a line is new only if the project holds fewer
     than n copies of it."""
-    tables = ("orders", "returns") if kind is Kind.ORDERS else ("feedback",)
+    tables = LINE_TABLES[kind]
     existing = " UNION ALL ".join(f"SELECT line_hash FROM {t}" for t in tables)
     keep = "TRUE" if keep_duplicates else "FALSE"
     con.execute(f"""
@@ -177,9 +186,16 @@ def _reject_repeats(
 
 
 def _store_lines(
-    con: duckdb.DuckDBPyConnection, kind: Kind, formats: ColumnFormats, good: str
+    con: duckdb.DuckDBPyConnection,
+    kind: Kind,
+    formats: ColumnFormats,
+    good: str,
+    file: str,
 ) -> tuple[int, int]:
-    """Write the good order lines (purchases and returns) or feedback rows."""
+    """Write the good order lines (purchases and returns), feedback rows or
+    contacts (into campaigns)."""
+    if kind is Kind.CONTACTS:
+        return store_contacts(con, good, file), 0
     if kind is Kind.ORDERS:
         imported = _count(con.execute(insert_purchases_sql(good)).fetchone())
         returns = _count(con.execute(insert_returns_sql(good)).fetchone())

@@ -1,4 +1,4 @@
-"""Guess what a file holds: orders, feedback, offerings or customers."""
+"""Guess what a file holds: orders, feedback, offerings, customers or contacts."""
 
 from __future__ import annotations
 
@@ -14,12 +14,15 @@ _C = Columns
 
 
 def infer_kind(headers: Sequence[str], sample: Sample) -> Kind:
-    """Guess whether a file holds orders, feedback, offerings or customers."""
+    """Guess whether a file holds orders, feedback, offerings, customers or
+    contacts (a CRM's contact history)."""
     ev = evidence_of(headers, sample)
     match = detect_layout(ev.headers)
     if match is not None:
         return match.layout.kind
     sales = ev.has(_C.QUANTITY, _C.AMOUNT, _C.UNIT_PRICE)
+    if not sales and (ev.has(_C.CONTACTED_AT, _C.CONTROL) or ev.has(_C.CAMPAIGN)):
+        return Kind.CONTACTS  # who was contacted with what, when
     if ev.has(_C.RATING) or (ev.has(_C.COMMENT) and not sales):
         return Kind.FEEDBACK
     customer, offering, order = (

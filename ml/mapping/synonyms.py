@@ -57,7 +57,8 @@ _RAW: dict[str, dict[str, str]] = {
         "erp": "kunnr=0.95; kunag=0.95",
     },
     _C.OFFERING: {
-        "en": "item key=0.9; product key=0.9; plu=0.85; plu code; upc code=0.9; "
+        "en": "offer id=0.9; offer code=0.9; offer=0.8; "
+        "item key=0.9; product key=0.9; plu=0.85; plu code; upc code=0.9; "
         "ean code=0.9; barcode=0.7; material code=0.9; asin=0.85; "
         "product id; product code; product number; sku; item id=0.95; "
         "item code; item number=0.95; article id; article number; stock code; "
@@ -412,6 +413,42 @@ _RAW: dict[str, dict[str, str]] = {
         "nl": "afgemeld; uitgeschreven; niet benaderen",
         "it": "disiscritto; non contattare",
         "pt": "descadastrado; nao contatar",
+    },
+    _C.CONTACTED_AT: {
+        "en": "contacted at; contact date; contacted on; date contacted; "
+        "sent at; sent on; send date; date sent; sent date; mailing date; "
+        "mail date; email sent; email date; delivered at=0.8; touchpoint date; "
+        "contact time; activity date=0.8; campaign date=0.85; push date; "
+        "exposure date=0.9",
+        "de": "kontaktdatum; kontaktiert am; versanddatum; versendet am; "
+        "gesendet am; aussendung=0.85; mailingdatum",
+        "fr": "date de contact; contacte le; date d envoi; envoye le; date de l envoi",
+        "es": "fecha de contacto; fecha de envio; enviado el; contactado el",
+        "nl": "contactdatum; verzenddatum; verzonden op",
+        "it": "data contatto; data invio; inviato il",
+        "pt": "data de contato; data de envio; enviado em",
+    },
+    _C.CAMPAIGN: {
+        "en": "campaign; campaign name; campaign id; campaign code; mailing=0.85; "
+        "mailing name; promotion=0.8; promotion name; journey=0.8; "
+        "flow name=0.8; offer name=0.7",
+        "de": "kampagne; kampagnenname; aktion=0.8; aussendungsname",
+        "fr": "campagne; nom de campagne; operation=0.7",
+        "es": "campana; nombre de campana; promocion=0.8",
+        "nl": "campagne; campagnenaam; actie=0.7",
+        "it": "campagna; nome campagna",
+        "pt": "campanha; nome da campanha",
+    },
+    _C.CONTROL: {
+        "en": "control group; control; in control group; is control; holdout; "
+        "hold out; holdout group; control flag; test or control=0.9; "
+        "treatment group=0.9",
+        "de": "kontrollgruppe; kontrolle; testgruppe=0.8",
+        "fr": "groupe temoin; temoin; groupe de controle",
+        "es": "grupo de control; grupo control",
+        "nl": "controlegroep",
+        "it": "gruppo di controllo; controllo",
+        "pt": "grupo de controle; controle",
     },
 }
 

@@ -74,7 +74,8 @@ CAMPAIGN_TABLES_V3 = {
             contacted_at TIMESTAMP,
             channel VARCHAR,
             import_id INTEGER,
-            line BIGINT
+            line BIGINT,
+            line_hash UHUGEINT
         )""",
 }
 

@@ -180,7 +180,8 @@ TABLES: dict[str, str] = {
             contacted_at TIMESTAMP,
             channel VARCHAR,
             import_id INTEGER,
-            line BIGINT
+            line BIGINT,
+            line_hash UHUGEINT
         )""",
 }
 

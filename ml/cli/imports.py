@@ -161,7 +161,7 @@ def _customers_settled(
         return mapping
     raw = read_joined_preview(
         file, args.join, sheet=args.sheet, rows=MAPPING_SAMPLE_ROWS
-    )
+    ).raw
     proposed = propose_mapping(project, raw, kind=kind).mapping
     if proposed.kind is not Kind.ORDERS or proposed.missing_required():
         return None  # not orders, or refused later for what is missing

@@ -214,7 +214,7 @@ def resolve_mapping(
     else:
         mapping = propose_mapping(project, raw, kind=kind).mapping
     missing = mapping.missing_required()
-    if _order_headers(mapping, missing):
+    if looks_like_order_headers(mapping, missing):
         raise InputDataError(
             "this looks like a file of order headers: one row per order with "
             f"its {mapping.source_of(Columns.ORDER)}, but no products.",
@@ -235,7 +235,7 @@ def resolve_mapping(
     return mapping
 
 
-def _order_headers(mapping: ColumnMapping, missing: Sequence[str]) -> bool:
+def looks_like_order_headers(mapping: ColumnMapping, missing: Sequence[str]) -> bool:
     """Whether an orders file lacks only the products but has an order id:
     the headers of orders whose lines are in another file."""
     return (

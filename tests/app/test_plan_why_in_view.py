@@ -57,11 +57,15 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ModelMeta]:
     )
     path = folder / "shop.pushwise"
     orders.to_csv(folder / "orders.csv", index=False)
-    with Project.create(path) as project:
-        import_file(project, folder / "orders.csv", kind=Kind.ORDERS)
-        options = {**SMALL_RANKER, "training_windows": 3, "max_iter": 20}
-        model = train_and_save(project, TrainSettings(ranker_options=options))
-    keep_signing_key(path)
+    # Its own signing key: set up before any test's (PUSHWISE_CONFIG_DIR may
+    # still name the previous test's folder, or none before the first test).
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PUSHWISE_CONFIG_DIR", str(folder / "user-config"))
+        with Project.create(path) as project:
+            import_file(project, folder / "orders.csv", kind=Kind.ORDERS)
+            options = {**SMALL_RANKER, "training_windows": 3, "max_iter": 20}
+            model = train_and_save(project, TrainSettings(ranker_options=options))
+        keep_signing_key(path)
     return path, model.meta
 
 

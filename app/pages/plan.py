@@ -499,9 +499,10 @@ class PushPlanPage(QWidget):
         plan, meta = self.state.plan, self.state.model
         if plan is None or meta is None or self.state.busy:
             return None
+        check = self.state.backtest  # what the check on past weeks promised
 
         def save(project: Project, report: ReportFn, stop: StopFn) -> Campaign:
-            from ml.campaigns.create import create_campaign
+            from ml.campaigns.create import backtest_promise, create_campaign
 
             return create_campaign(
                 project,
@@ -511,6 +512,7 @@ class PushPlanPage(QWidget):
                 model_id=meta.model_id,
                 control_share=control_share,
                 offerings=offerings,
+                promised=None if check is None else backtest_promise(check),
             )
 
         # The orders are unchanged: the plan stays as it is.

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from ml.backtest.report import PLAN, BacktestReport
 from ml.campaigns.campaign import FROM_PLAN, Campaign
 from ml.campaigns.control import control_customers
 from ml.campaigns.store import campaign_pushes, save_campaign
@@ -34,11 +35,13 @@ def create_campaign(
     control_share: float | None = DEFAULT_CONTROL_SHARE,
     offerings: Sequence[str] = (),
     seed: int | None = None,
+    promised: Mapping[str, float] | None = None,
 ) -> Campaign:
     """Save the plan's pushes (only those of `offerings` when given) as a
     campaign over `horizon_days` from the plan's date, made with the model
     `model_id`, with `control_share` of its customers held out as the control
-    group (None or 0: no control group). The seed of the draw is stored."""
+    group (None or 0: no control group). The seed of the draw is stored, and
+    what the check on past weeks promised (`backtest_promise`), if given."""
     name = name.strip()
     if not name:
         raise InputDataError("a campaign needs a name.", hint="Give it one.")
@@ -76,9 +79,31 @@ def create_campaign(
         details={
             "rules": json.loads(rules_to_json(plan.rules)),
             "offerings": list(offerings),
+            "promised": dict(promised or {}),
         },
     )
     return save_campaign(project, campaign, pushes)
+
+
+def backtest_promise(report: BacktestReport) -> dict[str, float]:
+    """What the check on past weeks promised for the plan's pushes: the share
+    taken up (precision) and of customers with at least one (hit rate), and
+    pushes taken up per one predicted; {} when it has no such figures."""
+    summary = report.summary()
+    plan = summary[(summary["method"] == PLAN) & (summary["mode"] == "all")]
+    promised: dict[str, float] = {}
+    if not plan.empty:
+        row = plan.iloc[0]
+        promised = {
+            "precision": float(row["precision"]),
+            "hit_rate": float(row["hit_rate"]),
+        }
+    predicted = float(report.uptake["predicted"].sum())
+    if predicted > 0:
+        promised["taken_per_predicted"] = (
+            float(report.uptake["actual"].sum()) / predicted
+        )
+    return promised
 
 
 def write_campaign_lists(

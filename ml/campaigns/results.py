@@ -260,6 +260,7 @@ def results_in_words(results: CampaignResults) -> list[str]:
             f"sent to be taken up by now (between {expected.low:,.0f} and "
             f"{expected.high:,.0f}); {int(sent['bought'].sum()):,} were."
         )
+    lines.extend(_against_promise(results))
     extra = results.extra_customers()
     if extra is not None:
         lines.append(
@@ -282,6 +283,32 @@ def results_in_words(results: CampaignResults) -> list[str]:
         lines.append(
             "This campaign has no control group, so how many would have bought "
             "anyway cannot be told."
+        )
+    return lines
+
+
+def _against_promise(results: CampaignResults) -> list[str]:
+    """The campaign against what the check on past weeks had promised."""
+    promised = results.campaign.details.get("promised") or {}
+    sent = results.contacted
+    if sent.empty or not results.complete:
+        return []
+    lines = []
+    if "precision" in promised:
+        taken = float(sent["bought"].mean())
+        customers = float(sent.groupby("customer_id")["bought"].any().mean())
+        lines.append(
+            f"The check on past weeks had promised that about "
+            f"{promised['precision']:.1%} of the pushes would be taken up and "
+            f"{promised['hit_rate']:.0%} of the customers would take up at least "
+            f"one; in this campaign {taken:.1%} and {customers:.0%}."
+        )
+    ratio = promised.get("taken_per_predicted")
+    predicted = float(sent["probability"].sum()) if results.predicted else 0.0
+    if ratio is not None and predicted > 0:
+        lines.append(
+            f"At those earlier dates {ratio:.2f} pushes were taken up for each "
+            f"one predicted; in this campaign {sent['bought'].sum() / predicted:.2f}."
         )
     return lines
 

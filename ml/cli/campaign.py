@@ -17,6 +17,7 @@ from ml.cli.common import (
     progress,
     rules_argument,
 )
+from ml.modelmeta import ModelMeta
 from ml.plan import PlanRules
 from ml.plan.rulesfile import load_project_rules
 from ml.reading.sources import not_a_file_reason
@@ -69,6 +70,12 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     create.add_argument(
         "--out", type=Path, metavar="DIR", help="write the lists to send here"
     )
+    create.add_argument(
+        "--check",
+        action="store_true",
+        help="check the model on past weeks first, so that the campaign's "
+        "report compares it with what that check promised (takes a while)",
+    )
     create.set_defaults(run=run_create)
     listing = actions.add_parser("list", help="the project's campaigns")
     listing.add_argument("--project", required=True, type=Path, metavar="P.pushwise")
@@ -112,6 +119,7 @@ def run_create(args: argparse.Namespace) -> int:
         settings = TrainSettings(as_of=args.as_of, horizon_days=args.horizon)
         with outcome.saving(project, "the new model"):
             planned = plan_project(project, settings, rules, report=progress())
+        promised = _promise(project, planned.model.meta) if args.check else None
         with outcome.saving(project, f"the campaign '{args.name}'"):
             campaign = create_campaign(
                 project,
@@ -122,6 +130,7 @@ def run_create(args: argparse.Namespace) -> int:
                 control_share=args.control,
                 offerings=args.offering,
                 seed=args.seed,
+                promised=promised,
             )
         lists = None
         if args.out is not None:
@@ -144,6 +153,20 @@ def run_create(args: argparse.Namespace) -> int:
         print(f"To send: {lists[0]}")
         print(f"Control group (not to contact): {lists[1]}")
     return EXIT_OK
+
+
+def _promise(project: Project, meta: ModelMeta) -> dict[str, float] | None:
+    """What the check on past weeks promises for the plan (None when the
+    history is too short to check: said why)."""
+    from ml.campaigns.create import backtest_promise
+    from ml.workflows.backtest import check_model
+    from ml.workflows.settings import CheckSettings
+
+    report, problem = check_model(project, meta, CheckSettings(), report=progress())
+    if report is None:
+        print(f"Not checked on past weeks: {problem}")
+        return None
+    return backtest_promise(report)
 
 
 def run_list(args: argparse.Namespace) -> int:

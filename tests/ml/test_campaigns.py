@@ -125,8 +125,15 @@ def test_only_the_offerings_chosen_are_pushed(project) -> None:
 def test_results_count_uptake_and_extra_customers(project, tmp_path) -> None:
     rng = np.random.default_rng(4)
     plan = plan_of(rng)
+    promised = {"precision": 0.125, "hit_rate": 0.2, "taken_per_predicted": 0.8}
     campaign = create_campaign(
-        project, "March", plan, horizon_days=28, model_id="m1", seed=8
+        project,
+        "March",
+        plan,
+        horizon_days=28,
+        model_id="m1",
+        seed=8,
+        promised=promised,
     )
     pushes = campaign_pushes(project.con, campaign.campaign_id)
     assert words_before(project) == [
@@ -195,3 +202,22 @@ def test_results_before_the_horizon_has_passed_are_so_far(project, tmp_path) -> 
     assert "cover 10 of the campaign's 28 days: the figures are so far" in words
     weekly = results.weekly()
     assert weekly["actual"].isna().tolist() == [False, True, True, True]
+
+
+def test_the_check_on_past_weeks_promise_is_its_plan_figures() -> None:
+    from dataclasses import replace
+
+    from ml.campaigns.create import backtest_promise
+    from tests.ml.backtest_builders import small_report
+
+    report = small_report()
+    lists = report.list_metrics.replace({"method": {"Pushwise": "Pushwise plan"}})
+    promised = backtest_promise(replace(report, list_metrics=lists))
+    # Averaged over its two folds: 0.4 and 0.5.
+    assert promised["precision"] == pytest.approx(0.45)
+    assert promised["hit_rate"] == pytest.approx(0.45)
+    uptake = report.uptake
+    ratio = uptake["actual"].sum() / uptake["predicted"].sum()
+    assert promised["taken_per_predicted"] == pytest.approx(ratio)
+    # Without the plan's own figures, only what the uptake table tells.
+    assert backtest_promise(report) == {"taken_per_predicted": pytest.approx(ratio)}

@@ -4,16 +4,16 @@ control group, with the approach chosen by Qini on held-out folds.
 Every approach of ml.uplift.learners, on logistic regression and on boosted
 trees, is fitted on k - 1 folds of the customers and scored on the k-th
 (folds stratified by push and uptake); so are averages of the best two and
-three. The approach (or average) with the highest mean Qini coefficient over
-the folds is refitted on every customer. The chance without a push comes
-from a logistic model of the held-back group; with a push it is that plus the
-uplift (kept within 0..1).
+three and the default average. ml.uplift.choice picks one (the default
+unless another is clearly better; only the default is tried when the folds
+hold too few buyers to tell approaches apart), and it is refitted on every
+customer. The chance without a push comes from a logistic model of the
+held-back group; with a push it is that plus the uplift (kept within 0..1).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Self
 
 import numpy as np
@@ -23,6 +23,7 @@ from sklearn.model_selection import StratifiedKFold
 from threadpoolctl import threadpool_limits
 
 from ml.progress import ReportFn, StopFn, check_cancel, never, no_report
+from ml.uplift.choice import DEFAULT, MIN_TAKERS, Candidate, choose
 from ml.uplift.features import UpliftFeatures
 from ml.uplift.learners import Approach, Design, TwoModels, approaches
 from ml.uplift.metrics import qini_coefficient
@@ -32,26 +33,6 @@ PUT_OFF = "put off by pushes"
 ANYWAY = "would buy anyway"
 PERSUADABLE = "likely to buy only if pushed"
 LITTLE = "little difference either way"
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """An approach, or an average of several, and its Qini on each fold."""
-
-    members: tuple[str, ...]
-    fold_qini: tuple[float, ...]
-
-    @property
-    def name(self) -> str:
-        """Plain name: the approach, or 'average of ...'."""
-        if len(self.members) == 1:
-            return self.members[0]
-        return "average of " + " + ".join(self.members)
-
-    @property
-    def qini(self) -> float:
-        """Mean Qini coefficient over the folds."""
-        return float(np.mean(self.fold_qini))
 
 
 def _binary(name: str, values: npt.ArrayLike) -> FloatArray:
@@ -71,7 +52,7 @@ class UpliftModel:
 
     def __init__(
         self,
-        folds: int = 3,
+        folds: int = 5,
         ensemble_sizes: Sequence[int] = (2, 3),
         only: Sequence[str] | None = None,
         random_state: int = 0,
@@ -112,11 +93,14 @@ class UpliftModel:
         self.features_ = UpliftFeatures().fit(customers)
         design = self._design(customers)
         candidates = self._approaches()
+        takers = min(y[t == 1].sum(), y[t == 0].sum()) / self.folds
+        if takers < MIN_TAKERS and set(DEFAULT) <= set(candidates):
+            candidates = {name: candidates[name] for name in DEFAULT}
         with threadpool_limits(limits=1, user_api="openmp"):
             self.candidates_ = self._validate(
                 design, t, y, candidates, report, stop_requested
             )
-            self.chosen_ = max(self.candidates_, key=lambda c: c.qini)
+            self.chosen_, self.reason_ = choose(self.candidates_, takers)
             check_cancel(stop_requested)
             report(0.9, "Fitting the chosen approach on every customer")
             self.members_ = [
@@ -167,8 +151,11 @@ class UpliftModel:
 
         singles = sorted((scored((n,)) for n in held), key=lambda c: -c.qini)
         best = tuple(c.members[0] for c in singles)
-        averages = [scored(best[:n]) for n in self.ensemble_sizes if n <= len(best)]
-        return singles + [a for a in averages if len(a.members) > 1]
+        sets = [best[:n] for n in self.ensemble_sizes if 1 < n <= len(best)]
+        if set(DEFAULT) <= set(held):
+            sets.append(DEFAULT)
+        unique = {frozenset(s): s for s in sets}.values()
+        return singles + [scored(s) for s in unique]
 
     def _uplift(self, design: Design) -> FloatArray:
         mean: FloatArray = np.mean([m.uplift(design) for m in self.members_], axis=0)
@@ -218,7 +205,8 @@ class UpliftModel:
         """What was tried and chosen, with each one's Qini on held-out folds."""
         lines = [
             f"Chosen: {self.chosen_.name} (Qini {self.chosen_.qini:.3f} on "
-            f"{self.folds} held-out folds; 0 is random order, 1 perfect).",
+            f"{self.folds} held-out folds; 0 is random order, 1 perfect), "
+            f"because {self.reason_}.",
             "Tried:",
         ]
         for c in sorted(self.candidates_, key=lambda c: -c.qini):

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import train_test_split
+from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from ml.uplift.metrics import auuc, bootstrap_scores, interval, qini_coefficient
 from ml.uplift.model import UpliftModel
@@ -249,6 +249,18 @@ def check_against_sklift(y: np.ndarray, score: np.ndarray, t: np.ndarray) -> Non
     assert abs(auuc(y, score, t) - uplift_auc_score(y, score, t)) < 1e-9
 
 
+def validation_qini(
+    fit: Fit, x: pd.DataFrame, t: np.ndarray, y: np.ndarray, folds: int = 3
+) -> float:
+    """A peer's mean Qini on folds of the training rows (as Pushwise chooses)."""
+    split = StratifiedKFold(folds, shuffle=True, random_state=SEED)
+    scores = []
+    for a, b in split.split(x, 2 * t + y):
+        score = fit(x.iloc[a], t[a], y[a], x.iloc[b])
+        scores.append(qini_coefficient(y[b], score, t[b]))
+    return float(np.mean(scores))
+
+
 def measure(
     frame: pd.DataFrame, t: np.ndarray, outcome: str, peers: dict[str, Fit], boot: int
 ) -> tuple[list[dict[str, object]], list[UpliftModel]]:
@@ -259,6 +271,7 @@ def measure(
     models: list[UpliftModel] = []
     predictions: dict[str, np.ndarray] = {}
     seconds: dict[str, float] = {}
+    chosen_by: dict[str, float] = {}
     for name, fit in {PUSHWISE: pushwise(models), **peers}.items():
         start = time.perf_counter()
         try:
@@ -267,6 +280,10 @@ def measure(
             print(f"{outcome}: {name} failed: {error!r}", flush=True)
             continue
         seconds[name] = time.perf_counter() - start
+        if name == PUSHWISE:
+            chosen_by[name] = models[-1].chosen_.qini
+        else:
+            chosen_by[name] = validation_qini(fit, xa, t[train], y[train])
         qini = qini_coefficient(y[test], predictions[name], t[test])
         print(
             f"{outcome}: {name}: Qini {qini:.4f} in {seconds[name]:.1f} s", flush=True
@@ -284,25 +301,47 @@ def measure(
                 "auuc": auuc(y[test], score, t[test]),
                 "auuc_ci": interval(samples[name][:, 1]),
                 "seconds": seconds[name],
+                "validation_qini": chosen_by.get(name, float("nan")),
             }
         )
     peer_rows = [r for r in rows if r["model"] != PUSHWISE]
     if not peer_rows:
         return rows, models
+    ours = next(r for r in rows if r["model"] == PUSHWISE)
+    picked = max(peer_rows, key=lambda r: float(r["validation_qini"]))  # type: ignore[arg-type]
     for metric, column in (("qini", 0), ("auuc", 1)):
         best = max(peer_rows, key=lambda r: float(r[metric]))  # type: ignore[arg-type]
-        ratio = samples[PUSHWISE][:, column] / samples[str(best["model"])][:, column]
-        for row in rows:
-            if row["model"] == PUSHWISE:
-                row[f"best_peer_{metric}"] = best["model"]
-                row[f"ratio_{metric}"] = float(row[metric]) / float(best[metric])  # type: ignore[arg-type]
-                row[f"ratio_{metric}_ci"] = interval(ratio)
+        for tag, peer in (("", best), ("validated_", picked)):
+            ratio = (
+                samples[PUSHWISE][:, column] / samples[str(peer["model"])][:, column]
+            )
+            ours[f"{tag}peer_{metric}"] = peer["model"]
+            ours[f"{tag}ratio_{metric}"] = float(ours[metric]) / float(peer[metric])  # type: ignore[arg-type]
+            ours[f"{tag}ratio_{metric}_ci"] = interval(ratio)
     return rows, models
 
 
 def fmt(value: object, interval_: object) -> str:
     low, high = interval_  # type: ignore[misc]
     return f"{float(value):.4f} ({low:.4f} to {high:.4f})"  # type: ignore[arg-type]
+
+
+def ratios(ours: dict[str, object], tag: str) -> str:
+    """One sentence: Pushwise against the best peer on the test split (tag
+    "") or the peer with the best Qini on folds of the training rows."""
+    which = (
+        "the best peer on the test split"
+        if not tag
+        else "the peer a user would pick (best Qini on folds of the training rows)"
+    )
+    parts = []
+    for metric, label in (("qini", "Qini"), ("auuc", "AUUC")):
+        low, high = ours[f"{tag}ratio_{metric}_ci"]  # type: ignore[misc]
+        parts.append(
+            f"{label} {ours[f'{tag}ratio_{metric}']:.2f}x ({low:.2f} to {high:.2f}; "
+            f"{ours[f'{tag}peer_{metric}']})"
+        )
+    return f"Pushwise against {which}: " + ", ".join(parts) + ". Target: 1.1x."
 
 
 def render(
@@ -329,22 +368,17 @@ def render(
         ours = next(r for r in part if r["model"] == PUSHWISE)
         lines += [f"### {outcome}", ""]
         if "ratio_qini" in ours:
-            lines += [
-                f"Ratio to the best peer: Qini {ours['ratio_qini']:.2f}x "
-                f"({ours['ratio_qini_ci'][0]:.2f} to {ours['ratio_qini_ci'][1]:.2f}; "  # type: ignore[index]
-                f"best: {ours['best_peer_qini']}), AUUC {ours['ratio_auuc']:.2f}x "
-                f"({ours['ratio_auuc_ci'][0]:.2f} to {ours['ratio_auuc_ci'][1]:.2f}; "  # type: ignore[index]
-                f"best: {ours['best_peer_auuc']}). Target: 1.1x.",
-                "",
-            ]
+            lines += [ratios(ours, ""), "", ratios(ours, "validated_"), ""]
         lines += [
-            "| model | Qini (95 % CI) | AUUC (95 % CI) | time (s) |",
-            "| --- | --- | --- | --- |",
+            "| model | Qini (95 % CI) | AUUC (95 % CI) | Qini on folds of train "
+            "| time (s) |",
+            "| --- | --- | --- | --- | --- |",
         ]
         for r in part:
             lines.append(
                 f"| {r['model']} | {fmt(r['qini'], r['qini_ci'])} | "
-                f"{fmt(r['auuc'], r['auuc_ci'])} | {float(r['seconds']):.1f} |"  # type: ignore[arg-type]
+                f"{fmt(r['auuc'], r['auuc_ci'])} | {float(r['validation_qini']):.4f} | "  # type: ignore[arg-type]
+                f"{float(r['seconds']):.1f} |"  # type: ignore[arg-type]
             )
         lines += ["", "Pushwise's choice on folds of the training rows:", "", "```"]
         lines += [described[outcome], "```", ""]

@@ -11,6 +11,8 @@ import pytest
 
 from ml.columns import Columns
 from ml.uplift.budget import GAIN, best_list
+from ml.uplift.choice import DEFAULT, Candidate, choose
+from ml.uplift.learners import approaches
 from ml.uplift.metrics import (
     auuc,
     bootstrap_scores,
@@ -145,12 +147,41 @@ def test_model_describes_what_it_tried(fitted: UpliftModel) -> None:
 
 
 @pytest.mark.slow
-def test_every_approach_runs_and_the_best_fold_score_is_chosen() -> None:
-    x, t, y = world(1200, 5)
+def test_every_approach_runs_when_the_folds_hold_enough_buyers() -> None:
+    x, t, y = world(4000, 5)
     model = UpliftModel(folds=2, ensemble_sizes=(3,)).fit(x, t, y)
-    assert len(model.candidates_) == 9
-    assert model.chosen_.qini == max(c.qini for c in model.candidates_)
+    names = {c.name for c in model.candidates_}
+    assert len(approaches()) == 8 and {a.name for a in approaches()} <= names
+    assert "average of " + " + ".join(DEFAULT) in names
     assert np.isfinite(model.predict_uplift(x)).all()
+
+
+def test_only_the_default_is_fitted_when_buyers_are_few() -> None:
+    x, t, y = world(600, 8)
+    model = UpliftModel(folds=3).fit(x, t, y)
+    tried = {c.members for c in model.candidates_}
+    assert tried == {(DEFAULT[0],), (DEFAULT[1],), DEFAULT}
+    assert model.chosen_.members == DEFAULT
+    assert "under the 100 needed" in model.describe()
+
+
+def candidate(members: tuple[str, ...], *folds: float) -> Candidate:
+    return Candidate(members, folds)
+
+
+def test_choice_keeps_the_default_unless_clearly_beaten() -> None:
+    default = candidate(DEFAULT, 0.04, 0.05, 0.03)
+    close = candidate(("X-learner, trees",), 0.06, 0.04, 0.035)
+    clear = candidate(("X-learner, trees",), 0.08, 0.09, 0.07)
+    chosen, why = choose([default, close], takers_per_fold=500)
+    assert chosen is default and "noise" in why
+    chosen, why = choose([default, clear], takers_per_fold=500)
+    assert chosen is clear and "beat the default" in why
+    chosen, _ = choose([default, clear], takers_per_fold=12)
+    assert chosen is default
+    # Without the default among the candidates: the best mean.
+    chosen, _ = choose([close, candidate(("a",), 0.0, 0.01, 0.0)], 12)
+    assert chosen is close
 
 
 @pytest.mark.slow

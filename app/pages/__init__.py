@@ -78,16 +78,16 @@ def workflow_pages() -> list[PageSpec]:
             _plan_page,
         ),
         PageSpec(
+            "backtest",
+            "Backtest",
+            "Predicted versus actual uptake on past weeks",
+            _backtest_page,
+        ),
+        PageSpec(
             "campaigns",
             "Campaigns",
             "What the pushes sent did: predicted against actual uptake, and "
             "against the control group",
             _campaigns_page,
-        ),
-        PageSpec(
-            "backtest",
-            "Backtest",
-            "Predicted versus actual uptake on past weeks",
-            _backtest_page,
         ),
     ]

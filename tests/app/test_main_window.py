@@ -193,7 +193,7 @@ def test_pages_are_listed_in_workflow_order_and_explain_themselves(
 ) -> None:
     window.open_project(small_project)
     titles = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
-    assert titles == ["Data", "Model", "Push plan", "Backtest"]
+    assert titles == ["Data", "Model", "Push plan", "Backtest", "Campaigns"]
     window.show_page("plan")
     assert window.page_stack.currentWidget() is window.pages["plan"]
     page = window.pages["plan"]

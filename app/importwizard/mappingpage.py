@@ -287,9 +287,12 @@ class MappingPage(QWizardPage):
         outcomes = frame[OUTCOME]
         imported = int((outcomes == IMPORTED).sum())
         returns = int(outcomes.str.startswith("return").sum())
+        as_returns = (
+            f" {returns} as returns," if mapping and mapping.kind is Kind.ORDERS else ""
+        )
         self.rows_label.setText(
             f"<b>The first {len(frame)} rows as they will be imported:</b> "
-            f"{imported} imported, {returns} as returns, {rows.rejected} rejected."
+            f"{imported} imported,{as_returns} {rows.rejected} rejected."
         )
         described = rows.formats.descriptions() if rows.formats else {}
         self.formats_label.setText(

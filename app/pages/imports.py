@@ -34,6 +34,7 @@ KIND_NAMES = {
     "feedback": "Feedback",
     "offerings": "Offerings",
     "customers": "Customers",
+    "contacts": "Contacts",
 }
 HISTORY_LABELS = {
     "import_id": "Import",

@@ -122,3 +122,29 @@ def test_the_page_shows_what_a_campaign_did(qtbot, tmp_path: Path) -> None:
         assert (tmp_path / "report/March-report.html").is_file()
     finally:
         state.shutdown()
+
+
+def test_contacts_imported_in_the_wizard_show_as_campaigns(qtbot, tmp_path) -> None:
+    from app.importwizard.wizard import ImportWizard
+    from tests.app.test_import_wizard import _import, _next
+    from tests.ml.test_contacts_import import CONTACTS, write_contacts
+
+    state = AppState()
+    state.new_project(tmp_path / "crm.pushwise")
+    try:
+        page = _show(qtbot, state)
+        wizard = ImportWizard(
+            state, files=[write_contacts(tmp_path / "crm.csv", CONTACTS)]
+        )
+        qtbot.addWidget(wizard)
+        wizard.show()
+        assert "Contacts" in wizard.file_page.kind_combo.currentText()
+        _next(qtbot, wizard)
+        _next(qtbot, wizard)
+        assert "as returns" not in wizard.mapping_page.rows_label.text()
+        _import(qtbot, wizard)
+        qtbot.waitUntil(lambda: page.chooser.count() == 2, timeout=WAIT_MS)
+        names = [page.chooser.itemText(i) for i in range(page.chooser.count())]
+        assert sorted(names) == ["Newsletter", "Spring mail"]
+    finally:
+        state.shutdown()

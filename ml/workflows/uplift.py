@@ -1,0 +1,132 @@
+"""Pushing where it changes something: an uplift model learnt from the
+project's campaigns with a control group, and the push plan ranked by the
+extra uptake each push is expected to bring, within a contact budget.
+
+The model is per customer: the extra chance that they take up at least one
+of their pushes because they were pushed. A push's expected extra uptake is
+the customer's share of it, in proportion to the push's chance of uptake.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from ml.campaigns.results import campaign_results
+from ml.campaigns.store import campaigns
+from ml.columns import Columns
+from ml.errors import InputDataError
+from ml.plan.pushplan import PushPlan
+from ml.progress import ReportFn, StopFn, never, no_report, scaled
+from ml.uplift.budget import GAIN, UPLIFT, best_list
+from ml.uplift.history import customer_features
+from ml.uplift.model import UpliftModel
+
+C = Columns
+EXTRA = "extra_uptake"
+WITHOUT, WITH, TYPE = "chance_without_push", "chance_with_push", "customer_type"
+
+
+@dataclass(frozen=True, slots=True)
+class UpliftPlan:
+    """The plan's pushes ranked by expected extra uptake.
+
+    rows: customer_id, offering_id, rank (1 = first, over the whole list),
+        probability, extra_uptake, chance_without_push, chance_with_push,
+        customer_type, reason; only pushes expected to add uptake, at most
+        `per_customer` per customer, the `budget` best.
+    curve: list_size against the expected extra uptake of the best list of
+        that size (beyond the budget too).
+    """
+
+    rows: pd.DataFrame
+    curve: pd.DataFrame
+    description: str  # what the model learnt from, and what it chose
+
+
+def learn_uplift(
+    con: duckdb.DuckDBPyConnection,
+    report: ReportFn = no_report,
+    stop_requested: StopFn = never,
+) -> tuple[UpliftModel, str]:
+    """Fit the uplift model on every finished campaign with a control group;
+    InputDataError saying what is missing when there is none to learn from."""
+    frames, treated, took, used = [], [], [], []
+    for campaign in campaigns(con):
+        if not campaign.control_share:
+            continue
+        results = campaign_results(con, campaign.name)
+        if not results.complete:
+            continue
+        per_customer = results.pushes.groupby(C.CUSTOMER, sort=True).agg(
+            control=("control", "first"), bought=("bought", "any")
+        )
+        frames.append(
+            customer_features(con, campaign.starts_at, list(per_customer.index))
+        )
+        treated.append(~per_customer["control"].to_numpy(dtype=bool))
+        took.append(per_customer["bought"].to_numpy(dtype=bool))
+        used.append(campaign.name)
+    if not frames:
+        raise InputDataError(
+            "no finished campaign with a control group is in the project, so "
+            "there is nothing to learn who buys because of a push from.",
+            hint="Save a plan as a campaign with a control group, send it, and "
+            "import the orders until the end of its horizon.",
+        )
+    model = UpliftModel()
+    try:
+        model.fit(
+            pd.concat(frames),
+            np.concatenate(treated),
+            np.concatenate(took),
+            report=report,
+            stop_requested=stop_requested,
+        )
+    except ValueError as error:
+        raise InputDataError(
+            f"the campaigns {', '.join(map(repr, used))} are too small to learn "
+            f"from ({error})",
+            hint="Use a larger control group, or wait for more campaigns.",
+        ) from None
+    return model, f"Learnt from {', '.join(map(repr, used))}. {model.describe()}"
+
+
+def plan_by_uplift(
+    con: duckdb.DuckDBPyConnection,
+    plan: PushPlan,
+    *,
+    budget: int | None = None,
+    per_customer: int | None = None,
+    report: ReportFn = no_report,
+    stop_requested: StopFn = never,
+) -> UpliftPlan:
+    """The plan's pushes ranked by expected extra uptake (the model learnt
+    from the project's campaigns), the `budget` best at most `per_customer`
+    each (default: the plan's own cap)."""
+    model, description = learn_uplift(con, scaled(report, 0.0, 0.9), stop_requested)
+    rows = plan.rows
+    customers = rows[C.CUSTOMER].drop_duplicates().tolist()
+    chances = model.predict_chances(customer_features(con, plan.as_of, customers))
+    pairs = rows[[C.CUSTOMER, C.OFFERING, "probability", "reason"]].copy()
+    share = pairs["probability"] / pairs.groupby(C.CUSTOMER)["probability"].transform(
+        "sum"
+    )
+    share = share.fillna(1.0 / pairs.groupby(C.CUSTOMER)[C.OFFERING].transform("size"))
+    by_customer = chances.reindex(pairs[C.CUSTOMER])
+    pairs[UPLIFT] = by_customer["uplift"].to_numpy() * share.to_numpy()
+    cap = per_customer or plan.rules.max_per_customer
+    chosen = best_list(pairs, budget if budget is not None else len(pairs), cap)
+    out = chosen.rows.merge(pairs, on=[C.CUSTOMER, C.OFFERING, UPLIFT], how="left")
+    facts = by_customer.reset_index().drop_duplicates(C.CUSTOMER).set_index(C.CUSTOMER)
+    out[WITHOUT] = out[C.CUSTOMER].map(facts[WITHOUT])
+    out[WITH] = out[C.CUSTOMER].map(facts[WITH])
+    out[TYPE] = out[C.CUSTOMER].map(facts["label"])
+    out[EXTRA] = out[GAIN]
+    out["reason"] = out["reason"] + "; " + out[TYPE]
+    columns = [C.CUSTOMER, C.OFFERING, "rank", "probability", EXTRA, WITHOUT, WITH]
+    report(1.0, "Ranked by extra uptake")
+    return UpliftPlan(out[[*columns, TYPE, "reason"]], chosen.curve, description)

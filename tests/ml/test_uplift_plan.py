@@ -1,0 +1,119 @@
+"""The push plan ranked by extra uptake: learnt from a campaign with a
+control group in the project, where only some customers buy because of it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ml.campaigns.create import create_campaign
+from ml.campaigns.store import campaign_pushes
+from ml.errors import InputDataError
+from ml.importing.importer import import_file
+from ml.plan.pushplan import PushPlan
+from ml.store.project import Project
+from ml.workflows.uplift import EXTRA, TYPE, plan_by_uplift
+from tests.ml.test_campaigns import write_orders
+
+START = pd.Timestamp("2024-03-01")
+CUSTOMERS = 600
+
+
+def sleeper(customer: str) -> bool:
+    """Half the customers last bought long ago: they buy only when pushed."""
+    return int(customer[1:]) % 2 == 0
+
+
+def one_push_each(as_of: pd.Timestamp) -> PushPlan:
+    rows = pd.DataFrame(
+        {
+            "customer_id": [f"c{n:03d}" for n in range(CUSTOMERS)],
+            "offering_id": "A",
+            "rank": 1,
+            "score": 0.3,
+            "probability": 0.3,
+            "expected_revenue": 3.0,
+            "reason": "popular",
+        }
+    )
+    columns = ["customer_id", "offering_id", "rule", "detail"]
+    return PushPlan(rows, pd.DataFrame(columns=columns), {}, as_of)
+
+
+@pytest.fixture
+def project(tmp_path: Path):
+    """A campaign with a 30 % control group: regulars buy A anyway (half of
+    them), sleepers buy it only when pushed (half of those pushed)."""
+    rng = np.random.default_rng(3)
+    history = []
+    for n in range(CUSTOMERS):
+        customer = f"c{n:03d}"
+        days = [400, 380] if sleeper(customer) else [40, 25, 12, 5]
+        history += [
+            (customer, "B", str((START - pd.Timedelta(days=d)).date())) for d in days
+        ]
+    with Project.create(tmp_path / "p.pushwise") as opened:
+        import_file(opened, write_orders(tmp_path / "history.csv", history))
+        campaign = create_campaign(
+            opened,
+            "March",
+            one_push_each(START),
+            horizon_days=28,
+            model_id=None,
+            control_share=0.3,
+            seed=4,
+        )
+        pushes = campaign_pushes(opened.con, campaign.campaign_id)
+        later = []
+        for customer, control in zip(
+            pushes["customer_id"], pushes["control"], strict=True
+        ):
+            pushed_sleeper = sleeper(customer) and not control
+            if (pushed_sleeper or not sleeper(customer)) and rng.random() < 0.5:
+                later.append(
+                    (customer, "A", str((START + pd.Timedelta(days=9)).date()))
+                )
+        later.append(("c001", "B", "2024-04-20"))  # the orders reach past the horizon
+        import_file(opened, write_orders(tmp_path / "later.csv", later))
+        yield opened
+
+
+def test_pushes_go_where_they_change_something(project) -> None:
+    ranked = plan_by_uplift(project.con, one_push_each(pd.Timestamp("2024-05-01")))
+    rows = ranked.rows
+    assert "Learnt from 'March'" in ranked.description
+    top = rows.head(100)
+    assert top["customer_id"].map(sleeper).mean() > 0.9
+    assert rows[EXTRA].is_monotonic_decreasing and (rows[EXTRA] > 0).all()
+    sleepers = rows[rows["customer_id"].map(sleeper)]
+    assert sleepers[EXTRA].mean() == pytest.approx(0.5 * 1.0, abs=0.15)
+    assert (rows["reason"].str.startswith("popular; ")).all()
+    assert set(rows[TYPE]) <= {
+        "likely to buy only if pushed",
+        "would buy anyway",
+        "little difference either way",
+    }
+
+
+def test_a_budget_keeps_the_best_pushes_and_draws_the_curve(project) -> None:
+    plan = one_push_each(pd.Timestamp("2024-05-01"))
+    everything = plan_by_uplift(project.con, plan)
+    budget = plan_by_uplift(project.con, plan, budget=50)
+    assert len(budget.rows) == 50
+    assert budget.rows[EXTRA].sum() == pytest.approx(
+        everything.rows[EXTRA].head(50).sum()
+    )
+    curve = budget.curve.set_index("list_size")["expected_gain"]
+    assert curve.loc[50] == pytest.approx(budget.rows[EXTRA].sum())
+    assert curve.is_monotonic_increasing and len(curve) == len(everything.rows)
+
+
+def test_without_a_campaign_it_says_what_to_do(tmp_path) -> None:
+    with (
+        Project.create(tmp_path / "empty.pushwise") as opened,
+        pytest.raises(InputDataError, match="no finished campaign"),
+    ):
+        plan_by_uplift(opened.con, one_push_each(START))

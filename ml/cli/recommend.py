@@ -6,10 +6,12 @@ import argparse
 import contextlib
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ml.cli.common import (
     EXIT_OK,
     Outcome,
+    UsageError,
     add_rules_argument,
     add_source_arguments,
     offering_level,
@@ -24,7 +26,11 @@ from ml.plan.holdback import describe_hold_back
 from ml.plan.returns import describe_returns
 from ml.plan.rules import removed_in_words
 from ml.plan.rulesfile import load_project_rules, save_project_rules
+from ml.safecells import write_safe_csv
 from ml.workflows.settings import TrainSettings
+
+if TYPE_CHECKING:
+    from ml.workflows.uplift import UpliftPlan
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -59,6 +65,21 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "in the project, which the GUI's Push plan page then uses too (default: "
         "the rules saved in the project)",
     )
+    recommend.add_argument(
+        "--rank-by",
+        choices=["chance", "extra-uptake"],
+        default="chance",
+        help="rank pushes by the chance of uptake (default) or by the extra "
+        "uptake a push brings, learnt from the project's campaigns with a "
+        "control group (who buys only if pushed)",
+    )
+    recommend.add_argument(
+        "--budget",
+        type=positive_int,
+        metavar="N",
+        help="with --rank-by extra-uptake: the N pushes expected to add the "
+        "most uptake (the gain for every list size goes to PLAN-gain.csv)",
+    )
     recommend.add_argument("--out", required=True, type=Path, metavar="PLAN.csv")
     recommend.set_defaults(run=run)
 
@@ -69,8 +90,11 @@ def run(args: argparse.Namespace) -> int:
     # Imported here: `pushwise import` and `info` start without scikit-learn.
     from ml.workflows.plan import plan_project
 
+    if args.budget is not None and args.rank_by != "extra-uptake":
+        raise UsageError("--budget goes with --rank-by extra-uptake.")
     given = rules_argument(args.rules)
     outcome: Outcome = args.outcome
+    ranked = None
     with contextlib.ExitStack() as stack:
         project = open_source(args, stack)
         if given is not None:
@@ -105,9 +129,18 @@ def run(args: argparse.Namespace) -> int:
             # Saved once the plan is made, so that a failed run changes nothing.
             with outcome.saving(project, "the push rules"):
                 save_project_rules(project, given)
+        if args.rank_by == "extra-uptake":
+            from ml.workflows.uplift import plan_by_uplift
+
+            ranked = plan_by_uplift(
+                project.con, result.plan, budget=args.budget, report=progress()
+            )
         read_only = project.read_only_reason
     plan, note = result.plan, result.note
-    to_plan_csv(plan, args.out)
+    if ranked is None:
+        to_plan_csv(plan, args.out)
+    else:
+        _write_ranked(ranked, args.out)
     if note:
         print(note)
     if result.model.meta.note:
@@ -121,11 +154,26 @@ def run(args: argparse.Namespace) -> int:
         )
     removed = removed_in_words(plan.removed_by_rule, returns_block=plan.returns_blocked)
     customers = plan.rows[Columns.CUSTOMER].nunique()
+    written = f" written to {args.out}" if ranked is None else ""
     print(
         f"Push plan as of {plan.as_of:%Y-%m-%d}: {len(plan.rows):,} pushes for "
-        f"{customers:,} customers written to {args.out}"
+        f"{customers:,} customers{written}"
     )
     print(describe_hold_back(plan.rules, plan.intervals))
     print(describe_returns(plan.rules, plan.returns))
     print(f"Removed by the rules: {removed}")
     return EXIT_OK
+
+
+def _write_ranked(ranked: UpliftPlan, out: Path) -> None:
+    """Write the pushes ranked by extra uptake and the gain curve beside them;
+    say what the list is expected to add."""
+    write_safe_csv(ranked.rows, out)
+    curve = write_safe_csv(ranked.curve, out.with_name(f"{out.stem}-gain.csv"))
+    extra = float(ranked.rows["extra_uptake"].sum())
+    print(
+        f"Ranked by extra uptake: the {len(ranked.rows):,} pushes written are "
+        f"expected to bring about {extra:,.0f} purchases that would not happen "
+        f"without them (gain for every list size: {curve.name})."
+    )
+    print(ranked.description)

@@ -11,6 +11,7 @@ import pytest
 
 from ml.campaigns.create import create_campaign
 from ml.campaigns.store import campaign_pushes
+from ml.cli import main
 from ml.errors import InputDataError
 from ml.importing.importer import import_file
 from ml.plan.pushplan import PushPlan
@@ -44,7 +45,14 @@ def one_push_each(as_of: pd.Timestamp) -> PushPlan:
 
 
 @pytest.fixture
-def project(tmp_path: Path):
+def project(project_path: Path):
+    """The project of `project_path`, open."""
+    with Project.open(project_path) as opened:
+        yield opened
+
+
+@pytest.fixture
+def project_path(tmp_path: Path) -> Path:
     """A campaign with a 30 % control group: regulars buy A anyway (half of
     them), sleepers buy it only when pushed (half of those pushed)."""
     rng = np.random.default_rng(3)
@@ -78,7 +86,7 @@ def project(tmp_path: Path):
                 )
         later.append(("c001", "B", "2024-04-20"))  # the orders reach past the horizon
         import_file(opened, write_orders(tmp_path / "later.csv", later))
-        yield opened
+    return tmp_path / "p.pushwise"
 
 
 def test_pushes_go_where_they_change_something(project) -> None:
@@ -117,3 +125,20 @@ def test_without_a_campaign_it_says_what_to_do(tmp_path) -> None:
         pytest.raises(InputDataError, match="no finished campaign"),
     ):
         plan_by_uplift(opened.con, one_push_each(START))
+
+
+def test_cli_ranks_by_extra_uptake_within_a_budget(project_path, tmp_path, capsys):
+    out = tmp_path / "plan.csv"
+    args = ["recommend", "--project", str(project_path), "--out", str(out)]
+    assert main([*args, "--rank-by", "extra-uptake", "--budget", "40"]) == 0
+    printed = capsys.readouterr().out
+    assert (
+        "Ranked by extra uptake: the 40 pushes written are expected to bring" in printed
+    )
+    plan = pd.read_csv(out, dtype={"customer_id": str})
+    assert len(plan) == 40 and plan["extra_uptake"].is_monotonic_decreasing
+    assert plan["customer_id"].map(sleeper).mean() > 0.8
+    gain = pd.read_csv(tmp_path / "plan-gain.csv")
+    assert gain["expected_gain"].iloc[39] == pytest.approx(plan["extra_uptake"].sum())
+    assert main([*args, "--budget", "40"]) == 2
+    assert "--budget goes with --rank-by extra-uptake" in capsys.readouterr().err

@@ -9,7 +9,9 @@ up to a few hundred milliseconds of compiled initialisation code and the
 window would stutter; loading them one by one on a background thread right
 after start-up keeps each pause short. The engine's models (scikit-learn,
 SciPy) are never loaded here: training, the check, imports and the push
-plan's scoring run in worker processes, which load them themselves.
+plan's scoring run in worker processes. Last, on Linux, the process the
+workers are copied from is started: it loads the engine in its own process,
+and the first Train or push plan then starts at once.
 
 Once they are loaded, everything alive is moved out of the garbage
 collector's sight (gc.freeze): the libraries' module objects would otherwise
@@ -23,6 +25,8 @@ import atexit
 import gc
 import importlib
 import threading
+
+from ml.workerprocess import start_server
 
 # What the window's own jobs need, roughly in the order a user needs it: the
 # wizard's preview, the saved model's description, what the workers send back
@@ -60,3 +64,4 @@ def _import_all() -> None:
     # At exit the objects must be collectable again, or the libraries that
     # count their objects report them as leaked.
     atexit.register(gc.unfreeze)
+    start_server()

@@ -337,9 +337,11 @@ def ratios(ours: dict[str, object], tag: str) -> str:
     parts = []
     for metric, label in (("qini", "Qini"), ("auuc", "AUUC")):
         low, high = ours[f"{tag}ratio_{metric}_ci"]  # type: ignore[misc]
+        dlow, dhigh = ours[f"{tag}diff_{metric}_ci"]  # type: ignore[misc]
         parts.append(
             f"{label} {ours[f'{tag}ratio_{metric}']:.2f}x ({low:.2f} to {high:.2f}; "
-            f"{ours[f'{tag}peer_{metric}']})"
+            f"difference {ours[f'{tag}diff_{metric}']:+.4f}, {dlow:+.4f} to "
+            f"{dhigh:+.4f}; {ours[f'{tag}peer_{metric}']})"
         )
     return f"Pushwise against {which}: " + ", ".join(parts) + ". Target: 1.1x."
 

@@ -32,8 +32,19 @@ def test_hillstrom_visits_are_ranked_far_better_than_random(
     qini = qini_coefficient(visit[test], uplift, treated[test])
     samples = bootstrap_scores(visit[test], treated[test], {"model": uplift}, n=200)
     low, high = interval(samples["model"][:, 0])
-    # Random order scores 0; the model's whole 95 % interval is well above it.
-    assert low > 0.01, (qini, low, high, model.describe())
+    # Random order scores 0; the model's whole 95 % interval is above it
+    # (on visits the best methods score 0.02-0.05; conversions are too few
+    # to tell any model from random with 64,000 customers).
+    assert qini > 0.015 and low > 0.0, (qini, low, high, model.describe())
+    top = uplift >= np.quantile(uplift, 0.7)
+    y, t = visit[test], treated[test]
+
+    def observed(rows: np.ndarray) -> float:
+        return float(y[rows & (t == 1)].mean() - y[rows & (t == 0)].mean())
+
+    # The top 30 % gain more from the e-mail than the rest (measured: 7.1
+    # points more visits against 5.7).
+    assert observed(top) > observed(~top) + 0.007, (observed(top), observed(~top))
     chances = model.predict_chances(frame.iloc[test][COLUMNS])
     # The e-mail raised visits from 10.6 % to 16.7 % overall.
     assert chances["uplift"].mean() == pytest.approx(0.061, abs=0.015)

@@ -9,7 +9,6 @@ import os
 import signal
 import sys
 import time
-from multiprocessing import forkserver
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +34,10 @@ def empty(tmp_path: Path) -> Path:
 
 
 def _server_pid() -> int | None:
-    return forkserver._forkserver._forkserver_pid  # type: ignore[attr-defined]
+    from multiprocessing import forkserver  # Unix only
+
+    pid: int | None = forkserver._forkserver._forkserver_pid  # type: ignore[attr-defined]
+    return pid
 
 
 def _kill_server() -> int:

@@ -9,13 +9,16 @@ visit and conversion. Every model sees the same eight customer columns (text
 columns one-hot for the peers) and nothing of the test rows: Pushwise chooses
 its approach on folds of the training rows; the peers run with fixed settings
 (defaults and a regularised variant, both reported). The best peer is the
-best on the test split itself, which favours the peers.
+best on the test split itself, which favours the peers; the peer with the
+best Qini on folds of the training rows (chosen as Pushwise chooses) is
+reported too.
 
 Scores: Qini coefficient and AUUC (ml.uplift.metrics, the same formulas as
 sklift.metrics, checked here against it), bootstrap 95 % intervals over test
 customers (1,000 resamples, shared by all models, so the ratio to the best
-peer has a paired interval). Writes tests/benchmarks/results/uplift.md and
-uplift.json.
+peer has a paired interval, and so has the difference). Writes
+tests/benchmarks/results/uplift_any.md and .json (uplift_mens with --mens);
+the lead copies the section into RESULTS.md.
 
     .venv-bench/bin/python tests/benchmarks/bench_uplift.py [--mens] [--quick]
 """
@@ -312,9 +315,13 @@ def measure(
     for metric, column in (("qini", 0), ("auuc", 1)):
         best = max(peer_rows, key=lambda r: float(r[metric]))  # type: ignore[arg-type]
         for tag, peer in (("", best), ("validated_", picked)):
-            ratio = (
-                samples[PUSHWISE][:, column] / samples[str(peer["model"])][:, column]
+            mine, theirs = (
+                samples[PUSHWISE][:, column],
+                samples[str(peer["model"])][:, column],
             )
+            ratio = mine / theirs
+            ours[f"{tag}diff_{metric}"] = float(ours[metric]) - float(peer[metric])  # type: ignore[arg-type]
+            ours[f"{tag}diff_{metric}_ci"] = interval(mine - theirs)
             ours[f"{tag}peer_{metric}"] = peer["model"]
             ours[f"{tag}ratio_{metric}"] = float(ours[metric]) / float(peer[metric])  # type: ignore[arg-type]
             ours[f"{tag}ratio_{metric}_ci"] = interval(ratio)

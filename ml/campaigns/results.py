@@ -264,9 +264,10 @@ def results_in_words(results: CampaignResults) -> list[str]:
     extra = results.extra_customers()
     if extra is not None:
         lines.append(
-            f"About {_count(extra.value)} customers bought "
-            f"{'more' if extra.value >= 0 else 'fewer'} than would have without "
-            f"the push; between {extra.low:,.0f} and {extra.high:,.0f}"
+            f"About {_count(extra.value)} "
+            f"{'more' if extra.value >= 0 else 'fewer'} customers bought than "
+            f"would have without the push; between {extra.low:,.0f} and "
+            f"{extra.high:,.0f}"
             + (
                 " (not clearly different from no effect)."
                 if extra.low <= 0 <= extra.high

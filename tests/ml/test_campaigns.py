@@ -180,7 +180,7 @@ def test_results_count_uptake_and_extra_customers(project, tmp_path) -> None:
     weekly = results.weekly()
     assert weekly["actual"].iloc[-1] == int(sent.sum())
     words = " ".join(results_in_words(results))
-    assert "customers bought more than would have without the push" in words
+    assert "more customers bought than would have without the push" in words
     written = write_campaign_report(results, tmp_path / "report")
     html = written[-1].read_text(encoding="utf-8")
     assert "Pushes taken up, week by week" in html and "<svg" in html

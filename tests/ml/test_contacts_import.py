@@ -86,7 +86,7 @@ def test_uptake_counts_from_each_contact(tmp_path: Path) -> None:
     assert not results.predicted and results.per_decile().empty
     words = " ".join(results_in_words(results))
     assert "1 of the 2 contacts were taken up" in words
-    assert "customers bought more than would have without the push" in words
+    assert "more customers bought than would have without the push" in words
 
 
 def test_a_name_taken_by_a_plan_campaign_is_kept_apart(tmp_path: Path) -> None:

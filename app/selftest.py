@@ -14,6 +14,7 @@ every step worked.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import sys
@@ -358,6 +359,36 @@ def _steps(
         settle()
         snap(window, "08-campaigns.png")
 
+    def campaign_results() -> None:
+        """A campaign whose orders are in: the sample split at a date."""
+        from app.pages.campaigns import CampaignsPage
+        from ml.store.project import Project
+        from ml.workerprocess import run_in_worker
+
+        folder = Path(tempfile.mkdtemp(prefix="pushwise-self-test-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        path = folder / "sample campaign.pushwise"
+        Project.create(path).close()
+        job = window.state.start_job(
+            lambda report, stop: run_in_worker(
+                path,
+                "ml.workflows.samplecampaign:make_sample_campaign",
+                task="the sample campaign",
+                report=report,
+                stop_requested=stop,
+            ),
+            "sample campaign",
+        )
+        wait(lambda: job.done)
+        if not window.open_project(path):
+            raise SelfTestError("the sample campaign's project did not open")
+        window.show_page("campaigns")
+        page = window.pages["campaigns"]
+        assert isinstance(page, CampaignsPage)
+        wait(lambda: page.results is not None and page.results.days_observed > 0)
+        settle()
+        snap(window, "09-campaign-results.png")
+
     def load_in_background() -> None:
         if loading is not None:
             wait(lambda: not loading.is_alive())
@@ -371,6 +402,7 @@ def _steps(
         ("push plan", plan),
         ("backtest page", backtest),
         ("push plan saved as a campaign", campaign),
+        ("a campaign's results", campaign_results),
     ]
 
 

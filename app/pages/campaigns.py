@@ -53,6 +53,7 @@ class CampaignsPage(QWidget):
         self.load_job: Job | None = None
         self.chooser = QComboBox()
         self.chooser.setMinimumContentsLength(24)
+        self.chooser.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.chooser.setToolTip("The campaign to look at")
         self.chooser.activated.connect(self._on_chooser_activated)
         self.about = QLabel()

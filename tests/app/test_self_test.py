@@ -31,6 +31,7 @@ SHOTS = [
     "06-plan-by-offering.png",
     "07-backtest.png",
     "08-campaigns.png",
+    "09-campaign-results.png",
 ]
 
 pytestmark = pytest.mark.slow

@@ -118,7 +118,7 @@ def _plan(tables: Sequence[RawTable]) -> tuple[int, list[tuple[int, str]]]:
             failed = tables[remaining[0]].info.file
     names = ", ".join(t.info.file for t in tables)
     raise InputDataError(
-        f"{failed} cannot be joined with the other files ({names}): they share "
+        f"this file cannot be joined with the others ({names}): they share "
         "no column whose values name one row of it, such as an order id in a "
         "file of order headers or a customer id in a list of customers.",
         file=failed,

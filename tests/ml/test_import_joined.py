@@ -123,7 +123,10 @@ def test_a_table_with_a_key_twice_is_not_joined(tmp_path, shop) -> None:
         [["A1", "h-1", "2024-03-01"], ["A1", "h-2", "2024-03-02"]],
     )
     with Project.create(tmp_path / "p.pushwise") as project:
-        with pytest.raises(InputDataError, match=r"twice\.csv cannot be joined"):
+        with pytest.raises(
+            InputDataError,
+            match=r"^twice\.csv: this file cannot be joined with the others",
+        ):
             import_file(project, lines, related=[twice, customers])
         assert project.imports() == []
 

@@ -379,7 +379,11 @@ def _steps(
             ),
             "sample campaign",
         )
+        failures: list[BaseException] = []
+        job.failed.connect(failures.append)
         wait(lambda: job.done)
+        if failures:
+            raise SelfTestError(f"the sample campaign was not made: {failures[0]}")
         if not window.open_project(path):
             raise SelfTestError("the sample campaign's project did not open")
         window.show_page("campaigns")

@@ -187,13 +187,14 @@ class UpliftModel:
 
     def label(self, without: FloatArray, uplift: FloatArray) -> npt.NDArray[np.str_]:
         """Plain labels, relative to the customers the model learned from:
-        'put off by pushes' (negative uplift); 'would buy anyway' (chance
-        without a push in their top quarter, and the push adds less than half
-        of it); 'likely to buy only if pushed' (uplift in their top quarter);
-        else 'little difference either way'."""
+        'put off by pushes' (the push takes away at least a tenth of their
+        chance without it: a hair below zero is noise, not harm); 'would buy
+        anyway' (chance without a push in their top quarter, and the push
+        adds less than half of it); 'likely to buy only if pushed' (uplift in
+        their top quarter); else 'little difference either way'."""
         return np.select(
             [
-                uplift < 0,
+                (uplift < 0) & (uplift <= -without / 10),
                 (without >= self.anyway_chance_) & (uplift < without / 2),
                 uplift >= self.persuadable_uplift_,
             ],

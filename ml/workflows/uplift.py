@@ -23,11 +23,12 @@ from ml.plan.pushplan import PushPlan
 from ml.progress import ReportFn, StopFn, never, no_report, scaled
 from ml.uplift.budget import GAIN, UPLIFT, best_list
 from ml.uplift.history import customer_features
-from ml.uplift.model import UpliftModel
+from ml.uplift.model import ANYWAY, PUT_OFF, UpliftModel
 
 C = Columns
 EXTRA = "extra_uptake"
 WITHOUT, WITH, TYPE = "chance_without_push", "chance_with_push", "customer_type"
+EXTRA_CHANCE, LISTED = "extra_chance", "pushes_listed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,11 +41,19 @@ class UpliftPlan:
         `per_customer` per customer, the `budget` best.
     curve: list_size against the expected extra uptake of the best list of
         that size (beyond the budget too).
+    customers: every customer of the plan: customer_id, customer_type,
+        chance_without_push, chance_with_push, extra_chance (can be below
+        zero: put off by pushes) and pushes_listed (0: left out of the list).
     """
 
     rows: pd.DataFrame
     curve: pd.DataFrame
+    customers: pd.DataFrame
     description: str  # what the model learnt from, and what it chose
+
+    def left_out(self) -> pd.DataFrame:
+        """The plan's customers the list leaves out, with why (their type)."""
+        return self.customers[self.customers[LISTED] == 0]
 
 
 def learn_uplift(
@@ -129,4 +138,38 @@ def plan_by_uplift(
     out["reason"] = out["reason"] + "; " + out[TYPE]
     columns = [C.CUSTOMER, C.OFFERING, "rank", "probability", EXTRA, WITHOUT, WITH]
     report(1.0, "Ranked by extra uptake")
-    return UpliftPlan(out[[*columns, TYPE, "reason"]], chosen.curve, description)
+    return UpliftPlan(
+        out[[*columns, TYPE, "reason"]],
+        chosen.curve,
+        _customers(facts, out[C.CUSTOMER].value_counts()),
+        description,
+    )
+
+
+def _customers(facts: pd.DataFrame, listed: pd.Series) -> pd.DataFrame:
+    """Each customer's type and chances, and how many pushes the list gives them."""
+    frame = facts.rename(columns={"label": TYPE, UPLIFT: EXTRA_CHANCE})
+    frame = frame[[TYPE, WITHOUT, WITH, EXTRA_CHANCE]].reset_index()
+    frame[LISTED] = frame[C.CUSTOMER].map(listed).fillna(0).astype(int)
+    return frame
+
+
+def left_out_in_words(ranked: UpliftPlan, budget: int | None = None) -> str:
+    """Who the list (its `budget` first pushes) leaves out and why, in a sentence."""
+    listed = ranked.rows if budget is None else ranked.rows.head(budget)
+    left = ranked.customers[~ranked.customers[C.CUSTOMER].isin(listed[C.CUSTOMER])]
+    if left.empty:
+        return "Every customer of the plan is in the list."
+    types = left[TYPE].value_counts()
+    anyway, put_off = int(types.get(ANYWAY, 0)), int(types.get(PUT_OFF, 0))
+    other = len(left) - anyway - put_off
+    parts = [
+        f"{count:,} {words}"
+        for count, words in (
+            (anyway, "who would buy anyway"),
+            (put_off, "put off by pushes"),
+            (other, "changing nothing" if budget is None else "beyond the budget"),
+        )
+        if count
+    ]
+    return f"Left out of the list: {', '.join(parts)}."

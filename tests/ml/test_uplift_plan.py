@@ -16,7 +16,8 @@ from ml.errors import InputDataError
 from ml.importing.importer import import_file
 from ml.plan.pushplan import PushPlan
 from ml.store.project import Project
-from ml.workflows.uplift import EXTRA, TYPE, plan_by_uplift
+from ml.uplift.model import ANYWAY, PUT_OFF
+from ml.workflows.uplift import EXTRA, TYPE, left_out_in_words, plan_by_uplift
 from tests.ml.test_campaigns import write_orders
 
 START = pd.Timestamp("2024-03-01")
@@ -127,6 +128,28 @@ def test_without_a_campaign_it_says_what_to_do(tmp_path) -> None:
         plan_by_uplift(opened.con, one_push_each(START))
 
 
+def test_customers_left_out_are_named_with_why(project) -> None:
+    ranked = plan_by_uplift(project.con, one_push_each(pd.Timestamp("2024-05-01")))
+    customers = ranked.customers
+    assert len(customers) == CUSTOMERS
+    listed = customers.set_index("customer_id")["pushes_listed"]
+    assert listed.loc[ranked.rows["customer_id"]].eq(1).all()
+    assert listed.sum() == len(ranked.rows)
+    assert not ranked.left_out()["customer_id"].isin(ranked.rows["customer_id"]).any()
+    # Nobody the model thinks a push puts off is in the list.
+    put_off = customers[customers[TYPE] == PUT_OFF]
+    assert (put_off["pushes_listed"] == 0).all()
+    assert (put_off["extra_chance"] < 0).all()
+    words = left_out_in_words(ranked, budget=100)
+    left = customers[~customers["customer_id"].isin(ranked.rows["customer_id"][:100])]
+    counted = left[TYPE].value_counts()
+    anyway, put_off = counted.get(ANYWAY, 0), counted.get(PUT_OFF, 0)
+    assert words.startswith("Left out of the list: ")
+    assert f"{put_off:,} put off by pushes" in words
+    assert f"{len(left) - anyway - put_off:,} beyond the budget." in words
+    assert (f"{anyway:,} who would buy anyway" in words) == (anyway > 0)
+
+
 def test_cli_ranks_by_extra_uptake_within_a_budget(project_path, tmp_path, capsys):
     out = tmp_path / "plan.csv"
     args = ["recommend", "--project", str(project_path), "--out", str(out)]
@@ -140,5 +163,8 @@ def test_cli_ranks_by_extra_uptake_within_a_budget(project_path, tmp_path, capsy
     assert plan["customer_id"].map(sleeper).mean() > 0.8
     gain = pd.read_csv(tmp_path / "plan-gain.csv")
     assert gain["expected_gain"].iloc[39] == pytest.approx(plan["extra_uptake"].sum())
+    customers = pd.read_csv(tmp_path / "plan-customers.csv", dtype={"customer_id": str})
+    assert len(customers) == CUSTOMERS and customers["pushes_listed"].sum() == 40
+    assert "Left out of the list: " in printed
     assert main([*args, "--budget", "40"]) == 2
     assert "--budget goes with --rank-by extra-uptake" in capsys.readouterr().err

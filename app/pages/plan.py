@@ -11,6 +11,7 @@ are the project's: read when it opens, saved when the user changes them (so
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +42,7 @@ from app.pages.planviews import (
     WhyNotPanel,
     plan_model,
 )
+from app.pages.upliftview import ExtraUptakeView
 from app.planexport import write_push_list
 from app.state import AppState
 from app.widgets.plan_filters import ALL as ALL_CHOICES
@@ -49,7 +51,7 @@ from app.widgets.plan_rules import PlanRulesPanel
 from app.widgets.progress import JobProgressPanel
 from app.widgets.table import TablePanel
 from ml.columns import Columns
-from ml.errors import PushwiseError
+from ml.errors import InputDataError, PushwiseError
 from ml.plan.rules import PlanRules
 from ml.plan.rulesfile import RULES_SETTING, rules_to_json, saved_rules
 from ml.progress import ReportFn, StopFn
@@ -62,6 +64,7 @@ if TYPE_CHECKING:
     from ml.plan import PushPlan
     from ml.store.project import Project
     from ml.workflows.results import CandidatesSummary
+    from ml.workflows.uplift import UpliftPlan
 
 C = Columns
 REPLAN_DELAY_MS = 300  # wait for a pause in rule changes before re-planning
@@ -82,6 +85,7 @@ class PushPlanPage(QWidget):
         self.prepare_job: Job | None = None
         self.plan_job: Job | None = None
         self.export_job: Job | None = None
+        self.rank_job: Job | None = None
         self._pending_model = False
         self._saved_rules: Any = None  # the rules as the project holds them
         self.empty = EmptyStatePage(
@@ -171,11 +175,20 @@ class PushPlanPage(QWidget):
         self.tabs.addTab(self.all_panel, "All pushes")
         self.tabs.addTab(self.by_customer, "By customer")
         self.tabs.addTab(self.by_offering, "By offering")
+        self.by_uplift = ExtraUptakeView()
+        self.by_uplift.rank_requested.connect(self.rank_by_extra_uptake)
+        self.by_uplift.list_changed.connect(self._update_export_text)
+        self.tabs.addTab(self.by_uplift, "By extra uptake")
         self.tabs.setTabToolTip(
             0, "Every push of the plan; double-click a row to ask why."
         )
         self.tabs.setTabToolTip(1, "What to offer one customer.")
         self.tabs.setTabToolTip(2, "Who to offer one offering to, and how many.")
+        self.tabs.setTabToolTip(
+            3,
+            "The pushes that add the most purchases, within the number you can "
+            "send (learnt from your campaigns with a control group).",
+        )
         self.tabs.currentChanged.connect(self._update_export_text)
         self.why_not = WhyNotPanel()
         # Asking "why not?" starts from the customer or offering being looked at.
@@ -381,6 +394,11 @@ class PushPlanPage(QWidget):
             self._clear_plan()
             return
         self.table = planned[1]
+        if self.by_uplift.ranked is not None:
+            self.by_uplift.clear(
+                "The plan changed since it was ranked: rank it again to see the "
+                "new plan by extra uptake."
+            )
         self.rules.show_removed(
             plan.removed_by_rule, returns_block=plan.returns_blocked
         )
@@ -414,6 +432,7 @@ class PushPlanPage(QWidget):
         self.by_customer.set_table(empty)
         self.by_offering.set_plan(None, empty)
         self.why_not.set_plan(None, [], [])
+        self.by_uplift.clear()
         self._update_export_text()
 
     def _refilter(self) -> None:
@@ -452,18 +471,41 @@ class PushPlanPage(QWidget):
             self.by_offering.chosen() is not None
         )
 
-    def _update_export_text(self, *_args: object) -> None:
-        self.export_button.setText(
-            "Export this list…" if self._offering_tab() else "Export plan…"
+    def _uplift_tab(self) -> bool:
+        return self.tabs.currentWidget() is self.by_uplift and (
+            self.by_uplift.ranked is not None
         )
 
+    def _update_export_text(self, *_args: object) -> None:
+        one_list = self._offering_tab() or self._uplift_tab()
+        self.export_button.setText("Export this list…" if one_list else "Export plan…")
+
     def export_frame(self, offering_list: bool | None = None) -> pd.DataFrame:
-        """The rows to export: the shown plan, or the chosen offering's list."""
+        """The rows to export: the shown plan, the chosen offering's list, or
+        the list by extra uptake within the budget."""
+        ids = {} if self.inputs is None else self.inputs.id_columns
+        if offering_list is None and self._uplift_tab():
+            return self._uplift_frame(ids)
         if offering_list is None:
             offering_list = self._offering_tab()
         frame = self.by_offering.shown_list() if offering_list else self.shown
-        ids = {} if self.inputs is None else self.inputs.id_columns
         return crm_frame(frame, ids)
+
+    def _uplift_frame(self, ids: dict[str, str]) -> pd.DataFrame:
+        """The list by extra uptake as a CRM re-imports it, best first, with
+        each push's extra uptake and the customer's type."""
+        chosen = self.by_uplift.chosen_list()
+        plan = self.state.plan
+        revenue = (
+            plan.rows[[C.CUSTOMER, C.OFFERING, "expected_revenue"]]
+            if plan is not None
+            else pd.DataFrame(columns=[C.CUSTOMER, C.OFFERING, "expected_revenue"])
+        )
+        frame = chosen.merge(revenue, on=[C.CUSTOMER, C.OFFERING], how="left")
+        out = crm_frame(frame, ids)
+        out["extra_uptake"] = frame["extra_uptake"].round(4)
+        out["customer_type"] = frame["customer_type"]
+        return out
 
     def export(self) -> None:
         """Ask where to save the plan (or the chosen offering's list) and save it."""
@@ -488,17 +530,35 @@ class PushPlanPage(QWidget):
         if plan is None or self.state.busy:
             return
         offering = self.by_offering.chosen() if self._offering_tab() else None
-        dialog = CampaignDialog(len(plan.rows), offering, self)
+        ranked = self._uplift_tab()
+        pushes = len(self.by_uplift.chosen_list()) if ranked else len(plan.rows)
+        dialog = CampaignDialog(pushes, offering, self)
         if dialog.exec() == CampaignDialog.DialogCode.Accepted:
-            self.start_campaign(dialog.name, dialog.control_share, dialog.offerings)
+            self.start_campaign(
+                dialog.name,
+                dialog.control_share,
+                dialog.offerings,
+                by_extra_uptake=ranked,
+            )
 
     def start_campaign(
-        self, name: str, control_share: float, offerings: list[str]
+        self,
+        name: str,
+        control_share: float,
+        offerings: list[str],
+        *,
+        by_extra_uptake: bool = False,
     ) -> Job | None:
-        """Save the plan shown as a campaign (in a job on the project)."""
+        """Save the plan shown as a campaign (in a job on the project); with
+        by_extra_uptake, only the pushes of the list within the budget."""
         plan, meta = self.state.plan, self.state.model
         if plan is None or meta is None or self.state.busy:
             return None
+        if by_extra_uptake:
+            chosen = self.by_uplift.chosen_list()[[C.CUSTOMER, C.OFFERING]]
+            plan = replace(
+                plan, rows=plan.rows.merge(chosen, on=[C.CUSTOMER, C.OFFERING])
+            )
         check = self.state.backtest  # what the check on past weeks promised
 
         def save(project: Project, report: ReportFn, stop: StopFn) -> Campaign:
@@ -531,6 +591,56 @@ class PushPlanPage(QWidget):
             "Campaigns page."
         )
         self.state.campaigns_changed.emit()
+
+    # -- by extra uptake -------------------------------------------------------
+
+    def rank_by_extra_uptake(self) -> Job | None:
+        """Rank the plan by extra uptake (learnt from the project's campaigns,
+        in a job on the project); None if there is no plan or it is busy."""
+        plan = self.state.plan
+        if plan is None:
+            return None
+        if self.state.busy:
+            self.by_uplift.clear(
+                "Another task is using the project: try again when it ends."
+            )
+            return None
+
+        def rank(project: Project, report: ReportFn, stop: StopFn) -> UpliftPlan:
+            from ml.workflows.uplift import plan_by_uplift
+
+            return plan_by_uplift(project.con, plan, report=report, stop_requested=stop)
+
+        # Nothing is saved: the plan and the orders stay as they are.
+        job = self.state.start_project_job(rank, name="uplift", changes_data=False)
+        self.rank_job = job
+        self.by_uplift.bind(job)
+        job.succeeded.connect(lambda ranked: self._on_ranked(job, ranked))
+        job.failed.connect(lambda error: self._on_rank_failed(job, error))
+        job.cancelled.connect(
+            lambda: self.by_uplift.clear("Stopped before the ranking was made.")
+        )
+        return job
+
+    def _on_ranked(self, job: Job, ranked: UpliftPlan) -> None:
+        if job is not self.rank_job or self.state.plan is None:
+            return
+        names = (
+            {}
+            if self.inputs is None or self.inputs.names is None
+            else dict(self.inputs.names)
+        )
+        self.by_uplift.set_ranked(ranked, names)
+
+    def _on_rank_failed(self, job: Job, error: BaseException) -> None:
+        if job is not self.rank_job:
+            return
+        if isinstance(error, InputDataError):  # nothing to learn from yet: say so
+            reason = error.reason[:1].upper() + error.reason[1:]
+            self.by_uplift.clear(f"{reason} {error.hint or ''}".strip())
+            return
+        self.by_uplift.clear()
+        show_error(self, error, context="The plan could not be ranked by extra uptake.")
 
     def export_to(self, path: Path, offering_list: bool | None = None) -> Job | None:
         """Write the rows to export to path (.csv or .xlsx) in a job."""

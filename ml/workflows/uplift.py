@@ -19,6 +19,7 @@ from ml.campaigns.results import campaign_results
 from ml.campaigns.store import campaigns
 from ml.columns import Columns
 from ml.errors import InputDataError
+from ml.evaluation.charts import ChartData, ChartSeries
 from ml.plan.pushplan import PushPlan
 from ml.progress import ReportFn, StopFn, never, no_report, scaled
 from ml.uplift.budget import GAIN, UPLIFT, best_list
@@ -29,6 +30,7 @@ C = Columns
 EXTRA = "extra_uptake"
 WITHOUT, WITH, TYPE = "chance_without_push", "chance_with_push", "customer_type"
 EXTRA_CHANCE, LISTED = "extra_chance", "pushes_listed"
+CURVE_POINTS = 2000  # at most, drawn from the gain curve
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,3 +175,29 @@ def left_out_in_words(ranked: UpliftPlan, budget: int | None = None) -> str:
         if count
     ]
     return f"Left out of the list: {', '.join(parts)}."
+
+
+def gain_curve_chart(ranked: UpliftPlan, budget: int | None = None) -> ChartData:
+    """Expected extra uptake against the number of pushes sent (the best list
+    of each size), with the budget marked."""
+    curve = ranked.curve
+    step = max(1, len(curve) // CURVE_POINTS)  # every point to draw is enough
+    points = np.arange(0, len(curve), step)
+    drawn = curve.iloc[np.union1d(points, [len(curve) - 1]) if len(curve) else points]
+    markers = () if not budget else ((float(budget), f"Budget: {budget:,}"),)
+    return ChartData(
+        title="What each list size is expected to add",
+        caption="Purchases expected only because of the pushes, for the best list "
+        "of each size: where the curve flattens, more pushes add little.",
+        x_label="Pushes sent",
+        y_label="Extra purchases",
+        kind="line",
+        series=(
+            ChartSeries(
+                "Extra uptake",
+                tuple(float(x) for x in drawn["list_size"]),
+                tuple(float(y) for y in drawn[GAIN]),
+            ),
+        ),
+        markers=markers,
+    )

@@ -86,6 +86,7 @@ class PushPlanPage(QWidget):
         self.plan_job: Job | None = None
         self.export_job: Job | None = None
         self.rank_job: Job | None = None
+        self._ranked_plan: PushPlan | None = None  # the plan the ranking is of
         self._pending_model = False
         self._saved_rules: Any = None  # the rules as the project holds them
         self.empty = EmptyStatePage(
@@ -384,6 +385,13 @@ class PushPlanPage(QWidget):
 
     def _on_plan_changed(self) -> None:
         plan = self.state.plan
+        if self.by_uplift.ranked is not None and plan is not self._ranked_plan:
+            self.by_uplift.clear(
+                "The plan changed since it was ranked: rank it again to see the "
+                "new plan by extra uptake."
+                if plan is not None
+                else ""
+            )
         planned = self._planned
         if (
             plan is None
@@ -394,11 +402,6 @@ class PushPlanPage(QWidget):
             self._clear_plan()
             return
         self.table = planned[1]
-        if self.by_uplift.ranked is not None:
-            self.by_uplift.clear(
-                "The plan changed since it was ranked: rank it again to see the "
-                "new plan by extra uptake."
-            )
         self.rules.show_removed(
             plan.removed_by_rule, returns_block=plan.returns_blocked
         )
@@ -432,7 +435,6 @@ class PushPlanPage(QWidget):
         self.by_customer.set_table(empty)
         self.by_offering.set_plan(None, empty)
         self.why_not.set_plan(None, [], [])
-        self.by_uplift.clear()
         self._update_export_text()
 
     def _refilter(self) -> None:
@@ -615,16 +617,22 @@ class PushPlanPage(QWidget):
         job = self.state.start_project_job(rank, name="uplift", changes_data=False)
         self.rank_job = job
         self.by_uplift.bind(job)
-        job.succeeded.connect(lambda ranked: self._on_ranked(job, ranked))
+        job.succeeded.connect(lambda ranked: self._on_ranked(job, plan, ranked))
         job.failed.connect(lambda error: self._on_rank_failed(job, error))
         job.cancelled.connect(
             lambda: self.by_uplift.clear("Stopped before the ranking was made.")
         )
         return job
 
-    def _on_ranked(self, job: Job, ranked: UpliftPlan) -> None:
-        if job is not self.rank_job or self.state.plan is None:
+    def _on_ranked(self, job: Job, plan: PushPlan, ranked: UpliftPlan) -> None:
+        if job is not self.rank_job:
             return
+        if self.state.plan is not plan:
+            self.by_uplift.clear(
+                "The plan changed while it was being ranked: rank it again."
+            )
+            return
+        self._ranked_plan = plan
         names = (
             {}
             if self.inputs is None or self.inputs.names is None

@@ -21,7 +21,7 @@ from ml.columns import Columns
 from ml.errors import InputDataError
 from ml.evaluation.charts import ChartData, ChartSeries
 from ml.plan.pushplan import PushPlan
-from ml.progress import ReportFn, StopFn, never, no_report, scaled
+from ml.progress import ReportFn, StopFn, check_cancel, never, no_report, scaled
 from ml.uplift.budget import GAIN, UPLIFT, best_list
 from ml.uplift.history import customer_features
 from ml.uplift.model import ANYWAY, PUT_OFF, UpliftModel
@@ -67,6 +67,7 @@ def learn_uplift(
     InputDataError saying what is missing when there is none to learn from."""
     frames, treated, took, used = [], [], [], []
     for campaign in campaigns(con):
+        check_cancel(stop_requested)
         if not campaign.control_share:
             continue
         results = campaign_results(con, campaign.name)

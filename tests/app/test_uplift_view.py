@@ -113,3 +113,20 @@ def test_without_a_finished_campaign_it_says_what_to_do(qtbot, tmp_path) -> None
         assert "import the orders until the end of its horizon" in said
     finally:
         state.shutdown()
+
+
+def test_a_new_plan_asks_to_rank_again_and_ranking_can_be_stopped(qtbot, page) -> None:
+    view = page.by_uplift
+    rank(qtbot, page)
+    assert view.ranked is not None
+    page.state.set_plan(one_push_each(AS_OF))  # the rules changed, say
+    assert view.ranked is None
+    assert view.summary.text().startswith("The plan changed since it was ranked")
+    job = page.rank_by_extra_uptake()
+    assert job is not None
+    job.cancel()
+    with qtbot.waitSignal(job.finished, timeout=WAIT_MS):
+        pass
+    assert view.ranked is None
+    assert view.summary.text() == "Stopped before the ranking was made."
+    assert view.rank_button.isEnabled()

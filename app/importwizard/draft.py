@@ -27,6 +27,7 @@ from ml.workflows.imports import (
     preview_rows,
     propose_mapping,
     read_joined_preview,
+    read_table,
 )
 
 
@@ -41,6 +42,9 @@ class ImportDraft(QObject):
         self.path: Path | None = None
         # Files joined to the order lines by shared keys (headers, customers).
         self.related: list[Path] = []
+        # Each related file as read, with its modification time: previewing
+        # again (another encoding, separator) does not read it again.
+        self._related_read: dict[Path, tuple[float, RawTable]] = {}
         self.joins: tuple[Join, ...] = ()
         self.sheets: list[str] = []
         self.sheet: str | None = None
@@ -96,6 +100,7 @@ class ImportDraft(QObject):
         """Start over with a new file (settings back to 'detect')."""
         self.path = path
         self.related = []
+        self._related_read = {}
         self._project = project
         self.sheet = self.encoding = self.delimiter = None
         self.kind = self.day_first = None
@@ -113,6 +118,7 @@ class ImportDraft(QObject):
         """Import the file on its own again."""
         if self.related:
             self.related = []
+            self._related_read = {}
             self._reread()
 
     def set_read_options(
@@ -172,6 +178,7 @@ class ImportDraft(QObject):
                     rows=PREVIEW_ROWS,
                     encoding=self.encoding,
                     delimiter=self.delimiter,
+                    read_related=self._read_related,
                 )
                 self.raw, self.joins = joined.raw, joined.joins
             if self.raw is not None:
@@ -188,6 +195,18 @@ class ImportDraft(QObject):
             self.error = error
         self.read_changed.emit()
         self.mapping_changed.emit()
+
+    def _read_related(self, path: Path) -> RawTable:
+        """A related file, read once (again only if it changed on disk)."""
+        try:
+            changed = path.stat().st_mtime
+        except OSError:  # gone or unreadable: the reader says so in words
+            return read_table(path)
+        kept = self._related_read.get(path)
+        if kept is None or kept[0] != changed:
+            kept = (changed, read_table(path))
+            self._related_read[path] = kept
+        return kept[1]
 
     def _convert(self) -> None:
         if self.raw is not None and self.mapping is not None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -139,7 +141,12 @@ class FilePage(QWizardPage):
             self, "Choose the order headers or customers to join", start, FILE_FILTER
         )
         if name:
-            self.draft.add_related(Path(name))
+            # Read whole once (kept for later previews): a busy cursor meanwhile.
+            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                self.draft.add_related(Path(name))
+            finally:
+                QGuiApplication.restoreOverrideCursor()
 
     def _on_path_edit_editing_finished(self) -> None:
         text = self.path_edit.text().strip()

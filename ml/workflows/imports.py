@@ -9,7 +9,7 @@ the window's quick import and the sample project call `import_files`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -52,6 +52,7 @@ __all__ = [
     "propose_mapping",
     "read_joined_preview",
     "read_preview",
+    "read_table",
     "rejects_frame",
     "run_import",
 ]
@@ -134,15 +135,18 @@ def read_joined_preview(
     sheet: str | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
+    read_related: Callable[[Path], RawTable] = read_table,
 ) -> JoinedTable:
     """The first `rows` lines of `path` joined with its related files, read
-    whole (the lines may be any of them: see `join_tables`)."""
+    whole by `read_related` (the lines may be any of them: see
+    `join_tables`); a caller that previews again can pass a reader that
+    keeps what it read."""
     first = read_preview(
         path, sheet=sheet, rows=rows, encoding=encoding, delimiter=delimiter
     )
     if not related:
         return JoinedTable(first, 0, ())
-    others = [read_table(each) for each in related]
+    others = [read_related(each) for each in related]
     joined = join_tables([first, *others])
     if joined.lines != 0:
         # The lines are in a related file: the preview's file is joined whole.

@@ -3,6 +3,7 @@ exported as separate files, and shows the join it will make."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -81,3 +82,35 @@ def test_remove_imports_the_file_on_its_own(qtbot, state, shop, monkeypatch) -> 
     assert wizard.draft.related == []
     assert wizard.file_page.related_label.text() == "none"
     assert wizard.file_page.summary_label.text().startswith("lines.csv is a text")
+
+
+def test_related_files_are_read_once_per_change(
+    qtbot, state, shop, monkeypatch
+) -> None:
+    """Changing how the lines file is read (encoding, separator) previews
+    again without reading the related files again, unless they changed."""
+    from app.importwizard import draft as draft_module
+
+    lines, headers, customers = shop
+    reads: list[str] = []
+    real = draft_module.read_table
+
+    def counting(path, **options):
+        reads.append(Path(path).name)
+        return real(path, **options)
+
+    monkeypatch.setattr(draft_module, "read_table", counting)
+    wizard = _open(qtbot, state, [lines])
+    _add_related(qtbot, wizard, monkeypatch, headers)
+    _add_related(qtbot, wizard, monkeypatch, customers)
+    assert reads == ["headers.csv", "customers.csv"]
+    wizard.draft.set_read_options(encoding="utf-8", delimiter=",")
+    wizard.draft.set_read_options(encoding="cp1252", delimiter=",")
+    assert reads == ["headers.csv", "customers.csv"]
+    assert (
+        "Joined with headers.csv by order_no" in wizard.file_page.summary_label.text()
+    )
+    customers.write_text(customers.read_text() + "h-9,C-900,Bath\n")
+    os.utime(customers, (1, 1))  # a new modification time, whatever the clock
+    wizard.draft.set_read_options(encoding="utf-8", delimiter=",")
+    assert reads == ["headers.csv", "customers.csv", "customers.csv"]

@@ -506,6 +506,7 @@ class PushPlanPage(QWidget):
         frame = chosen.merge(revenue, on=[C.CUSTOMER, C.OFFERING], how="left")
         out = crm_frame(frame, ids)
         out["extra_uptake"] = frame["extra_uptake"].round(4)
+        out["extra_revenue"] = frame["extra_revenue"].round(2)
         out["customer_type"] = frame["customer_type"]
         return out
 
@@ -608,10 +609,18 @@ class PushPlanPage(QWidget):
             )
             return None
 
+        by_revenue = self.by_uplift.by_revenue
+
         def rank(project: Project, report: ReportFn, stop: StopFn) -> UpliftPlan:
             from ml.workflows.uplift import plan_by_uplift
 
-            return plan_by_uplift(project.con, plan, report=report, stop_requested=stop)
+            return plan_by_uplift(
+                project.con,
+                plan,
+                by_revenue=by_revenue,
+                report=report,
+                stop_requested=stop,
+            )
 
         # Nothing is saved: the plan and the orders stay as they are.
         job = self.state.start_project_job(rank, name="uplift", changes_data=False)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.tables import DataFrameTableModel, percent
+from app.tables import DataFrameTableModel, money, percent
 from app.widgets.chart import ChartView
 from app.widgets.progress import JobProgressPanel
 from app.widgets.table import TablePanel
@@ -37,6 +37,7 @@ LABELS = {
     "offering_name": "Offering",
     "rank": "List position",
     "extra_uptake": "Extra uptake",
+    "extra_revenue": "Extra revenue",
     "probability": "Chance",
     "chance_without_push": "Chance without a push",
     "chance_with_push": "Chance with a push",
@@ -54,13 +55,14 @@ FORMATS = {
         "chance_with_push",
         "extra_chance",
     )
-}
+} | {"extra_revenue": money}
 PUSHES, LEFT_OUT = "Pushes to send", "Customers left out"
 PUSH_COLUMNS = [
     "rank",
     C.CUSTOMER,
     "offering_name",
     "extra_uptake",
+    "extra_revenue",
     "chance_without_push",
     "chance_with_push",
     "customer_type",
@@ -111,6 +113,14 @@ class ExtraUptakeView(QWidget):
             "the most purchases for that number (0: every push that adds any)."
         )
         self.budget.valueChanged.connect(self._show)
+        self.maximise = QComboBox()
+        self.maximise.addItem("extra purchases", False)
+        self.maximise.addItem("extra revenue", True)
+        self.maximise.setToolTip(
+            "What the list should bring the most of: purchases made only because "
+            "of the push, or the revenue of those purchases."
+        )
+        self.maximise.currentIndexChanged.connect(self._on_maximise_changed)
         self.progress = JobProgressPanel()
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -133,6 +143,8 @@ class ExtraUptakeView(QWidget):
         controls.addWidget(self.rank_button)
         controls.addWidget(QLabel("Contact budget:"))
         controls.addWidget(self.budget)
+        controls.addWidget(QLabel("Most:"))
+        controls.addWidget(self.maximise)
         controls.addWidget(self.progress, 1)
         controls.addStretch(0)
         below = QWidget()
@@ -176,6 +188,15 @@ class ExtraUptakeView(QWidget):
         self.ranked, self.names = ranked, names
         self._show()
 
+    @property
+    def by_revenue(self) -> bool:
+        """Whether the list should bring the most extra revenue (not purchases)."""
+        return bool(self.maximise.currentData())
+
+    def _on_maximise_changed(self) -> None:
+        if self.ranked is not None:  # the list differs: rank again
+            self.rank_requested.emit()
+
     def chosen_list(self) -> pd.DataFrame:
         """The pushes of the list within the budget, best first, with their
         offering's name."""
@@ -197,9 +218,11 @@ class ExtraUptakeView(QWidget):
         chosen = self.chosen_list()
         budget = self.budget.value() or None
         extra = float(chosen["extra_uptake"].sum())
+        revenue = float(chosen["extra_revenue"].sum())
         self.summary.setText(
             f"The {len(chosen):,} pushes of this list are expected to bring about "
-            f"{extra:,.0f} purchases that would not happen without them. "
+            f"{extra:,.0f} purchases ({money(revenue)} in revenue) that would not "
+            "happen without them. "
             f"{left_out_in_words(ranked, budget)}\n{ranked.description.splitlines()[0]}"
         )
         self.chart.set_chart(gain_curve_chart(ranked, budget))

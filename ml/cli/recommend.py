@@ -32,6 +32,8 @@ from ml.workflows.settings import TrainSettings
 if TYPE_CHECKING:
     from ml.workflows.uplift import UpliftPlan
 
+BY_UPLIFT = ("extra-uptake", "extra-revenue")  # --rank-by learnt from campaigns
+
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register the subcommand."""
@@ -67,18 +69,18 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     recommend.add_argument(
         "--rank-by",
-        choices=["chance", "extra-uptake"],
+        choices=["chance", *BY_UPLIFT],
         default="chance",
-        help="rank pushes by the chance of uptake (default) or by the extra "
-        "uptake a push brings, learnt from the project's campaigns with a "
-        "control group (who buys only if pushed)",
+        help="rank pushes by the chance of uptake (default), or by the extra "
+        "uptake (or revenue) a push brings, learnt from the project's campaigns "
+        "with a control group (who buys only if pushed)",
     )
     recommend.add_argument(
         "--budget",
         type=positive_int,
         metavar="N",
-        help="with --rank-by extra-uptake: the N pushes expected to add the "
-        "most uptake (the gain for every list size goes to PLAN-gain.csv)",
+        help="with --rank-by extra-uptake or extra-revenue: the N pushes expected "
+        "to add the most (the gain for every list size goes to PLAN-gain.csv)",
     )
     recommend.add_argument("--out", required=True, type=Path, metavar="PLAN.csv")
     recommend.set_defaults(run=run)
@@ -90,8 +92,8 @@ def run(args: argparse.Namespace) -> int:
     # Imported here: `pushwise import` and `info` start without scikit-learn.
     from ml.workflows.plan import plan_project
 
-    if args.budget is not None and args.rank_by != "extra-uptake":
-        raise UsageError("--budget goes with --rank-by extra-uptake.")
+    if args.budget is not None and args.rank_by not in BY_UPLIFT:
+        raise UsageError("--budget goes with --rank-by extra-uptake or extra-revenue.")
     given = rules_argument(args.rules)
     outcome: Outcome = args.outcome
     ranked = None
@@ -129,11 +131,15 @@ def run(args: argparse.Namespace) -> int:
             # Saved once the plan is made, so that a failed run changes nothing.
             with outcome.saving(project, "the push rules"):
                 save_project_rules(project, given)
-        if args.rank_by == "extra-uptake":
+        if args.rank_by in BY_UPLIFT:
             from ml.workflows.uplift import plan_by_uplift
 
             ranked = plan_by_uplift(
-                project.con, result.plan, budget=args.budget, report=progress()
+                project.con,
+                result.plan,
+                budget=args.budget,
+                by_revenue=args.rank_by == "extra-revenue",
+                report=progress(),
             )
         read_only = project.read_only_reason
     plan, note = result.plan, result.note
@@ -176,10 +182,13 @@ def _write_ranked(ranked: UpliftPlan, out: Path) -> None:
         ranked.customers, out.with_name(f"{out.stem}-customers.csv")
     )
     extra = float(ranked.rows["extra_uptake"].sum())
+    revenue = float(ranked.rows["extra_revenue"].sum())
+    by = "revenue" if ranked.ranked_by == "extra_revenue" else "uptake"
     print(
-        f"Ranked by extra uptake: the {len(ranked.rows):,} pushes written are "
-        f"expected to bring about {extra:,.0f} purchases that would not happen "
-        f"without them (gain for every list size: {curve.name})."
+        f"Ranked by extra {by}: the {len(ranked.rows):,} pushes written are "
+        f"expected to bring about {extra:,.0f} purchases ({revenue:,.0f} in "
+        f"revenue) that would not happen without them (gain for every list "
+        f"size: {curve.name})."
     )
     print(f"{left_out_in_words(ranked)} Every customer's type: {customers.name}.")
     print(ranked.description)

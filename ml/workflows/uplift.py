@@ -22,12 +22,12 @@ from ml.errors import InputDataError
 from ml.evaluation.charts import ChartData, ChartSeries
 from ml.plan.pushplan import PushPlan
 from ml.progress import ReportFn, StopFn, check_cancel, never, no_report, scaled
-from ml.uplift.budget import GAIN, UPLIFT, best_list
+from ml.uplift.budget import GAIN, REVENUE, UPLIFT, best_list
 from ml.uplift.history import customer_features
 from ml.uplift.model import ANYWAY, PUT_OFF, UpliftModel
 
 C = Columns
-EXTRA = "extra_uptake"
+EXTRA, EXTRA_REVENUE = "extra_uptake", "extra_revenue"
 WITHOUT, WITH, TYPE = "chance_without_push", "chance_with_push", "customer_type"
 EXTRA_CHANCE, LISTED = "extra_chance", "pushes_listed"
 CURVE_POINTS = 2000  # at most, drawn from the gain curve
@@ -38,11 +38,12 @@ class UpliftPlan:
     """The plan's pushes ranked by expected extra uptake.
 
     rows: customer_id, offering_id, rank (1 = first, over the whole list),
-        probability, extra_uptake, chance_without_push, chance_with_push,
-        customer_type, reason; only pushes expected to add uptake, at most
-        `per_customer` per customer, the `budget` best.
-    curve: list_size against the expected extra uptake of the best list of
-        that size (beyond the budget too).
+        probability, extra_uptake, extra_revenue (NaN: no amount known),
+        chance_without_push, chance_with_push, customer_type, reason; only
+        pushes expected to add uptake (or revenue), at most `per_customer`
+        per customer, the `budget` best.
+    curve: list_size against the expected extra uptake (or revenue) of the
+        best list of that size (beyond the budget too).
     customers: every customer of the plan: customer_id, customer_type,
         chance_without_push, chance_with_push, extra_chance (can be below
         zero: put off by pushes) and pushes_listed (0: left out of the list).
@@ -52,6 +53,7 @@ class UpliftPlan:
     curve: pd.DataFrame
     customers: pd.DataFrame
     description: str  # what the model learnt from, and what it chose
+    ranked_by: str = EXTRA  # or EXTRA_REVENUE: what the list and curve maximise
 
     def left_out(self) -> pd.DataFrame:
         """The plan's customers the list leaves out, with why (their type)."""
@@ -113,14 +115,22 @@ def plan_by_uplift(
     *,
     budget: int | None = None,
     per_customer: int | None = None,
+    by_revenue: bool = False,
     report: ReportFn = no_report,
     stop_requested: StopFn = never,
 ) -> UpliftPlan:
     """The plan's pushes ranked by expected extra uptake (the model learnt
     from the project's campaigns), the `budget` best at most `per_customer`
-    each (default: the plan's own cap)."""
-    model, description = learn_uplift(con, scaled(report, 0.0, 0.9), stop_requested)
+    each (default: the plan's own cap); by_revenue ranks them by the extra
+    revenue instead (extra uptake times what one uptake brings)."""
     rows = plan.rows
+    if by_revenue and not (rows["expected_revenue"] > 0).any():
+        raise InputDataError(
+            "the orders have no amounts (or prices), so the revenue a push adds "
+            "cannot be estimated.",
+            hint="Rank by extra purchases, or import orders with their amounts.",
+        )
+    model, description = learn_uplift(con, scaled(report, 0.0, 0.9), stop_requested)
     customers = rows[C.CUSTOMER].drop_duplicates().tolist()
     chances = model.predict_chances(customer_features(con, plan.as_of, customers))
     pairs = rows[[C.CUSTOMER, C.OFFERING, "probability", "reason"]].copy()
@@ -130,22 +140,31 @@ def plan_by_uplift(
     share = share.fillna(1.0 / pairs.groupby(C.CUSTOMER)[C.OFFERING].transform("size"))
     by_customer = chances.reindex(pairs[C.CUSTOMER])
     pairs[UPLIFT] = by_customer["uplift"].to_numpy() * share.to_numpy()
+    # What one uptake brings: the plan's expected revenue over its chance
+    # (unknown where no amount was ever recorded: such pushes add no revenue).
+    pairs[REVENUE] = (rows["expected_revenue"] / rows["probability"]).where(
+        rows["probability"] > 0
+    )
     cap = per_customer or plan.rules.max_per_customer
-    chosen = best_list(pairs, budget if budget is not None else len(pairs), cap)
-    out = chosen.rows.merge(pairs, on=[C.CUSTOMER, C.OFFERING, UPLIFT], how="left")
+    size = budget if budget is not None else len(pairs)
+    chosen = best_list(pairs, size, cap, by_revenue=by_revenue)
+    picked = chosen.rows[[C.CUSTOMER, C.OFFERING, "rank"]]
+    out = picked.merge(pairs, on=[C.CUSTOMER, C.OFFERING], how="left")
     facts = by_customer.reset_index().drop_duplicates(C.CUSTOMER).set_index(C.CUSTOMER)
     out[WITHOUT] = out[C.CUSTOMER].map(facts[WITHOUT])
     out[WITH] = out[C.CUSTOMER].map(facts[WITH])
     out[TYPE] = out[C.CUSTOMER].map(facts["label"])
-    out[EXTRA] = out[GAIN]
+    out[EXTRA] = out[UPLIFT]
+    out[EXTRA_REVENUE] = out[UPLIFT] * out[REVENUE]
     out["reason"] = out["reason"] + "; " + out[TYPE]
-    columns = [C.CUSTOMER, C.OFFERING, "rank", "probability", EXTRA, WITHOUT, WITH]
-    report(1.0, "Ranked by extra uptake")
+    columns = [C.CUSTOMER, C.OFFERING, "rank", "probability", EXTRA, EXTRA_REVENUE]
+    report(1.0, "Ranked by extra revenue" if by_revenue else "Ranked by extra uptake")
     return UpliftPlan(
-        out[[*columns, TYPE, "reason"]],
+        out[[*columns, WITHOUT, WITH, TYPE, "reason"]],
         chosen.curve,
         _customers(facts, out[C.CUSTOMER].value_counts()),
         description,
+        EXTRA_REVENUE if by_revenue else EXTRA,
     )
 
 
@@ -179,23 +198,24 @@ def left_out_in_words(ranked: UpliftPlan, budget: int | None = None) -> str:
 
 
 def gain_curve_chart(ranked: UpliftPlan, budget: int | None = None) -> ChartData:
-    """Expected extra uptake against the number of pushes sent (the best list
-    of each size), with the budget marked."""
+    """Expected extra uptake (or revenue) against the number of pushes sent
+    (the best list of each size), with the budget marked."""
     curve = ranked.curve
     step = max(1, len(curve) // CURVE_POINTS)  # every point to draw is enough
     points = np.arange(0, len(curve), step)
     drawn = curve.iloc[np.union1d(points, [len(curve) - 1]) if len(curve) else points]
     markers = () if not budget else ((float(budget), f"Budget: {budget:,}"),)
+    what = "revenue" if ranked.ranked_by == EXTRA_REVENUE else "purchases"
     return ChartData(
         title="What each list size is expected to add",
-        caption="Purchases expected only because of the pushes, for the best list "
-        "of each size: where the curve flattens, more pushes add little.",
+        caption=f"The {what} expected only because of the pushes, for the best "
+        "list of each size: where the curve flattens, more pushes add little.",
         x_label="Pushes sent",
-        y_label="Extra purchases",
+        y_label=f"Extra {what}",
         kind="line",
         series=(
             ChartSeries(
-                "Extra uptake",
+                f"Extra {what}",
                 tuple(float(x) for x in drawn["list_size"]),
                 tuple(float(y) for y in drawn[GAIN]),
             ),

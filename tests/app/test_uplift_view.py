@@ -130,3 +130,21 @@ def test_a_new_plan_asks_to_rank_again_and_ranking_can_be_stopped(qtbot, page) -
     assert view.ranked is None
     assert view.summary.text() == "Stopped before the ranking was made."
     assert view.rank_button.isEnabled()
+
+
+def test_the_list_can_bring_the_most_revenue_instead(qtbot, page) -> None:
+    view = page.by_uplift
+    rank(qtbot, page)
+    assert view.ranked is not None and view.ranked.ranked_by == "extra_uptake"
+    view.budget.setValue(30)
+    first = page.rank_job
+    view.maximise.setCurrentIndex(view.maximise.findData(True))  # ranks again
+    job = page.rank_job
+    assert job is not None and job is not first
+    with qtbot.waitSignal(job.finished, timeout=WAIT_MS):
+        pass
+    assert view.ranked is not None
+    assert view.ranked.ranked_by == "extra_revenue"
+    assert view.chart.chart.y_label == "Extra revenue"
+    assert "in revenue) that would not happen without them" in view.summary.text()
+    assert page.export_frame()["extra_revenue"].is_monotonic_decreasing

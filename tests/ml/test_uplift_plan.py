@@ -17,7 +17,13 @@ from ml.importing.importer import import_file
 from ml.plan.pushplan import PushPlan
 from ml.store.project import Project
 from ml.uplift.model import ANYWAY, PUT_OFF
-from ml.workflows.uplift import EXTRA, TYPE, left_out_in_words, plan_by_uplift
+from ml.workflows.uplift import (
+    EXTRA,
+    TYPE,
+    gain_curve_chart,
+    left_out_in_words,
+    plan_by_uplift,
+)
 from tests.ml.test_campaigns import write_orders
 
 START = pd.Timestamp("2024-03-01")
@@ -166,5 +172,41 @@ def test_cli_ranks_by_extra_uptake_within_a_budget(project_path, tmp_path, capsy
     customers = pd.read_csv(tmp_path / "plan-customers.csv", dtype={"customer_id": str})
     assert len(customers) == CUSTOMERS and customers["pushes_listed"].sum() == 40
     assert "Left out of the list: " in printed
+    assert main([*args, "--rank-by", "extra-revenue", "--budget", "40"]) == 0
+    assert "Ranked by extra revenue: the 40 pushes" in capsys.readouterr().out
+    by_revenue = pd.read_csv(out, dtype={"customer_id": str})
+    assert by_revenue["extra_revenue"].is_monotonic_decreasing
     assert main([*args, "--budget", "40"]) == 2
     assert "--budget goes with --rank-by extra-uptake" in capsys.readouterr().err
+
+
+def test_by_revenue_the_list_brings_the_most_extra_revenue(project) -> None:
+    plan = one_push_each(pd.Timestamp("2024-05-01"))
+    # Half the customers' pushes are worth ten times the others'.
+    rich = plan.rows["customer_id"].str[1:].astype(int) % 4 < 2
+    plan.rows["expected_revenue"] = plan.rows["probability"] * rich.map(
+        {True: 100.0, False: 10.0}
+    )
+    by_uptake = plan_by_uplift(project.con, plan, budget=60)
+    by_revenue = plan_by_uplift(project.con, plan, budget=60, by_revenue=True)
+    assert by_revenue.ranked_by == "extra_revenue"
+    rows = by_revenue.rows
+    assert rows["extra_revenue"].is_monotonic_decreasing
+    worth = (rows["customer_id"].str[1:].astype(int) % 4 < 2).map(
+        {True: 100.0, False: 10.0}
+    )
+    assert rows["extra_revenue"].to_numpy() == pytest.approx(
+        (rows["extra_uptake"] * worth).to_numpy()
+    )
+    assert rows["extra_revenue"].sum() > by_uptake.rows["extra_revenue"].sum()
+    curve = by_revenue.curve.set_index("list_size")["expected_gain"]
+    assert curve.loc[60] == pytest.approx(rows["extra_revenue"].sum())
+    chart = gain_curve_chart(by_revenue, 60)
+    assert chart.y_label == "Extra revenue" and chart.markers == ((60.0, "Budget: 60"),)
+
+
+def test_by_revenue_without_amounts_says_so(project) -> None:
+    plan = one_push_each(pd.Timestamp("2024-05-01"))
+    plan.rows["expected_revenue"] = float("nan")
+    with pytest.raises(InputDataError, match="the orders have no amounts"):
+        plan_by_uplift(project.con, plan, by_revenue=True)

@@ -135,7 +135,8 @@ class PushPlanPage(QWidget):
         self.export_button = QPushButton("Export plan…")
         self.export_button.setToolTip(
             "Save the pushes shown (or the chosen offering's list on the By "
-            "offering tab) as CSV or Excel, ready to import into your CRM."
+            "offering tab, or the budget's list on the By extra uptake tab) as "
+            "CSV or Excel, ready to import into your CRM."
         )
         self.export_button.clicked.connect(self.export)
         metrics = self.export_button.fontMetrics()
@@ -149,8 +150,9 @@ class PushPlanPage(QWidget):
         top.addWidget(self.export_button)
         self.campaign_button = QPushButton("Save as campaign…")
         self.campaign_button.setToolTip(
-            "Freeze the plan (or the chosen offering's list) as a campaign, with "
-            "a control group held out, to measure what the pushes did."
+            "Freeze the plan (or the chosen offering's list, or the budget's "
+            "list by extra uptake) as a campaign, with a control group held out, "
+            "to measure what the pushes did."
         )
         self.campaign_button.clicked.connect(self.save_campaign)
         top.addWidget(self.campaign_button)

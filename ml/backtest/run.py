@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sklearn.base import clone
 
+from ml import compute
 from ml.backtest.demand import demand_rows, total_rows
 from ml.backtest.lists import (
     ListScores,
@@ -174,12 +175,27 @@ def run_backtest(
     steps = 4 + len(settings.ladder) + len(levels) * len(settings.forecasters)
     steps += 1 if settings.totals else 0  # the total of all offerings
     tick = _Ticker(report, stop_requested, steps * len(splits))
+    executor = compute.current()
+    # On a cluster the folds run side by side, each on one worker; progress
+    # is then reported as each fold finishes, not step by step inside it.
+    fold_tick = _Ticker(no_report, never, tick.total) if executor.remote else tick
+    jobs = [
+        (
+            _Fold(index + 1, len(splits), split),
+            {level: chosen[index] for level, chosen in levels.items()},
+            fold_tick,
+        )
+        for index, split in enumerate(splits)
+    ]
+    if executor.remote:
+        report(0.0, f"Checking at {len(splits)} earlier dates on the cluster")
+    folds_rows = executor.map(
+        _fold_rows, jobs, (settings, data), stop_requested=stop_requested
+    )
     tables: dict[str, list[pd.DataFrame]] = {name: [] for name in _TABLES}
-    for index, split in enumerate(splits):
-        fold = _Fold(index + 1, len(splits), split)
-        by_level = {level: chosen[index] for level, chosen in levels.items()}
-        for name, frame in _fold_tables(settings, data, fold, by_level, tick):
-            tables[name].append(frame.assign(fold=fold.number, as_of=split.as_of))
+    for (fold, _, _), rows in zip(jobs, folds_rows, strict=True):
+        for name, frame in rows:
+            tables[name].append(frame.assign(fold=fold.number, as_of=fold.split.as_of))
     report(1.0, "Backtest finished")
     return BacktestReport(
         **{
@@ -231,6 +247,16 @@ class _Ticker:
         check_cancel(self.stop_requested)
         self.report(self.done / self.total, message)
         self.done += 1
+
+
+def _fold_rows(
+    settings: _Settings,
+    data: Interactions,
+    job: tuple[_Fold, dict[str, Split], _Ticker],
+) -> list[tuple[str, pd.DataFrame]]:
+    """Every table's rows for one fold (a task of its own on a cluster)."""
+    fold, by_level, tick = job
+    return list(_fold_tables(settings, data, fold, by_level, tick))
 
 
 def _fold_tables(

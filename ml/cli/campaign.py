@@ -14,6 +14,7 @@ from ml.cli.common import (
     UsageError,
     add_rules_argument,
     add_source_arguments,
+    cluster_argument,
     progress,
     rules_argument,
 )
@@ -113,7 +114,7 @@ def run_create(args: argparse.Namespace) -> int:
     from ml.workflows.plan import plan_project
 
     outcome: Outcome = args.outcome
-    with _project(args.project) as project:
+    with _project(args.project) as project, cluster_argument(args):
         given = rules_argument(args.rules)
         rules: PlanRules = given or load_project_rules(project)
         settings = TrainSettings(as_of=args.as_of, horizon_days=args.horizon)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ml import compute
 from ml.cli import outcome
 from ml.columns import Columns, Kind
 from ml.dataset import OfferingLevel
@@ -81,6 +82,13 @@ def add_source_arguments(parser: argparse.ArgumentParser, *, files: bool) -> Non
         help="as of this date (default: the day after the last order)",
     )
     parser.add_argument("--horizon", type=positive_int, default=28, metavar="DAYS")
+    parser.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="run the heavy steps on the Dask cluster of this scheduler "
+        f"(default: ${compute.SCHEDULER_ENV}, else the project's setting, else "
+        "this computer; needs pip install 'pushwise[cluster]')",
+    )
 
 
 def add_rules_argument(parser: argparse.ArgumentParser, help_text: str) -> None:
@@ -110,6 +118,7 @@ def open_source(args: argparse.Namespace, stack: contextlib.ExitStack) -> Projec
         reason = None if file is None else not_a_file_reason(file)
         if reason is not None:
             raise UsageError(f"{file}: {reason}")
+    stack.enter_context(cluster_argument(args))
     if args.project is not None:
         return stack.enter_context(Project.open(args.project))
     if orders is None:
@@ -122,6 +131,19 @@ def open_source(args: argparse.Namespace, stack: contextlib.ExitStack) -> Projec
     if feedback is not None:
         import_file(project, feedback, kind=Kind.FEEDBACK)
     return project
+
+
+def cluster_argument(
+    args: argparse.Namespace,
+) -> contextlib.AbstractContextManager[None]:
+    """Within this block the workflows use --scheduler (when given); an
+    address that is none is a bad argument."""
+    if args.scheduler is not None:
+        try:
+            compute.check_address(args.scheduler, where="--scheduler")
+        except compute.ClusterError as error:
+            raise UsageError(error.message) from None
+    return compute.scheduler_given(args.scheduler)
 
 
 def offering_level(project: Project, column: str | None) -> OfferingLevel:

@@ -3,6 +3,7 @@ gradient-boosted, calibrated probabilities of uptake within the horizon."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any, Self
@@ -17,6 +18,7 @@ from sklearn.isotonic import IsotonicRegression
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
+from ml import compute
 from ml.columns import Columns
 from ml.dataset import Interactions
 from ml.errors import InputDataError
@@ -196,32 +198,37 @@ class TwoStageRanker(BaseEstimator):  # type: ignore[misc]
         the older windows' (active customers, negatives sampled, to train)."""
         horizon = pd.Timedelta(days=self.horizon_days)
         first = past.purchases[C.ORDERED_AT].min()
+        origins = [
+            (j, as_of - j * horizon)
+            for j in range(1, self.training_windows + 1)
+            if as_of - j * horizon > first
+        ]
+        executor = compute.current()
         windows: list[pd.DataFrame] = []
         rows = 0
-        for j in range(1, self.training_windows + 1):
-            origin = as_of - j * horizon
-            if origin <= first or rows >= self.max_training_rows:
+        # The windows are independent: a cluster builds as many at a time as
+        # it has workers (the row budget may leave the last ones unused);
+        # they are sampled here in order, so the rows are the same.
+        for start in range(0, len(origins), executor.workers):
+            if rows >= self.max_training_rows:
                 break
-            check_cancel(stop_requested)
+            batch = origins[start : start + executor.workers]
+            j, origin = batch[0]
             report(
                 (j - 1) / self.training_windows,
                 f"Learning from the {self.horizon_days} days after {origin:%Y-%m-%d}",
             )
-            table = examples(
-                past,
-                origin,
-                horizon,
-                active_only=j > 1,
-                max_repeat=self.max_repeat,
-                max_new=max(self.max_new, self.max_new_only),
-                per_source=self.per_source,
-                max_customers=self.max_window_customers,
-                random_state=None
-                if self.random_state is None
-                else self.random_state + j,
+            tables = executor.map(
+                _window_examples,
+                batch,
+                (past, self),
+                stop_requested=stop_requested,
             )
-            windows.append(table if j == 1 else self._sample(table, rng))
-            rows += len(windows[-1]) if j > 1 else 0
+            for (j, _), table in zip(batch, tables, strict=True):
+                if rows >= self.max_training_rows:
+                    break
+                windows.append(table if j == 1 else self._sample(table, rng))
+                rows += len(windows[-1]) if j > 1 else 0
         if len(windows) < 2:
             raise ThinHistory(
                 f"the purchases before {as_of:%Y-%m-%d} are too short for two "
@@ -416,10 +423,14 @@ class TwoStageRanker(BaseEstimator):  # type: ignore[misc]
         """
         check_is_fitted(self, "models_")
         ids = list(ids)
-        parts = [
-            self._scored_chunk(ids[start : start + _SCORE_CHUNK], new_only)
+        chunks = [
+            ids[start : start + _SCORE_CHUNK]
             for start in range(0, max(len(ids), 1), _SCORE_CHUNK)
         ]
+        # The history goes beside the ranker: a pickled ranker leaves it out.
+        parts = compute.current().map(
+            _score_chunk, chunks, (self, self.origin_.data, new_only)
+        )
         return pd.concat(parts, ignore_index=True)
 
     def _scored_chunk(self, ids: list[str], new_only: bool) -> pd.DataFrame:
@@ -439,6 +450,39 @@ class TwoStageRanker(BaseEstimator):  # type: ignore[misc]
         pairs["probability"] = probability
         pairs["score"] = score
         return pairs
+
+
+def _window_examples(
+    past: Interactions, ranker: TwoStageRanker, window: tuple[int, pd.Timestamp]
+) -> pd.DataFrame:
+    """The labelled candidates of training window j (as of `origin`): every
+    customer's for the newest (j = 1), the active customers' for the others."""
+    j, origin = window
+    return examples(
+        past,
+        origin,
+        pd.Timedelta(days=ranker.horizon_days),
+        active_only=j > 1,
+        max_repeat=ranker.max_repeat,
+        max_new=max(ranker.max_new, ranker.max_new_only),
+        per_source=ranker.per_source,
+        max_customers=ranker.max_window_customers,
+        random_state=None if ranker.random_state is None else ranker.random_state + j,
+    )
+
+
+def _score_chunk(
+    ranker: TwoStageRanker,
+    history: Interactions | None,
+    new_only: bool,
+    ids: list[str],
+) -> pd.DataFrame:
+    """One chunk of scored(): on a worker, the ranker arrives without its
+    history and gets it back (on a copy, so the shared ranker is untouched)."""
+    if ranker.origin_.data is not history:
+        ranker = copy.copy(ranker)
+        ranker.origin_ = replace(ranker.origin_, data=history)
+    return ranker._scored_chunk(ids, new_only)
 
 
 def calibration_table(

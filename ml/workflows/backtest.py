@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ml import compute
 from ml.backtest.report import BacktestReport
 from ml.backtest.run import run_backtest
 from ml.dataset import Interactions, OfferingLevel, load_interactions
@@ -19,6 +20,7 @@ from ml.store.project import Project
 from ml.workflows.settings import CheckSettings
 
 
+@compute.uses_cluster
 def backtest_project(
     project: Project,
     *,

@@ -11,6 +11,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from ml import compute
 from ml.columns import Columns
 from ml.dataset import Interactions, OfferingLevel, load_interactions
 from ml.demand.base import (
@@ -44,6 +45,7 @@ FORECAST_CSV_COLUMNS = (
 GAP_COLUMNS = (C.OFFERING, "forecast_buyers", "sum_of_probabilities", "gap")
 
 
+@compute.uses_cluster
 def forecast_project(
     project: Project,
     *,
@@ -104,10 +106,16 @@ def forecast_uptake(
     if forecaster is None:
         forecaster = GradientBoostingDemandForecaster(horizon_days=horizon_days)
     report(0.0, f"Learning uptake from the purchases before {as_of:%Y-%m-%d}")
-    if isinstance(forecaster, GradientBoostingDemandForecaster):
-        forecaster.fit(data, as_of)  # its rating features read the feedback
+    executor = compute.current()
+    if executor.remote:
+        # One task on a worker (the demand model learns from every offering
+        # at once); the fitted state is copied back, as callers read it here.
+        (fitted,) = executor.map(
+            _fitted, [forecaster], (data, as_of), stop_requested=stop_requested
+        )
+        vars(forecaster).update(vars(fitted))
     else:
-        forecaster.fit(data.purchases, as_of)
+        _fitted(data, as_of, forecaster)
     check_cancel(stop_requested)
     report(0.8, "Forecasting each offering")
     total = forecaster.predict(_offerings(before), horizon_days)
@@ -126,6 +134,15 @@ def forecast_uptake(
         frame[PERIOD_END] = week_end.where(week_end < end, end)
     report(1.0, "Uptake forecast ready")
     return frame[list(FORECAST_CSV_COLUMNS)].reset_index(drop=True)
+
+
+def _fitted(
+    data: Interactions, as_of: pd.Timestamp, forecaster: DemandForecaster
+) -> DemandForecaster:
+    """The forecaster fitted on the data before as_of (in place)."""
+    if isinstance(forecaster, GradientBoostingDemandForecaster):
+        return forecaster.fit(data, as_of)  # its rating features read the feedback
+    return forecaster.fit(data.purchases, as_of)
 
 
 def _offerings(purchases: pd.DataFrame) -> list[str]:

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 import scipy.sparse as sp
 
+from ml import compute
 from ml.columns import Columns, Kind
 from ml.dataset import Interactions, OfferingLevel, load_catalogue, load_customers
 from ml.errors import ProjectError
@@ -76,6 +77,7 @@ class ProjectPlan:
     note: str
 
 
+@compute.uses_cluster
 def score_candidates(
     project: Project,
     model: TrainedModel,
@@ -234,6 +236,7 @@ def plan_in_session(
     return plan, plan_table(plan, scored)
 
 
+@compute.uses_cluster
 def plan_project(
     project: Project,
     settings: TrainSettings,

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import pandas as pd
 from sklearn.base import clone
 
+from ml import compute
 from ml.columns import Columns
 from ml.dataset import Interactions, OfferingLevel, load_interactions
 from ml.errors import Cancelled, ProjectError
@@ -155,6 +156,7 @@ def train_model(
     return TrainedModel(meta=meta, ranker=fitted)
 
 
+@compute.uses_cluster
 def train_and_save(
     project: Project,
     settings: TrainSettings,
@@ -260,6 +262,7 @@ def load_or_train(
     return model, f"{why} and saved it in the project."
 
 
+@compute.uses_cluster
 def train_and_check(
     project: Project,
     settings: TrainSettings,
@@ -302,6 +305,7 @@ def train_and_check(
     return ModelResult(model.meta, drivers, backtest, problem)
 
 
+@compute.uses_cluster
 def check_again(
     project: Project,
     result: ModelResult,

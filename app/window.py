@@ -373,6 +373,7 @@ class MainWindow(QMainWindow):
         actions = self.window_actions
         actions.import_action.setEnabled(not busy)
         actions.export_action.setEnabled(has_project)
+        actions.settings_action.setEnabled(has_project)
         actions.close_action.setEnabled(has_project)
         sample_free = self.state.jobs.job("sample") is None
         actions.sample_action.setEnabled(not busy and sample_free)

@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QIcon, QKeySequence, QPainter, QPalette
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QStyle, QWidget
 
 from app import helpdialogs
+from app.projectsettings import ProjectSettingsDialog
 from app.settings import Settings
 from app.state import AppState
 
@@ -43,6 +44,7 @@ class WindowActions:
     sample_action: QAction
     import_action: QAction
     export_action: QAction
+    settings_action: QAction
     close_action: QAction
     quit_action: QAction
     guide_action: QAction
@@ -91,6 +93,10 @@ def make_actions(
             "Ctrl+E",
             pixmap.SP_DialogSaveButton,
         ),
+        settings_action=action(
+            "Project se&ttings…",
+            "Settings kept in the project, such as the cluster its heavy work runs on",
+        ),
         close_action=action("&Close project", "Close the project", "Ctrl+W"),
         quit_action=action("&Quit", "Quit Pushwise", "Ctrl+Q"),
         guide_action=action("&User guide", "How to use Pushwise", "F1"),
@@ -102,6 +108,7 @@ def make_actions(
     made.sample_action.triggered.connect(lambda: commands.open_sample_project())
     made.import_action.triggered.connect(lambda: commands.import_files([]))
     made.export_action.triggered.connect(lambda: commands.export())
+    made.settings_action.triggered.connect(lambda: open_project_settings(window, state))
     made.close_action.triggered.connect(state.close_project)
     made.quit_action.triggered.connect(window.close)
     made.guide_action.triggered.connect(lambda: helpdialogs.show_user_guide(window))
@@ -119,6 +126,14 @@ def make_actions(
     ):
         toolbar.addAction(item)
     return made
+
+
+def open_project_settings(window: QWidget, state: AppState) -> ProjectSettingsDialog:
+    """Show the open project's settings (window-modal, returns at once)."""
+    dialog = ProjectSettingsDialog(state, parent=window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
 
 
 def make_read_only_label(window: QMainWindow, state: AppState) -> None:
@@ -176,6 +191,8 @@ def make_menus(
     menu.addSeparator()
     menu.addAction(actions.import_action)
     menu.addAction(actions.export_action)
+    menu.addSeparator()
+    menu.addAction(actions.settings_action)
     menu.addSeparator()
     menu.addAction(actions.close_action)
     menu.addAction(actions.quit_action)

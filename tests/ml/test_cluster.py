@@ -50,7 +50,7 @@ def cluster() -> Iterator[str]:
             n_workers=2,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",
         ) as local,
     ):
         yield local.scheduler_address

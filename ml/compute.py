@@ -24,7 +24,15 @@ import queue
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Protocol, TypeVar
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Concatenate,
+    ParamSpec,
+    Protocol,
+    TypeVar,
+    cast,
+)
 
 from ml.errors import PushwiseError
 from ml.progress import StopFn, check_cancel, never
@@ -37,6 +45,7 @@ if TYPE_CHECKING:
     from ml.store.project import Project
 
 R = TypeVar("R")
+T = TypeVar("T")
 P = ParamSpec("P")
 SCHEDULER_ENV = "PUSHWISE_SCHEDULER"
 SCHEDULER_SETTING = "cluster_scheduler"
@@ -67,6 +76,11 @@ class Executor(Protocol):
         fn is then not seen here)."""
         ...
 
+    def share(self, value: T) -> T:
+        """`value`, sent to the workers once for every map of this executor
+        (for large inputs that do not change, such as the history)."""
+        ...
+
     def map(
         self,
         fn: Callable[..., R],
@@ -84,6 +98,10 @@ class LocalExecutor:
 
     workers = 1
     remote = False
+
+    def share(self, value: T) -> T:
+        """The value itself: nothing to send."""
+        return value
 
     def map(
         self,
@@ -110,6 +128,19 @@ class DaskExecutor:
     def __init__(self, client: Client, address: str) -> None:
         self.client = client
         self.address = address
+        # What share() sent, by the identity of the value (kept alive, so
+        # that its id is not reused while the executor lives).
+        self._sent: dict[int, tuple[Any, Any]] = {}
+
+    def share(self, value: T) -> T:
+        """A handle of `value` on the workers (sent the first time only),
+        which map passes to the tasks as the value itself."""
+        known = self._sent.get(id(value))
+        if known is None:
+            with _lost_cluster(self.address):
+                future = self.client.scatter(value, broadcast=True, hash=False)  # type: ignore[no-untyped-call]
+            known = self._sent[id(value)] = (value, future)
+        return cast(T, known[1])
 
     @property
     def workers(self) -> int:
@@ -126,13 +157,17 @@ class DaskExecutor:
     ) -> list[R]:
         """fn(*shared, item) for every item on the workers; a lost worker or
         scheduler is a ClusterError, the task's own error is raised as it is."""
+        from distributed import Future
+
         futures: list[Any] = []
         try:
             with _lost_cluster(self.address):
                 # Keys of their own (hash=False): a value sent by an earlier
                 # job may be in the middle of being released.
                 sent = [
-                    self.client.scatter(v, broadcast=True, hash=False)  # type: ignore[no-untyped-call]
+                    v
+                    if isinstance(v, Future)
+                    else self.client.scatter(v, broadcast=True, hash=False)  # type: ignore[no-untyped-call]
                     for v in shared
                 ]
                 futures = [

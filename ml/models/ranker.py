@@ -179,7 +179,9 @@ class TwoStageRanker(BaseEstimator):  # type: ignore[misc]
                 self._fit_mode(key, training, calibration, as_of, rng, refit=refit)
         check_cancel(stop_requested)
         report(0.9, "Preparing to score every customer")
-        self.origin_ = Origin.at(past, as_of, TifuKNNRecommender())
+        executor = compute.current()
+        (origin,) = executor.map(_origin_at, [as_of], (executor.share(past),))
+        self.origin_ = replace(origin, data=past)
         self.as_of_ = as_of
         self.offerings_ = self.origin_.tifu.offerings_
         customers = self.origin_.tifu.customers_
@@ -221,7 +223,7 @@ class TwoStageRanker(BaseEstimator):  # type: ignore[misc]
             tables = executor.map(
                 _window_examples,
                 batch,
-                (past, self),
+                (executor.share(past), self),
                 stop_requested=stop_requested,
             )
             for (j, _), table in zip(batch, tables, strict=True):
@@ -427,10 +429,10 @@ class TwoStageRanker(BaseEstimator):  # type: ignore[misc]
             ids[start : start + _SCORE_CHUNK]
             for start in range(0, max(len(ids), 1), _SCORE_CHUNK)
         ]
+        executor = compute.current()
         # The history goes beside the ranker: a pickled ranker leaves it out.
-        parts = compute.current().map(
-            _score_chunk, chunks, (self, self.origin_.data, new_only)
-        )
+        history = executor.share(self.origin_.data)
+        parts = executor.map(_score_chunk, chunks, (self, history, new_only))
         return pd.concat(parts, ignore_index=True)
 
     def _scored_chunk(self, ids: list[str], new_only: bool) -> pd.DataFrame:
@@ -469,6 +471,12 @@ def _window_examples(
         max_customers=ranker.max_window_customers,
         random_state=None if ranker.random_state is None else ranker.random_state + j,
     )
+
+
+def _origin_at(past: Interactions, as_of: pd.Timestamp) -> Origin:
+    """What scoring needs to know as of as_of (a pass over every customer's
+    history: on a cluster, on one worker), without the history itself."""
+    return replace(Origin.at(past, as_of, TifuKNNRecommender()), data=None)
 
 
 def _score_chunk(

@@ -11,7 +11,6 @@ are the project's: read when it opens, saved when the user changes them (so
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -560,10 +559,9 @@ class PushPlanPage(QWidget):
         if plan is None or meta is None or self.state.busy:
             return None
         if by_extra_uptake:
-            chosen = self.by_uplift.chosen_list()[[C.CUSTOMER, C.OFFERING]]
-            plan = replace(
-                plan, rows=plan.rows.merge(chosen, on=[C.CUSTOMER, C.OFFERING])
-            )
+            from ml.workflows.uplift import only_listed
+
+            plan = only_listed(plan, self.by_uplift.chosen_list())
         check = self.state.backtest  # what the check on past weeks promised
 
         def save(project: Project, report: ReportFn, stop: StopFn) -> Campaign:

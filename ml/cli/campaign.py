@@ -9,17 +9,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ml.cli.common import (
+    BY_UPLIFT,
     EXIT_OK,
     Outcome,
     UsageError,
+    add_ranking_arguments,
     add_rules_argument,
     add_source_arguments,
+    check_ranking_arguments,
     cluster_argument,
     progress,
     rules_argument,
 )
 from ml.modelmeta import ModelMeta
-from ml.plan import PlanRules
+from ml.plan import PlanRules, PushPlan
 from ml.plan.rulesfile import load_project_rules
 from ml.reading.sources import not_a_file_reason
 from ml.store.project import Project
@@ -65,6 +68,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="ID",
         help="only the pushes of this offering (repeat for several)",
     )
+    add_ranking_arguments(create)
     create.add_argument(
         "--seed", type=int, help="seed of the control group's draw (default: random)"
     )
@@ -113,6 +117,7 @@ def run_create(args: argparse.Namespace) -> int:
     from ml.campaigns.store import campaign_pushes
     from ml.workflows.plan import plan_project
 
+    check_ranking_arguments(args)
     outcome: Outcome = args.outcome
     with _project(args.project) as project, cluster_argument(args):
         given = rules_argument(args.rules)
@@ -120,12 +125,15 @@ def run_create(args: argparse.Namespace) -> int:
         settings = TrainSettings(as_of=args.as_of, horizon_days=args.horizon)
         with outcome.saving(project, "the new model"):
             planned = plan_project(project, settings, rules, report=progress())
+        plan = planned.plan
+        if args.rank_by in BY_UPLIFT:
+            plan = _by_uplift(project, plan, args)
         promised = _promise(project, planned.model.meta) if args.check else None
         with outcome.saving(project, f"the campaign '{args.name}'"):
             campaign = create_campaign(
                 project,
                 args.name,
-                planned.plan,
+                plan,
                 horizon_days=planned.model.meta.horizon_days,
                 model_id=planned.model.meta.model_id,
                 control_share=args.control,
@@ -154,6 +162,28 @@ def run_create(args: argparse.Namespace) -> int:
         print(f"To send: {lists[0]}")
         print(f"Control group (not to contact): {lists[1]}")
     return EXIT_OK
+
+
+def _by_uplift(project: Project, plan: PushPlan, args: argparse.Namespace) -> PushPlan:
+    """The plan's pushes that add the most uptake (or revenue), within the
+    budget; says what the list is expected to add."""
+    from ml.workflows.uplift import left_out_in_words, only_listed, plan_by_uplift
+
+    ranked = plan_by_uplift(
+        project.con,
+        plan,
+        budget=args.budget,
+        by_revenue=args.rank_by == "extra-revenue",
+        report=progress(),
+    )
+    extra = float(ranked.rows["extra_uptake"].sum())
+    print(
+        f"Ranked by {args.rank_by}: the {len(ranked.rows):,} pushes kept are "
+        f"expected to bring about {extra:,.0f} purchases that would not happen "
+        "without them."
+    )
+    print(left_out_in_words(ranked, args.budget))
+    return only_listed(plan, ranked.rows)
 
 
 def _promise(project: Project, meta: ModelMeta) -> dict[str, float] | None:

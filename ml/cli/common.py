@@ -91,6 +91,35 @@ def add_source_arguments(parser: argparse.ArgumentParser, *, files: bool) -> Non
     )
 
 
+BY_UPLIFT = ("extra-uptake", "extra-revenue")  # --rank-by learnt from campaigns
+
+
+def add_ranking_arguments(parser: argparse.ArgumentParser) -> None:
+    """--rank-by and --budget: the plan by the chance of uptake, or by the
+    extra uptake (or revenue) learnt from the project's campaigns."""
+    parser.add_argument(
+        "--rank-by",
+        choices=["chance", *BY_UPLIFT],
+        default="chance",
+        help="rank pushes by the chance of uptake (default), or by the extra "
+        "uptake (or revenue) a push brings, learnt from the project's campaigns "
+        "with a control group (who buys only if pushed)",
+    )
+    parser.add_argument(
+        "--budget",
+        type=positive_int,
+        metavar="N",
+        help="with --rank-by extra-uptake or extra-revenue: the N pushes expected "
+        "to add the most",
+    )
+
+
+def check_ranking_arguments(args: argparse.Namespace) -> None:
+    """UsageError when --budget is given without a ranking learnt from campaigns."""
+    if args.budget is not None and args.rank_by not in BY_UPLIFT:
+        raise UsageError("--budget goes with --rank-by extra-uptake or extra-revenue.")
+
+
 def add_rules_argument(parser: argparse.ArgumentParser, help_text: str) -> None:
     """--rules RULES.json: the push rules (a JSON object of PlanRules fields)."""
     parser.add_argument("--rules", type=Path, metavar="RULES.json", help=help_text)

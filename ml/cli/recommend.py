@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ml.cli.common import (
+    BY_UPLIFT,
     EXIT_OK,
     Outcome,
-    UsageError,
+    add_ranking_arguments,
     add_rules_argument,
     add_source_arguments,
+    check_ranking_arguments,
     offering_level,
     open_source,
     positive_int,
@@ -31,8 +33,6 @@ from ml.workflows.settings import TrainSettings
 
 if TYPE_CHECKING:
     from ml.workflows.uplift import UpliftPlan
-
-BY_UPLIFT = ("extra-uptake", "extra-revenue")  # --rank-by learnt from campaigns
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -67,21 +67,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "in the project, which the GUI's Push plan page then uses too (default: "
         "the rules saved in the project)",
     )
-    recommend.add_argument(
-        "--rank-by",
-        choices=["chance", *BY_UPLIFT],
-        default="chance",
-        help="rank pushes by the chance of uptake (default), or by the extra "
-        "uptake (or revenue) a push brings, learnt from the project's campaigns "
-        "with a control group (who buys only if pushed)",
-    )
-    recommend.add_argument(
-        "--budget",
-        type=positive_int,
-        metavar="N",
-        help="with --rank-by extra-uptake or extra-revenue: the N pushes expected "
-        "to add the most (the gain for every list size goes to PLAN-gain.csv)",
-    )
+    add_ranking_arguments(recommend)
     recommend.add_argument("--out", required=True, type=Path, metavar="PLAN.csv")
     recommend.set_defaults(run=run)
 
@@ -92,8 +78,7 @@ def run(args: argparse.Namespace) -> int:
     # Imported here: `pushwise import` and `info` start without scikit-learn.
     from ml.workflows.plan import plan_project
 
-    if args.budget is not None and args.rank_by not in BY_UPLIFT:
-        raise UsageError("--budget goes with --rank-by extra-uptake or extra-revenue.")
+    check_ranking_arguments(args)
     given = rules_argument(args.rules)
     outcome: Outcome = args.outcome
     ranked = None

@@ -9,7 +9,7 @@ the customer's share of it, in proportion to the push's chance of uptake.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 import numpy as np
@@ -166,6 +166,13 @@ def plan_by_uplift(
         description,
         EXTRA_REVENUE if by_revenue else EXTRA,
     )
+
+
+def only_listed(plan: PushPlan, pushes: pd.DataFrame) -> PushPlan:
+    """The plan with only these pushes (customer_id, offering_id pairs, such
+    as a list by extra uptake within a budget), e.g. to save as a campaign."""
+    keys = pushes[[C.CUSTOMER, C.OFFERING]]
+    return replace(plan, rows=plan.rows.merge(keys, on=[C.CUSTOMER, C.OFFERING]))
 
 
 def _customers(facts: pd.DataFrame, listed: pd.Series) -> pd.DataFrame:

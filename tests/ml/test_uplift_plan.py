@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from ml.campaigns.create import create_campaign
-from ml.campaigns.store import campaign_pushes
+from ml.campaigns.store import campaign_pushes, campaigns
 from ml.cli import main
 from ml.errors import InputDataError
 from ml.importing.importer import import_file
@@ -210,3 +210,18 @@ def test_by_revenue_without_amounts_says_so(project) -> None:
     plan.rows["expected_revenue"] = float("nan")
     with pytest.raises(InputDataError, match="the orders have no amounts"):
         plan_by_uplift(project.con, plan, by_revenue=True)
+
+
+def test_cli_saves_the_budget_list_as_a_campaign(project_path, capsys) -> None:
+    create = ["campaign", "create", "--project", str(project_path), "--name", "May"]
+    ranked = ["--rank-by", "extra-uptake", "--budget", "40", "--seed", "5"]
+    assert main([*create, *ranked]) == 0
+    said = capsys.readouterr().out
+    assert "Ranked by extra-uptake: the 40 pushes kept are expected" in said
+    assert "Left out of the list: " in said
+    with Project.open(project_path) as opened:
+        may = next(c for c in campaigns(opened.con) if c.name == "May")
+        pushes = campaign_pushes(opened.con, may.campaign_id)
+    assert len(pushes) == 40
+    assert pushes["customer_id"].map(sleeper).mean() > 0.8
+    assert main([*create, "--budget", "40"]) == 2

@@ -57,6 +57,10 @@ _POLL_S = 0.5
 _ADDRESS = re.compile(r"^(tcp|tls|inproc|ucx|ws|wss)://\S+$")
 
 
+def _ignore(count: int) -> None:
+    """A done callback that does nothing."""
+
+
 class ClusterError(PushwiseError):
     """The cluster cannot be used: the extra is missing, the scheduler cannot
     be reached, or a worker was lost in the middle of a job."""
@@ -88,8 +92,10 @@ class Executor(Protocol):
         shared: Sequence[Any] = (),
         *,
         stop_requested: StopFn = never,
+        done: Callable[[int], None] = _ignore,
     ) -> list[R]:
-        """fn(*shared, item) for every item, in the order of the items."""
+        """fn(*shared, item) for every item, in the order of the items;
+        done(n) is called each time n items have finished."""
         ...
 
 
@@ -110,12 +116,14 @@ class LocalExecutor:
         shared: Sequence[Any] = (),
         *,
         stop_requested: StopFn = never,
+        done: Callable[[int], None] = _ignore,
     ) -> list[R]:
         """fn(*shared, item) for every item, in order."""
         results = []
         for item in items:
             check_cancel(stop_requested)
             results.append(fn(*shared, item))
+            done(len(results))
         return results
 
 
@@ -154,6 +162,7 @@ class DaskExecutor:
         shared: Sequence[Any] = (),
         *,
         stop_requested: StopFn = never,
+        done: Callable[[int], None] = _ignore,
     ) -> list[R]:
         """fn(*shared, item) for every item on the workers; a lost worker or
         scheduler is a ClusterError, the task's own error is raised as it is."""
@@ -177,7 +186,7 @@ class DaskExecutor:
                 finished: queue.SimpleQueue[Any] = queue.SimpleQueue()
                 for future in futures:
                     future.add_done_callback(finished.put)
-                for _ in futures:
+                for finished_count in range(1, len(futures) + 1):
                     while True:
                         check_cancel(stop_requested)
                         with contextlib.suppress(queue.Empty):
@@ -185,6 +194,7 @@ class DaskExecutor:
                             break
                     if future.status != "finished":
                         future.result()  # raises the task's error here
+                    done(finished_count)
                 return list(self.client.gather(futures))  # type: ignore[no-untyped-call]
         finally:
             # A stopped or failed job leaves nothing running on the cluster.

@@ -187,10 +187,18 @@ def run_backtest(
         )
         for index, split in enumerate(splits)
     ]
-    if executor.remote:
-        report(0.0, f"Checking at {len(splits)} earlier dates on the cluster")
+
+    def fold_done(count: int) -> None:
+        if executor.remote:
+            report(count / len(jobs), f"Checked {count} of {len(jobs)} earlier dates")
+
+    fold_done(0)
     folds_rows = executor.map(
-        _fold_rows, jobs, (settings, data), stop_requested=stop_requested
+        _fold_rows,
+        jobs,
+        (settings, data),
+        stop_requested=stop_requested,
+        done=fold_done,
     )
     tables: dict[str, list[pd.DataFrame]] = {name: [] for name in _TABLES}
     for (fold, _, _), rows in zip(jobs, folds_rows, strict=True):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from ml.cli import main
 from ml.columns import Columns
 from ml.dataset import load_interactions
 from ml.demand.baselines import MovingAverageForecaster
+from ml.errors import Cancelled
 from ml.importing.importer import import_file
 from ml.models.baselines import PopularityRecommender
 from ml.models.ranker import TwoStageRanker
@@ -126,9 +128,15 @@ def test_backtest_on_the_cluster_is_the_local_backtest(cluster, shop) -> None:
         "demand": {"moving average": MovingAverageForecaster()},
     }
     here = run_backtest(data, **options)
+    said: list[str] = []
     with compute.scheduler_given(cluster), compute.on_cluster(None) as executor:
         assert executor.remote
-        there = run_backtest(data, **options)
+        there = run_backtest(data, **options, report=lambda f, m: said.append(m))
+    assert said[:3] == [
+        "Checked 0 of 2 earlier dates",
+        "Checked 1 of 2 earlier dates",
+        "Checked 2 of 2 earlier dates",
+    ]
     assert here.summary()["ndcg"].notna().all()
     for name in ("list_metrics", "gains", "calibration", "uptake", "demand_metrics"):
         pd.testing.assert_frame_equal(
@@ -204,3 +212,18 @@ def test_lost_worker_fails_the_job_and_saves_nothing(
     assert "nothing was saved" in err
     with Project.open(shop) as project:
         assert list_models(project) == before
+
+
+def test_cancel_stops_the_job_on_the_cluster(cluster) -> None:
+    started = time.monotonic()
+
+    def stop_requested() -> bool:
+        return time.monotonic() - started > 0.3
+
+    with (
+        compute.scheduler_given(cluster),
+        compute.on_cluster(None) as executor,
+        pytest.raises(Cancelled),
+    ):
+        executor.map(time.sleep, [2.0, 2.0, 2.0], stop_requested=stop_requested)
+    assert time.monotonic() - started < 1.5

@@ -184,6 +184,30 @@ def test_cli_imports_parquet_and_excel(bundle: Bundle, outside: Path) -> None:
         assert "orders" in done.stdout.lower()
 
 
+def test_the_cluster_extra_is_left_out_and_named(bundle: Bundle, outside: Path) -> None:
+    """Dask is not in the bundle: asking for a cluster says how to get it."""
+    orders = outside / "cluster-orders.csv"
+    sample = ROOT / "resources" / "sample" / "online_retail_sample.csv.gz"
+    pd.read_csv(sample, nrows=300).to_csv(orders, index=False)
+    project = outside / "cluster.pushwise"
+    env = user_env(outside / "home")
+    imported = [bundle.folder / CLI, "import", orders, "--project", project]
+    run(imported, cwd=outside, env=env)
+    out = outside / "forecast.csv"
+    asked = ["forecast", "--project", project, "--out", out]
+    done = subprocess.run(
+        [bundle.folder / CLI, *asked, "--scheduler", "tcp://127.0.0.1:8786"],
+        capture_output=True,
+        text=True,
+        cwd=outside,
+        env=env,
+    )
+    assert done.returncode == 3
+    assert "Dask is not installed" in done.stderr
+    assert "pip install 'pushwise[cluster]'" in done.stderr
+    assert not out.exists()
+
+
 def screenshots(folder: Path) -> dict[str, Path]:
     return {path.name: path for path in sorted(folder.glob("*.png"))}
 

@@ -22,6 +22,7 @@ import json
 import os
 import queue
 import re
+import socket
 from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
 from typing import (
@@ -281,6 +282,7 @@ def connect(address: str) -> Iterator[Client]:
             hint=INSTALL_HINT,
         ) from None
     try:
+        _check_listening(address)
         client = Client(  # type: ignore[no-untyped-call]
             address, timeout=_CONNECT_S, set_as_default=False, name="pushwise"
         )
@@ -302,6 +304,16 @@ def connect(address: str) -> Iterator[Client]:
     finally:
         with contextlib.suppress(Exception):
             client.close()  # type: ignore[no-untyped-call]
+
+
+def _check_listening(address: str) -> None:
+    """OSError at once when nothing listens at a tcp:// address (a refused
+    connection), rather than after Dask's connection timeout."""
+    host, _, port = address.removeprefix("tcp://").rpartition(":")
+    if not address.startswith("tcp://") or not port.isdigit():
+        return  # other protocols: Dask's own connection says what is wrong
+    with socket.create_connection((host.strip("[]"), int(port)), timeout=_CONNECT_S):
+        pass
 
 
 def describe_cluster(address: str) -> str:

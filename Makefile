@@ -40,14 +40,15 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-# Benchmarks on the full datasets in ../shared/data (about an hour in all, the
-# grocery-shaped histories of bench_scale.py included; not run by CI).
+# Benchmarks on the full datasets in ../shared/data (about two hours in all, the
+# grocery-shaped histories of bench_scale.py and bench_cluster.py included; not
+# run by CI).
 # The outside peers live in their own environment: statsforecast needs
 # pandas < 3, which the app itself does not use.
 BENCH := .venv-bench
 bench:
 	test -d $(BENCH) || $(PYTHON) -m venv $(BENCH)
-	$(BENCH)/bin/python -m pip install --quiet -e '.[dev,bench]'
+	$(BENCH)/bin/python -m pip install --quiet -e '.[dev,bench,cluster]'
 	$(BENCH)/bin/python tests/benchmarks/bench_import.py
 	$(BENCH)/bin/python tests/benchmarks/bench_quality.py
 	$(BENCH)/bin/python tests/benchmarks/bench_demand.py
@@ -56,6 +57,8 @@ bench:
 	$(BENCH)/bin/python tests/benchmarks/bench_holdback.py
 	$(BENCH)/bin/python tests/benchmarks/bench_scale.py --threads 2
 	$(BENCH)/bin/python tests/benchmarks/bench_grocery.py
+	$(BENCH)/bin/python tests/benchmarks/bench_cluster.py --scales 1 3 10
+	$(BENCH)/bin/python tests/benchmarks/bench_uplift.py
 	QT_QPA_PLATFORM=offscreen $(BENCH)/bin/python tests/benchmarks/bench_gui_scale.py
 	QT_QPA_PLATFORM=offscreen $(BENCH)/bin/python tests/benchmarks/bench_startup.py
 

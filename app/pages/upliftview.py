@@ -210,20 +210,23 @@ class ExtraUptakeView(QWidget):
         return chosen.assign(offering_name=named.where(named.notna(), ids))
 
     def _show(self) -> None:
-        from ml.workflows.uplift import gain_curve_chart, left_out_in_words
+        from ml.workflows.uplift import (
+            extra_in_words,
+            gain_curve_chart,
+            left_out_in_words,
+        )
 
         ranked = self.ranked
         if ranked is None:
             return
         chosen = self.chosen_list()
         budget = self.budget.value() or None
-        extra = float(chosen["extra_uptake"].sum())
-        revenue = float(chosen["extra_revenue"].sum())
         self.summary.setText(
-            f"The {len(chosen):,} pushes of this list are expected to bring about "
-            f"{extra:,.0f} purchases ({money(revenue)} in revenue) that would not "
-            "happen without them. "
-            f"{left_out_in_words(ranked, budget)}\n{ranked.description.splitlines()[0]}"
+            f"The {len(chosen):,} pushes of this list are expected to bring "
+            f"{extra_in_words(chosen)} that would not happen without them. "
+            f"{left_out_in_words(ranked, budget)}\n"
+            + (f"{ranked.caution}\n" if ranked.caution else "")
+            + ranked.description.splitlines()[0]
         )
         self.chart.set_chart(gain_curve_chart(ranked, budget))
         if self.showing.currentText() == LEFT_OUT:

@@ -167,7 +167,12 @@ def run_create(args: argparse.Namespace) -> int:
 def _by_uplift(project: Project, plan: PushPlan, args: argparse.Namespace) -> PushPlan:
     """The plan's pushes that add the most uptake (or revenue), within the
     budget; says what the list is expected to add."""
-    from ml.workflows.uplift import left_out_in_words, only_listed, plan_by_uplift
+    from ml.workflows.uplift import (
+        extra_in_words,
+        left_out_in_words,
+        only_listed,
+        plan_by_uplift,
+    )
 
     ranked = plan_by_uplift(
         project.con,
@@ -176,13 +181,14 @@ def _by_uplift(project: Project, plan: PushPlan, args: argparse.Namespace) -> Pu
         by_revenue=args.rank_by == "extra-revenue",
         report=progress(),
     )
-    extra = float(ranked.rows["extra_uptake"].sum())
     print(
         f"Ranked by {args.rank_by}: the {len(ranked.rows):,} pushes kept are "
-        f"expected to bring about {extra:,.0f} purchases that would not happen "
+        f"expected to bring {extra_in_words(ranked.rows)} that would not happen "
         "without them."
     )
     print(left_out_in_words(ranked, args.budget))
+    if ranked.caution:
+        print(ranked.caution)
     return only_listed(plan, ranked.rows)
 
 

@@ -159,21 +159,20 @@ def run(args: argparse.Namespace) -> int:
 def _write_ranked(ranked: UpliftPlan, out: Path) -> None:
     """Write the pushes ranked by extra uptake and the gain curve beside them;
     say what the list is expected to add."""
-    from ml.workflows.uplift import left_out_in_words
+    from ml.workflows.uplift import extra_in_words, left_out_in_words
 
     write_safe_csv(ranked.rows, out)
     curve = write_safe_csv(ranked.curve, out.with_name(f"{out.stem}-gain.csv"))
     customers = write_safe_csv(
         ranked.customers, out.with_name(f"{out.stem}-customers.csv")
     )
-    extra = float(ranked.rows["extra_uptake"].sum())
-    revenue = float(ranked.rows["extra_revenue"].sum())
     by = "revenue" if ranked.ranked_by == "extra_revenue" else "uptake"
     print(
         f"Ranked by extra {by}: the {len(ranked.rows):,} pushes written are "
-        f"expected to bring about {extra:,.0f} purchases ({revenue:,.0f} in "
-        f"revenue) that would not happen without them (gain for every list "
-        f"size: {curve.name})."
+        f"expected to bring {extra_in_words(ranked.rows)} that would not happen "
+        f"without them (gain for every list size: {curve.name})."
     )
     print(f"{left_out_in_words(ranked)} Every customer's type: {customers.name}.")
+    if ranked.caution:
+        print(ranked.caution)
     print(ranked.description)

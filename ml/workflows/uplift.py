@@ -9,6 +9,7 @@ the customer's share of it, in proportion to the push's chance of uptake.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import duckdb
@@ -54,6 +55,7 @@ class UpliftPlan:
     customers: pd.DataFrame
     description: str  # what the model learnt from, and what it chose
     ranked_by: str = EXTRA  # or EXTRA_REVENUE: what the list and curve maximise
+    caution: str = ""  # when held-out customers cannot tell it from random order
 
     def left_out(self) -> pd.DataFrame:
         """The plan's customers the list leaves out, with why (their type)."""
@@ -165,6 +167,27 @@ def plan_by_uplift(
         _customers(facts, out[C.CUSTOMER].value_counts()),
         description,
         EXTRA_REVENUE if by_revenue else EXTRA,
+        uncertainty_note(model.chosen_.fold_qini),
+    )
+
+
+def uncertainty_note(fold_qini: Sequence[float]) -> str:
+    """A warning in words when the model's Qini on held-out folds cannot be
+    told from zero (random order): its mean is within two standard errors of
+    it. Empty when the folds agree that the ranking helps."""
+    folds = np.asarray(fold_qini, dtype=float)
+    if len(folds) < 2:
+        return ""
+    error = folds.std(ddof=1) / np.sqrt(len(folds))
+    if folds.mean() - 2 * error > 0:
+        return ""
+    return (
+        "Your campaigns are too small to tell who buys because of a push: on "
+        "customers held out of the learning, this ranking did no better than a "
+        f"random order (Qini {folds.mean():.3f}, from {folds.min():.3f} to "
+        f"{folds.max():.3f} over {len(folds)} parts). Treat the list and the "
+        "customer types as a guess; a larger control group or more campaigns "
+        "will sharpen them."
     )
 
 
@@ -181,6 +204,15 @@ def _customers(facts: pd.DataFrame, listed: pd.Series) -> pd.DataFrame:
     frame = frame[[TYPE, WITHOUT, WITH, EXTRA_CHANCE]].reset_index()
     frame[LISTED] = frame[C.CUSTOMER].map(listed).fillna(0).astype(int)
     return frame
+
+
+def extra_in_words(pushes: pd.DataFrame) -> str:
+    """What these pushes (rows of an UpliftPlan) are expected to add, in
+    words: "about 12 purchases (340.50 in revenue)"."""
+    extra = float(pushes[EXTRA].sum())
+    revenue = float(pushes[EXTRA_REVENUE].sum())
+    noun = "purchase" if f"{extra:,.0f}" == "1" else "purchases"
+    return f"about {extra:,.0f} {noun} ({revenue:,.2f} in revenue)"
 
 
 def left_out_in_words(ranked: UpliftPlan, budget: int | None = None) -> str:

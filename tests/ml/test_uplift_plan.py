@@ -20,9 +20,11 @@ from ml.uplift.model import ANYWAY, PUT_OFF
 from ml.workflows.uplift import (
     EXTRA,
     TYPE,
+    extra_in_words,
     gain_curve_chart,
     left_out_in_words,
     plan_by_uplift,
+    uncertainty_note,
 )
 from tests.ml.test_campaigns import write_orders
 
@@ -225,3 +227,21 @@ def test_cli_saves_the_budget_list_as_a_campaign(project_path, capsys) -> None:
     assert len(pushes) == 40
     assert pushes["customer_id"].map(sleeper).mean() > 0.8
     assert main([*create, "--budget", "40"]) == 2
+
+
+def test_a_ranking_no_better_than_random_is_said_to_be_a_guess(project) -> None:
+    # The campaign here tells sleepers from regulars clearly: no warning.
+    ranked = plan_by_uplift(project.con, one_push_each(pd.Timestamp("2024-05-01")))
+    assert ranked.caution == ""
+    assert uncertainty_note([0.40, 0.45, 0.50, 0.42, 0.47]) == ""
+    # Folds straddling zero (the sample campaign, where nobody was pushed).
+    said = uncertainty_note([-0.057, -0.087, 0.073, 0.007, 0.318])
+    assert said.startswith("Your campaigns are too small to tell who buys")
+    assert "(Qini 0.051, from -0.087 to 0.318 over 5 parts)" in said
+
+
+def test_what_a_list_adds_is_said_in_words() -> None:
+    pushes = pd.DataFrame({EXTRA: [0.6, 0.5], "extra_revenue": [10.0, 5.5]})
+    assert extra_in_words(pushes) == "about 1 purchase (15.50 in revenue)"
+    pushes[EXTRA] = [1.6, 1.5]
+    assert extra_in_words(pushes) == "about 3 purchases (15.50 in revenue)"

@@ -230,10 +230,7 @@ class ExtraUptakeView(QWidget):
         )
         self.chart.set_chart(gain_curve_chart(ranked, budget))
         if self.showing.currentText() == LEFT_OUT:
-            left = ranked.customers[
-                ~ranked.customers[C.CUSTOMER].isin(chosen[C.CUSTOMER])
-            ]
-            self.model.set_frame(left, visible=CUSTOMER_COLUMNS)
+            self.model.set_frame(ranked.left_out(budget), visible=CUSTOMER_COLUMNS)
         else:
             self.model.set_frame(chosen, visible=PUSH_COLUMNS)
         self.list_changed.emit()

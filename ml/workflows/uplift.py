@@ -57,9 +57,11 @@ class UpliftPlan:
     ranked_by: str = EXTRA  # or EXTRA_REVENUE: what the list and curve maximise
     caution: str = ""  # when held-out customers cannot tell it from random order
 
-    def left_out(self) -> pd.DataFrame:
-        """The plan's customers the list leaves out, with why (their type)."""
-        return self.customers[self.customers[LISTED] == 0]
+    def left_out(self, budget: int | None = None) -> pd.DataFrame:
+        """The plan's customers the list (its `budget` first pushes) leaves
+        out, with why (their type and chances)."""
+        listed = self.rows if budget is None else self.rows.head(budget)
+        return self.customers[~self.customers[C.CUSTOMER].isin(listed[C.CUSTOMER])]
 
 
 def learn_uplift(
@@ -217,19 +219,20 @@ def extra_in_words(pushes: pd.DataFrame) -> str:
 
 def left_out_in_words(ranked: UpliftPlan, budget: int | None = None) -> str:
     """Who the list (its `budget` first pushes) leaves out and why, in a sentence."""
-    listed = ranked.rows if budget is None else ranked.rows.head(budget)
-    left = ranked.customers[~ranked.customers[C.CUSTOMER].isin(listed[C.CUSTOMER])]
+    left = ranked.left_out(budget)
     if left.empty:
         return "Every customer of the plan is in the list."
     types = left[TYPE].value_counts()
     anyway, put_off = int(types.get(ANYWAY, 0)), int(types.get(PUT_OFF, 0))
-    other = len(left) - anyway - put_off
+    others = left[~left[TYPE].isin([ANYWAY, PUT_OFF])]
+    beyond = int((others[EXTRA_CHANCE] > 0).sum())  # a push would add: no room
     parts = [
         f"{count:,} {words}"
         for count, words in (
             (anyway, "who would buy anyway"),
             (put_off, "put off by pushes"),
-            (other, "changing nothing" if budget is None else "beyond the budget"),
+            (beyond, "beyond the budget"),
+            (len(others) - beyond, "for whom a push changes nothing"),
         )
         if count
     ]

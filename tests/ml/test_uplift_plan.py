@@ -154,7 +154,11 @@ def test_customers_left_out_are_named_with_why(project) -> None:
     anyway, put_off = counted.get(ANYWAY, 0), counted.get(PUT_OFF, 0)
     assert words.startswith("Left out of the list: ")
     assert f"{put_off:,} put off by pushes" in words
-    assert f"{len(left) - anyway - put_off:,} beyond the budget." in words
+    others = left[~left[TYPE].isin([ANYWAY, PUT_OFF])]
+    beyond = (others["extra_chance"] > 0).sum()
+    assert beyond > 0 and f"{beyond:,} beyond the budget" in words
+    nothing = len(others) - beyond
+    assert (f"{nothing:,} for whom a push changes nothing" in words) == (nothing > 0)
     assert (f"{anyway:,} who would buy anyway" in words) == (anyway > 0)
 
 
